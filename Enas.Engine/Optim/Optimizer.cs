@@ -19,8 +19,21 @@ public abstract class Optimizer : IDisposable
     /// <summary>Learning rate used by the next <see cref="Step"/> (schedules set it).</summary>
     public double LearningRate { get; set; }
 
-    /// <summary>Number of steps taken.</summary>
-    public long StepCount { get; protected set; }
+    /// <summary>
+    /// Number of steps taken. Settable so a checkpoint can restore it (Adam's bias correction and schedules read
+    /// it); <see cref="Step"/> increments it.
+    /// </summary>
+    public long StepCount
+    {
+        get => _stepCount;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _stepCount = value;
+        }
+    }
+
+    private long _stepCount;
 
     /// <summary>Drops all gradients.</summary>
     public void ZeroGrad()
@@ -32,7 +45,7 @@ public abstract class Optimizer : IDisposable
     public abstract void Step();
 
     /// <summary>
-    /// Named state tensors for checkpoints (e.g. "momentum.3"); restoring copies values back into them, creating
+    /// Named state tensors for checkpoints (e.g. "velocity/3"); restoring copies values back into them, creating
     /// state that does not exist yet.
     /// </summary>
     public abstract IEnumerable<(string Name, Tensor Tensor)> StateTensors();

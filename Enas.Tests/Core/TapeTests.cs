@@ -1,9 +1,11 @@
 using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Kernels;
+using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Core;
 
+[Collection(LeakCheckCollection.Name)]
 public class TapeTests
 {
     [Fact]
