@@ -97,7 +97,7 @@ public class IndexingGradTests
 }
 
 /// <summary>Counts live buffers, so it runs alone (other tests allocate concurrently).</summary>
-[Collection(LiveBufferCollection.Name)]
+[Collection(LeakCheckCollection.Name)]
 public class CompositeLeakCheck
 {
     [Fact]
