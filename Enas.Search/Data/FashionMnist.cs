@@ -80,10 +80,19 @@ public static class FashionMnist
         return new ImageDataset(name, pixels, labels, 1, rows, cols, ClassCount);
     }
 
-    /// <summary>dst[i] = src[i] / 255.</summary>
+    private static readonly float[] UnitTable = BuildUnitTable();
+
+    /// <summary>dst[i] = src[i] / 255 (correctly rounded, through a table).</summary>
     internal static void BytesToUnit(ReadOnlySpan<byte> src, Span<float> dst)
     {
-        const float scale = 1f / 255f;
-        for (int i = 0; i < src.Length; i++) dst[i] = src[i] * scale;
+        var table = UnitTable;
+        for (int i = 0; i < src.Length; i++) dst[i] = table[src[i]];
+    }
+
+    private static float[] BuildUnitTable()
+    {
+        var table = new float[256];
+        for (int i = 0; i < 256; i++) table[i] = i / 255f;
+        return table;
     }
 }

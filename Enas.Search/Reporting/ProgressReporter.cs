@@ -23,7 +23,7 @@ public sealed class ProgressReporter : IDisposable
     private int _total;
     private int _step;
     private string? _detail;
-    private TimeSpan _lastPrint = TimeSpan.MinValue;
+    private TimeSpan? _lastPrint;
     private int _liveLength;
 
     /// <summary>Creates a reporter.</summary>
@@ -74,7 +74,7 @@ public sealed class ProgressReporter : IDisposable
             _detail = null;
             _window.Clear();
             _window.Enqueue((0, _clock()));
-            _lastPrint = TimeSpan.MinValue;
+            _lastPrint = null;
         }
     }
 
@@ -92,9 +92,9 @@ public sealed class ProgressReporter : IDisposable
             bool last = step >= _total;
             if (IsLive)
             {
-                if (last || now - _lastPrint >= _liveInterval) Draw(now);
+                if (last || _lastPrint is not { } drawn || now - drawn >= _liveInterval) Draw(now);
             }
-            else if (last || _lastPrint == TimeSpan.MinValue || now - _lastPrint >= _plainInterval)
+            else if (last || _lastPrint is not { } printed || now - printed >= _plainInterval)
             {
                 _out.WriteLine(Line());
                 _out.Flush();
