@@ -12,9 +12,11 @@ public sealed record DataSplits(ImageDataset Train, ImageDataset Validation, Ima
     /// <summary>
     /// Splits <paramref name="data"/>'s training set (holding out <paramref name="validationCount"/> images chosen
     /// with <paramref name="seed"/>), computes per-channel statistics on the remaining training images and
-    /// normalises the three sets in place (they are fresh copies; <paramref name="data"/>.Test is normalised in
-    /// place too). With <paramref name="validationCount"/> = 0 the validation set is empty and the whole training
-    /// set is used (final retraining).
+    /// normalises the three sets in place: the split training and validation sets are fresh copies, while
+    /// <paramref name="data"/>.Test (and, when <paramref name="validationCount"/> = 0, <paramref name="data"/>.Train)
+    /// are normalised in place, so call this once per loaded <see cref="TrainTestData"/>. With
+    /// <paramref name="validationCount"/> = 0 the validation set is empty and the whole training set is used
+    /// (final retraining).
     /// </summary>
     public static DataSplits Create(TrainTestData data, int validationCount = 5000, ulong seed = 0)
     {

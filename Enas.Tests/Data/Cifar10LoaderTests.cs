@@ -93,4 +93,15 @@ public sealed class Cifar10LoaderTests
 
         Assert.Contains("data_batch_4.bin: the file is empty", e.Message);
     }
+
+    [Fact]
+    public void DatasetsLoadsByNameAndExplainsBadNames()
+    {
+        using var dir = new TempFolder();
+        SyntheticImages.WriteCifar10(dir.Path, Sample());
+        Assert.Equal(23, Datasets.Load("cifar10", dir.Path).Train.Count);
+        Assert.Contains("pass --data DIR", Assert.Throws<DatasetException>(() => Datasets.Load("cifar10")).Message);
+        Assert.Contains("expected one of: fashion-mnist, cifar10",
+            Assert.Throws<DatasetException>(() => Datasets.Load("mnist", dir.Path)).Message);
+    }
 }

@@ -64,3 +64,28 @@ public sealed class SvgLinePlotTests
         Assert.Throws<ArgumentException>(() => new SvgLinePlot("t", "x", "y").AddSeries("s", [1, 2], [1]));
     }
 }
+
+public sealed class MetricsPlotTests
+{
+    [Fact]
+    public void PlotsSelectedFieldsOfOneKind()
+    {
+        using var dir = new TempFolder();
+        using (var log = MetricsLog.Open(dir["m.jsonl"]))
+        {
+            log.Write("epoch", ("epoch", 1), ("valid_acc", 0.3), ("reward", 0.2));
+            log.Write("controller", ("epoch", 1), ("reward", 9.0));
+            log.Write("epoch", ("epoch", 2), ("valid_acc", double.NaN), ("reward", 0.4));
+            log.Write("epoch", ("epoch", 3), ("valid_acc", 0.5), ("reward", 0.45));
+        }
+        var plot = MetricsPlot.Create(MetricsLog.ReadAll(dir["m.jsonl"]), "epoch", "epoch", ["valid_acc", "reward"],
+            "Search", "value");
+        Assert.Equal(2, plot.SeriesCount);
+        var doc = System.Xml.Linq.XDocument.Parse(plot.Render());
+        XNamespace svg = "http://www.w3.org/2000/svg";
+        var paths = doc.Descendants(svg + "path").Select(p => (string)p.Attribute("d")!).ToList();
+        Assert.Equal(2, paths[0].Count(c => c == 'M')); // NaN gap in valid_acc
+        Assert.Equal(3, doc.Descendants(svg + "g").Last(g => (string?)g.Attribute("data-name") == "reward")
+            .Elements(svg + "circle").Count()); // controller row (reward 9) excluded
+    }
+}
