@@ -5,7 +5,8 @@ namespace Enas.Search.Data;
 /// <summary>
 /// Cuts a dataset into minibatches, epoch by epoch. Everything about batch k of epoch e (which images, in which
 /// order, and their augmentation draws) is a pure function of (seed, e, k), so a run resumed at "batch k of
-/// epoch e" sees exactly the batches an uninterrupted run would; no generator state needs saving.
+/// epoch e" sees exactly the batches an uninterrupted run would; no generator state needs saving. Not thread-safe
+/// (it caches the current epoch's order); use one instance per thread.
 /// </summary>
 public sealed class Batcher
 {

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Enas.Search.Data;
 
 /// <summary>
@@ -107,7 +109,10 @@ public sealed class ImageDataset
         return (Subset(train, Name + "/train-split"), Subset(validation, Name + "/validation"));
     }
 
-    /// <summary>Per-channel mean and population standard deviation over every image (accumulated in float64).</summary>
+    /// <summary>
+    /// Per-channel mean and population standard deviation over every image: per-image plane sums of x and x^2 in
+    /// float32 (SIMD), accumulated across images in float64.
+    /// </summary>
     public ChannelStats ComputeChannelStats()
     {
         int plane = Height * Width;
@@ -115,26 +120,18 @@ public sealed class ImageDataset
         var std = new float[Channels];
         for (int c = 0; c < Channels; c++)
         {
-            double sum = 0;
+            double sum = 0, sumSq = 0;
             for (int n = 0; n < Count; n++)
             {
                 var p = Pixels.AsSpan(n * ImageSize + c * plane, plane);
-                for (int i = 0; i < p.Length; i++) sum += p[i];
+                sum += TensorPrimitives.Sum(p);
+                sumSq += TensorPrimitives.SumOfSquares(p);
             }
             double count = Math.Max(1.0, (double)Count * plane);
             double m = sum / count;
-            double sq = 0;
-            for (int n = 0; n < Count; n++)
-            {
-                var p = Pixels.AsSpan(n * ImageSize + c * plane, plane);
-                for (int i = 0; i < p.Length; i++)
-                {
-                    double d = p[i] - m;
-                    sq += d * d;
-                }
-            }
+            double variance = Math.Max(0, sumSq / count - m * m);
             mean[c] = (float)m;
-            std[c] = (float)Math.Max(1e-6, Math.Sqrt(sq / count));
+            std[c] = (float)Math.Max(1e-6, Math.Sqrt(variance));
         }
         return new ChannelStats(mean, std);
     }
@@ -151,8 +148,8 @@ public sealed class ImageDataset
             for (int c = 0; c < Channels; c++)
             {
                 var p = Pixels.AsSpan(n * ImageSize + c * plane, plane);
-                float m = stats.Mean[c], inv = 1f / stats.Std[c];
-                for (int i = 0; i < p.Length; i++) p[i] = (p[i] - m) * inv;
+                TensorPrimitives.Subtract(p, stats.Mean[c], p);
+                TensorPrimitives.Multiply(p, 1f / stats.Std[c], p);
             }
         }
     }
