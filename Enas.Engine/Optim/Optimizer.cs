@@ -6,10 +6,21 @@ namespace Enas.Engine.Optim;
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
+    private long _stepCount;
+
     /// <summary>Creates an optimiser over <paramref name="parameters"/>.</summary>
     protected Optimizer(IEnumerable<Parameter> parameters, double learningRate)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters.ToArray();
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        foreach (var p in Parameters)
+        {
+            ArgumentNullException.ThrowIfNull(p, nameof(parameters));
+            if (!seen.Add(p))
+                throw new ArgumentException($"parameter '{p.Name}' is listed twice (it would be updated twice per step)",
+                    nameof(parameters));
+        }
         LearningRate = learningRate;
     }
 
@@ -20,8 +31,8 @@ public abstract class Optimizer : IDisposable
     public double LearningRate { get; set; }
 
     /// <summary>
-    /// Number of steps taken. Settable so a checkpoint can restore it (Adam's bias correction and schedules read
-    /// it); <see cref="Step"/> increments it.
+    /// Number of <see cref="Step"/> calls. Settable so a checkpoint can restore it (Adam keeps its bias-correction
+    /// counts per parameter, in its state tensors).
     /// </summary>
     public long StepCount
     {
@@ -33,7 +44,6 @@ public abstract class Optimizer : IDisposable
         }
     }
 
-    private long _stepCount;
 
     /// <summary>Drops all gradients.</summary>
     public void ZeroGrad()

@@ -5,7 +5,9 @@ namespace Enas.Engine.Serialization;
 
 /// <summary>
 /// Converts a module's parameters and buffers (batch-norm running statistics) to checkpoint entries named
-/// prefix + dotted name, and back.
+/// prefix + dotted name, and back. Checkpoints hold float32: float64 tensors (gradient-check models) are narrowed on
+/// save and widened on load. Use distinct prefixes ("model/", "optim/") when one file holds several groups, since
+/// a strict load treats every entry under its prefix as belonging to the module.
 /// </summary>
 public static class ModuleState
 {

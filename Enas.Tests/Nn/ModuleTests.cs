@@ -156,4 +156,22 @@ public sealed class ModuleTests : IDisposable
         var ex = Assert.Throws<InvalidDataException>(() => OptimizerState.Load(opt, bad, "o/"));
         Assert.Contains("o/velocity/0", ex.Message);
     }
+
+    private sealed class BufferHolder : Module
+    {
+        public void Add(string name, Tensor t) => RegisterBuffer(name, t);
+    }
+
+    [Fact]
+    public void RegisterBufferRejectsScopedTensors()
+    {
+        using var holder = new BufferHolder();
+        using (TensorScope.Begin())
+        {
+            var scoped = Tensor.Zeros(new Shape(2));
+            Assert.Throws<ArgumentException>(() => holder.Add("x", scoped));
+        }
+        holder.Add("kept", Tensor.Zeros(new Shape(2), persistent: true));
+        Assert.Equal(["kept"], holder.NamedBuffers().Select(b => b.Name));
+    }
 }

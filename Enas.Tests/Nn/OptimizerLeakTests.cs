@@ -37,4 +37,17 @@ public class OptimizerLeakTests
         mlp.Dispose();
         Assert.Equal(start, backend.LiveBufferCount);
     }
+
+    [Fact]
+    public void DisposingModulesReleasesParametersAndBuffers()
+    {
+        var backend = Backends.Cpu;
+        int start = backend.LiveBufferCount;
+        var seq = new Enas.Engine.Nn.Sequential()
+            .Add(new Enas.Engine.Nn.Conv2D("c", 3, 4, 3, 1, 1, new Random(1)))
+            .Add(new Enas.Engine.Nn.BatchNorm2D("bn", 4, affine: true));
+        Assert.Equal(start + 5, backend.LiveBufferCount); // weight, gamma, beta, running mean, running var
+        seq.Dispose();
+        Assert.Equal(start, backend.LiveBufferCount);
+    }
 }

@@ -104,4 +104,13 @@ public class SgdTests
         Assert.Throws<ShapeMismatchException>(() => opt.LoadState("velocity/0", [0f]));
         p.ZeroGrad();
     }
+
+    [Fact]
+    public void RejectsDuplicateParametersAndBadSettings()
+    {
+        using var p = Param("p", DType.Float32, 1);
+        Assert.Throws<ArgumentException>(() => new Sgd([p, p], 0.1));
+        Assert.Throws<ArgumentException>(() => new Sgd([p], 0.1, momentum: 0, nesterov: true));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Adam([p], 0.1, beta1: 1));
+    }
 }
