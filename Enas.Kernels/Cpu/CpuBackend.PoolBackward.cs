@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Enas.Kernels.Cpu;
@@ -78,6 +79,7 @@ public sealed partial class CpuBackend
         public int Length => Rows * RowStride;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AvgBackwardStride1<T, TV>(Pool2DDescriptor d, int p0, int p1, Span<T> dys, Span<T> dxs)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct, ISimdVector<TV, T>
@@ -133,6 +135,7 @@ public sealed partial class CpuBackend
         ArrayPool<T>.Shared.Return(tail);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxBackwardStride1<T, TV>(Pool2DDescriptor d, int p0, int p1, Span<T> xs, Span<T> ys,
         Span<T> dys, Span<T> dxs)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -235,6 +238,7 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>Any stride: scalar scatter of each output's gradient into a padded dx plane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PoolBackwardStrided<T>(Pool2DDescriptor d, int p0, int p1, Span<T> xs, Span<T> ys,
         Span<T> dys, Span<T> dxs) where T : unmanaged, IFloatingPointIeee754<T>
     {
