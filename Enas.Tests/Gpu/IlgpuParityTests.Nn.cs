@@ -276,3 +276,26 @@ public abstract partial class IlgpuParityTests
         TensorAssert.Close(av, Down(gav), 1e-7, 1e-5, "Adam v");
     }
 }
+
+public abstract partial class IlgpuParityTests
+{
+    [GpuFact]
+    public void TiledGemmIsCorrectForOtherGroupAndTileSizes()
+    {
+        var saved = Gpu.Options;
+        try
+        {
+            foreach (var (side, tileK) in new[] { (1, 1), (4, 3), (2, 8) })
+            {
+                Gpu.Options = saved with { GemmGroupSide = side, GemmTileK = tileK, UseTiledKernels = true };
+                CheckGemm(new GemmDescriptor(false, false, 3, 5, 13), $"side {side} tileK {tileK}");
+                CheckGemm(new GemmDescriptor(true, true, 17, 18, 5), $"side {side} tileK {tileK}");
+                CheckConv(new Conv2DDescriptor(1, 3, 5, 6, 5, 3, 3, 2, 1), $"side {side} tileK {tileK}");
+            }
+        }
+        finally
+        {
+            Gpu.Options = saved;
+        }
+    }
+}
