@@ -7,9 +7,6 @@ namespace Enas.Kernels.Gpu;
 
 public sealed partial class IlgpuBackend
 {
-    /// <summary>Backward-filter K ranges are split so that each split covers at least this many pixels.</summary>
-    private const int MinSplitChunk = 1024;
-
     /// <inheritdoc />
     public void Gemm(in GemmDescriptor descriptor, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
     {
@@ -95,7 +92,8 @@ public sealed partial class IlgpuBackend
             // Few output tiles but a long reduction: split K across grid z and add the partial tiles atomically.
             int tileM = 4 * _options.GemmGroupSide;
             long tiles = (long)CeilDiv(p.M, tileM) * CeilDiv(p.N, tileM) * d.Groups;
-            int wantSplits = (int)Math.Clamp(256 / Math.Max(tiles, 1), 1, Math.Max(1, p.K / MinSplitChunk));
+            int maxSplits = Math.Max(1, p.K / Math.Max(1, _options.SplitKMinChunk));
+            int wantSplits = (int)Math.Clamp(256 / Math.Max(tiles, 1), 1, maxSplits);
             if (wantSplits > 1)
             {
                 int chunk = CeilDiv(CeilDiv(p.K, wantSplits), _options.GemmTileK) * _options.GemmTileK;

@@ -58,8 +58,19 @@ public abstract partial class IlgpuParityTests
     [GpuFact]
     public void ConvolutionBackwardFilterSplitKMatchesReference()
     {
-        // N * OH * OW = 2 * 32 * 32 = 2048 pixels: long enough for the split-K (atomic) path of the tiled kernel.
-        CheckConv(new Conv2DDescriptor(2, 2, 32, 32, 3, 3, 3, 1, 1), "tiled split-K");
+        // N * OH * OW = 2 * 12 * 12 = 288 pixels; with at least 64 pixels per split the tiled backward-filter
+        // kernel splits K 4 ways and adds the partial tiles atomically into a zeroed dw.
+        var saved = Gpu.Options;
+        try
+        {
+            Gpu.Options = saved with { SplitKMinChunk = 64, UseTiledKernels = true };
+            CheckConv(new Conv2DDescriptor(2, 2, 12, 12, 3, 3, 3, 1, 1), "tiled split-K");
+            CheckConv(new Conv2DDescriptor(3, 4, 9, 9, 2, 3, 3, 1, 1, Groups: 2), "tiled split-K grouped");
+        }
+        finally
+        {
+            Gpu.Options = saved;
+        }
     }
 
     private void CheckConv(Conv2DDescriptor d, string variant)
