@@ -118,11 +118,14 @@ public sealed partial class IlgpuBackend
             return;
         }
         int side = _options.GemmGroupSide;
+        // Short M (ENAS: 36 channels) gets a block tile of exactly ceil(M / 4) * 4 rows instead of 4 * side, so
+        // no thread rows are wasted (36 rows: 9 x 16 threads, not 16 x 16 with 28 idle rows).
+        int rows = Math.Min(side, CeilDiv(p.M, 4));
         p.TileK = _options.GemmTileK;
-        int tile = 4 * side;
-        var grid = new Index3D(CeilDiv(p.N, tile), CeilDiv(p.M, tile), batches * p.Splits);
-        var config = new KernelConfig(grid, new Index3D(side, side, 1),
-            SharedMemoryConfig.RequestDynamic<float>(p.TileK * 2 * tile));
+        int tileN = 4 * side, tileM = 4 * rows;
+        var grid = new Index3D(CeilDiv(p.N, tileN), CeilDiv(p.M, tileM), batches * p.Splits);
+        var config = new KernelConfig(grid, new Index3D(side, rows, 1),
+            SharedMemoryConfig.RequestDynamic<float>(p.TileK * (tileM + tileN)));
         _kernels.Get(name + ".Tiled", typeof(TP), static acc =>
             acc.LoadKernel<TileArgs, ArrayView<float>, ArrayView<float>, ArrayView<float>>(
                 TiledGemmKernels.Tiled<TP>))(_stream, config, p, a, b, c);

@@ -102,6 +102,7 @@ public abstract partial class IlgpuParityTests
     {
         CheckUnary<Relu>(Seeds.AwayFromZero(37, 1));
         CheckUnary<Tanh>(Seeds.Uniform(37, 2, -3, 3));
+        CheckUnary<Tanh>([-12, -0.5, -0.0999, -1e-3, -1e-6, 0, 1e-6, 1e-3, 0.0999, 0.1, 0.1001, 0.7, 9, 30]);
         CheckUnary<Sigmoid>(Seeds.Uniform(37, 3, -5, 5));
         CheckUnary<Exp>(Seeds.Uniform(37, 4, -2, 2));
         CheckUnary<Log>(Seeds.Uniform(37, 5, 0.1, 3));

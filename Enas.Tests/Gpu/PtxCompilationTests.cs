@@ -44,6 +44,7 @@ public sealed class PtxCompilationTests : IDisposable
         // No silent double precision (a Math.* call or a double literal would show up as .f64 instructions).
         Assert.DoesNotContain(".f64", compiled.PTXAssembly);
         if (explicitlyGrouped && name.Contains("Tiled")) Assert.Contains("bar.sync", compiled.PTXAssembly);
+        if (name.Contains("GpuTanh")) Assert.DoesNotContain("tanh.approx", compiled.PTXAssembly);
         string? dump = Environment.GetEnvironmentVariable("ENAS_PTX_DUMP");
         if (!string.IsNullOrEmpty(dump))
         {
@@ -72,6 +73,7 @@ public sealed class PtxCompilationTests : IDisposable
             Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Binary), false, op);
             Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.BinaryBackward), false, op);
         }
+        Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Unary), false, typeof(GpuTanh));
         Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.BinarySame), false, typeof(Add));
         foreach (var m in new[] { "ScaleShift", "Axpy", "FillFloat", "FillInt", "CopyStrided" })
             Add(typeof(ElementwiseKernels), m, false);
