@@ -12,6 +12,9 @@ namespace Enas.Kernels.Cpu;
 /// </summary>
 internal static unsafe class ConvGemm
 {
+    /// <summary>Output pixels per packed B block when im2col is fused into packing (256 KiB at depth 128).</summary>
+    private const int FusedColumnBlock = 512;
+
     private static bool IsPointwise(in Conv2DDescriptor d) => d.R == 1 && d.S == 1 && d.Stride == 1 && d.Pad == 0;
 
     private static int Parts(in Conv2DDescriptor d) => d.N >= CpuParallel.MaxThreads ? CpuParallel.MaxThreads : 1;
@@ -22,9 +25,25 @@ internal static unsafe class ConvGemm
         int parts = Parts(d);
         bool splitGemm = parts == 1 && CpuParallel.MaxThreads > 1;
         int p = d.OutH * d.OutW, kg = d.KPerGroup, crs = d.CPerGroup * d.R * d.S;
+        bool fused = typeof(T) == typeof(float) && !splitGemm && !IsPointwise(d);
         CpuParallel.ForParts(parts, part =>
         {
             var (n0, n1) = Range(d.N, part, parts);
+            if (fused)
+            {
+                for (int n = n0; n < n1; n++)
+                {
+                    float* xi = (float*)x + (long)n * d.C * d.H * d.W;
+                    float* yi = (float*)y + (long)n * d.K * p;
+                    for (int g = 0; g < d.Groups; g++)
+                    {
+                        var packer = new Im2ColPackB(d, xi + (long)g * d.CPerGroup * d.H * d.W);
+                        Sgemm.Packed(ref packer, false, kg, p, crs, 1f, (float*)w + (long)g * kg * crs, crs, 0f,
+                            yi + (long)g * kg * p, p, FusedColumnBlock);
+                    }
+                }
+                return;
+            }
             T* col = IsPointwise(d) ? null : CpuScratch.Get<T>(CpuScratch.Slot.Columns, (long)d.C * d.R * d.S * p);
             for (int n = n0; n < n1; n++)
             {
@@ -92,8 +111,13 @@ internal static unsafe class ConvGemm
                 }
                 float beta = n == n0 ? 0f : 1f;
                 for (int g = 0; g < d.Groups; g++)
-                    Gemm(splitGemm, false, true, kg, crs, p, dyi + (long)g * kg * p, p, src + (long)g * crs * p, p,
-                        beta, acc + (long)g * kg * crs, crs);
+                {
+                    T* dyg = dyi + (long)g * kg * p, colg = src + (long)g * crs * p, accg = acc + (long)g * kg * crs;
+                    if (typeof(T) == typeof(float) && !splitGemm && GemmDot.Supported)
+                        GemmDot.Run(kg, crs, p, (float*)dyg, p, (float*)colg, p, (float*)accg, crs, n != n0);
+                    else
+                        Gemm(splitGemm, false, true, kg, crs, p, dyg, p, colg, p, beta, accg, crs);
+                }
             }
         });
         var total = new Span<T>(dw, (int)wl);
