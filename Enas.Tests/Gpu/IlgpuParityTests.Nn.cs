@@ -1,5 +1,6 @@
 using Enas.Kernels;
 using Enas.Tests.Infrastructure;
+using Enas.Tests.Reference;
 
 namespace Enas.Tests.Gpu;
 
@@ -28,12 +29,19 @@ public abstract partial class IlgpuParityTests
         var a = Seeds.Uniform((int)Math.Max(sizeA, 1), 41);
         var b = Seeds.Uniform((int)Math.Max(sizeB, 1), 42);
         var c = Seeds.Uniform((int)sizeC, 43);
-        var expected = GpuReference.Gemm(d, a, b, c);
+        var expected = (double[])c.Clone();
+        ReferenceGemm.Run(d, a, b, expected);
         using var ga = Up(a);
         using var gb = Up(b);
         using var gc = Up(c);
         Gpu.Gemm(d, ga, gb, gc);
-        TensorAssert.Close(expected, Down(gc), Atol, Rtol, $"Gemm {variant} {d}");
+        var actual = Down(gc);
+        TensorAssert.Close(expected, actual, Atol, Rtol, $"Gemm {variant} {d} vs reference");
+        using var ca = Up(Cpu, Seeds.ToFloat(a));
+        using var cb = Up(Cpu, Seeds.ToFloat(b));
+        using var cc = Up(Cpu, Seeds.ToFloat(c));
+        Cpu.Gemm(d, ca, cb, cc);
+        TensorAssert.Close(D(Down(Cpu, cc)), actual, Atol, Rtol, $"Gemm {variant} {d} vs CPU backend");
     }
 
     public static readonly Conv2DDescriptor[] ConvCases =
@@ -79,8 +87,9 @@ public abstract partial class IlgpuParityTests
         var x = Seeds.Uniform((int)d.InputLength, 51);
         var w = Seeds.Uniform((int)d.WeightLength, 52);
         var dy = Seeds.Uniform((int)d.OutputLength, 53);
-        var y = GpuReference.ConvForward(d, x, w);
-        var (dx, dw) = GpuReference.ConvBackward(d, x, w, dy);
+        var y = ReferenceConv.Forward(d, x, w);
+        var dx = ReferenceConv.BackwardData(d, dy, w);
+        var dw = ReferenceConv.BackwardFilter(d, x, dy);
         using var gx = Up(x);
         using var gw = Up(w);
         using var gdy = Up(dy);
@@ -93,7 +102,25 @@ public abstract partial class IlgpuParityTests
         TensorAssert.Close(y, Down(gy), 1e-4, Rtol, $"Conv2DForward {variant} {d}");
         TensorAssert.Close(dx, Down(gdx), 1e-4, Rtol, $"Conv2DBackwardData {variant} {d}");
         TensorAssert.Close(dw, Down(gdw), 1e-3, Rtol, $"Conv2DBackwardFilter {variant} {d}");
+        var cpu = RunCpu(c =>
+        {
+            using var cx = Up(c, Seeds.ToFloat(x));
+            using var cw = Up(c, Seeds.ToFloat(w));
+            using var cdy = Up(c, Seeds.ToFloat(dy));
+            using var cy = c.Allocate(DType.Float32, d.OutputLength);
+            using var cdx = c.Allocate(DType.Float32, d.InputLength);
+            using var cdw = c.Allocate(DType.Float32, d.WeightLength);
+            c.Conv2DForward(d, cx, cw, cy);
+            c.Conv2DBackwardData(d, cdy, cw, cdx);
+            c.Conv2DBackwardFilter(d, cx, cdy, cdw);
+            return [Down(c, cy), Down(c, cdx), Down(c, cdw)];
+        });
+        TensorAssert.Close(D(cpu[0]), Down(gy), 1e-4, Rtol, $"Conv2DForward {variant} {d} vs CPU backend");
+        TensorAssert.Close(D(cpu[1]), Down(gdx), 1e-4, Rtol, $"Conv2DBackwardData {variant} {d} vs CPU backend");
+        TensorAssert.Close(D(cpu[2]), Down(gdw), 1e-3, Rtol, $"Conv2DBackwardFilter {variant} {d} vs CPU backend");
     }
+
+    private static float[][] RunCpu(Func<IBackend, float[][]> body) => body(Cpu);
 
     [GpuFact]
     public void PoolingForwardAndBackwardMatchReference()
@@ -112,7 +139,8 @@ public abstract partial class IlgpuParityTests
         d.Validate();
         var x = Seeds.Distinct((int)d.InputLength, 61);
         var dy = Seeds.Uniform((int)d.OutputLength, 62);
-        var (y, dx) = GpuReference.Pool(d, x, dy);
+        var y = ReferencePool.Forward(d, x);
+        var dx = ReferencePool.Backward(d, x, dy);
         using var gx = Up(x);
         using var gdy = Up(dy);
         using var gy = Gpu.Allocate(DType.Float32, d.OutputLength);
@@ -121,6 +149,18 @@ public abstract partial class IlgpuParityTests
         Gpu.Pool2DBackward(d, gx, gy, gdy, gdx);
         TensorAssert.Close(y, Down(gy), 1e-6, 1e-5, $"Pool2DForward {d}");
         TensorAssert.Close(dx, Down(gdx), 1e-5, 1e-5, $"Pool2DBackward {d}");
+        var cpu = RunCpu(c =>
+        {
+            using var cx = Up(c, Seeds.ToFloat(x));
+            using var cdy = Up(c, Seeds.ToFloat(dy));
+            using var cy = c.Allocate(DType.Float32, d.OutputLength);
+            using var cdx = c.Allocate(DType.Float32, d.InputLength);
+            c.Pool2DForward(d, cx, cy);
+            c.Pool2DBackward(d, cx, cy, cdy, cdx);
+            return [Down(c, cy), Down(c, cdx)];
+        });
+        TensorAssert.Close(D(cpu[0]), Down(gy), 1e-6, 1e-5, $"Pool2DForward {d} vs CPU backend");
+        TensorAssert.Close(D(cpu[1]), Down(gdx), 1e-5, 1e-5, $"Pool2DBackward {d} vs CPU backend");
     }
 
     [GpuFact]
@@ -129,7 +169,7 @@ public abstract partial class IlgpuParityTests
         var d = new Pool2DDescriptor(PoolKind.Max, 1, 1, 3, 3, 2, 1, 0);
         var x = new double[] { 1, 4, 4, 4, 0, 2, 4, 3, 1 };
         var dy = new double[] { 1, 10, 100, 1000 };
-        var (_, dx) = GpuReference.Pool(d, x, dy);
+        var dx = ReferencePool.Backward(d, x, dy);
         using var gx = Up(x);
         using var gdy = Up(dy);
         using var gy = Gpu.Allocate(DType.Float32, 4);
@@ -157,22 +197,12 @@ public abstract partial class IlgpuParityTests
         double[]? beta = affine ? Seeds.Uniform(d.C, 74) : null;
         var rm0 = Seeds.Uniform(d.C, 75);
         var rv0 = Seeds.Uniform(d.C, 76, 0.5, 2);
-        var (y, mean, inv, variance) = GpuReference.BatchNorm(d, x, gamma, beta);
-        var (dx, dg, db) = GpuReference.BatchNormBackward(d, x, dy, gamma);
-        double m = d.CountPerChannel;
-        var rm = new double[d.C];
-        var rv = new double[d.C];
-        var yInf = new double[d.Length];
-        for (int c = 0; c < d.C; c++)
-        {
-            rm[c] = (1 - d.Momentum) * rm0[c] + d.Momentum * mean[c];
-            rv[c] = (1 - d.Momentum) * rv0[c] + d.Momentum * variance[c] * m / (m - 1);
-        }
-        for (int i = 0; i < d.Length; i++)
-        {
-            int c = (int)(i / d.Spatial % d.C);
-            yInf[i] = (gamma?[c] ?? 1) * (x[i] - rm0[c]) / Math.Sqrt(rv0[c] + d.Epsilon) + (beta?[c] ?? 0);
-        }
+        var (mean, variance) = ReferenceBatchNorm.Statistics(d, x);
+        var y = ReferenceBatchNorm.Normalize(d, x, mean, variance, gamma, beta);
+        var inv = Array.ConvertAll(variance, v => 1 / Math.Sqrt(v + d.Epsilon));
+        var (dx, dg, db) = ReferenceBatchNorm.Backward(d, x, dy, gamma);
+        var (rm, rv) = ReferenceBatchNorm.UpdateRunning(d, x, rm0, rv0);
+        var yInf = ReferenceBatchNorm.Normalize(d, x, rm0, rv0, gamma, beta);
         using var gx = Up(x);
         using var gdy = Up(dy);
         using var gg = gamma is null ? null : Up(gamma);
@@ -208,7 +238,7 @@ public abstract partial class IlgpuParityTests
         {
             var x = Seeds.Uniform(rows * cols, 81, -4, 4);
             var dy = Seeds.Uniform(rows * cols, 82);
-            var y = GpuReference.LogSoftmax(rows, cols, x);
+            var y = ReferenceSoftmax.LogSoftmax(x, rows, cols);
             using var gx = Up(x);
             using var gy = Gpu.Allocate(DType.Float32, rows * cols);
             using var gdy = Up(dy);
@@ -217,7 +247,7 @@ public abstract partial class IlgpuParityTests
             var actualY = Down(gy);
             Gpu.LogSoftmaxBackward(rows, cols, gy, gdy, gdx);
             TensorAssert.Close(y, actualY, 1e-5, 1e-5, $"LogSoftmax {rows}x{cols}");
-            TensorAssert.Close(GpuReference.LogSoftmaxBackward(rows, cols, D(actualY), dy), Down(gdx), 1e-5, 1e-4,
+            TensorAssert.Close(ReferenceSoftmax.LogSoftmaxBackward(D(actualY), dy, rows, cols), Down(gdx), 1e-5, 1e-4,
                 $"LogSoftmaxBackward {rows}x{cols}");
         }
     }
@@ -265,7 +295,7 @@ public abstract partial class IlgpuParityTests
             using var gv = Up(v);
             for (int step = 0; step < 2; step++)
             {
-                GpuReference.Sgd(s, p, g, v);
+                OptimizerReference.Sgd(s.LearningRate, s.Momentum, s.WeightDecay, s.Nesterov, p, g, v);
                 Gpu.SgdUpdate(s, gp, gg, s.Momentum == 0 ? null : gv, n);
             }
             TensorAssert.Close(p, Down(gp), 1e-6, 1e-5, $"Sgd {s} parameter");
@@ -280,7 +310,7 @@ public abstract partial class IlgpuParityTests
         using var gag = Up(ag);
         using var gam = Up(am);
         using var gav = Up(av);
-        GpuReference.Adam(adam, ap, ag, am, av);
+        OptimizerReference.Adam(adam.LearningRate, adam.Beta1, adam.Beta2, adam.Epsilon, adam.WeightDecay, 2, ap, ag, am, av);
         Gpu.AdamUpdate(adam, gap, gag, gam, gav, n);
         TensorAssert.Close(ap, Down(gap), 1e-6, 1e-5, "Adam parameter");
         TensorAssert.Close(am, Down(gam), 1e-6, 1e-5, "Adam m");
