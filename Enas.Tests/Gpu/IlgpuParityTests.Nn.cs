@@ -333,6 +333,13 @@ public abstract partial class IlgpuParityTests
                 CheckGemm(new GemmDescriptor(true, true, 17, 18, 5), $"side {side} tileK {tileK}");
                 CheckConv(new Conv2DDescriptor(1, 3, 5, 6, 5, 3, 3, 2, 1), $"side {side} tileK {tileK}");
             }
+            // Side 4 with M >= 13: 4 x 4 = 16 threads >= BN = 16, so the kernel takes its fixed-column B loader (the
+            // path real GPUs use: 16 x 9 threads for 36 channels).
+            Gpu.Options = saved with { GemmGroupSide = 4, GemmTileK = 4, UseTiledKernels = true };
+            CheckGemm(new GemmDescriptor(false, false, 17, 21, 9), "fixed-column B");
+            CheckGemm(new GemmDescriptor(true, false, 13, 18, 7, Ldb: 20, OffsetB: 3), "fixed-column B, ldb");
+            CheckConv(new Conv2DDescriptor(1, 14, 5, 6, 16, 3, 3, 2, 1), "fixed-column B");
+            CheckConv(new Conv2DDescriptor(2, 13, 6, 5, 15, 5, 5, 1, 2), "fixed-column B");
         }
         finally
         {

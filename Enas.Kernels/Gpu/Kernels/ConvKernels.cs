@@ -12,21 +12,25 @@ internal readonly struct ConvForwardProblem : ITiledProblem
     public static float LoadA(TileArgs p, ArrayView<float> w, int g, int m, int k) =>
         w[(g * p.KPerGroup + m) * p.K + k];
 
-    public static float LoadB(TileArgs p, ArrayView<float> x, int g, int k, int n)
+    public static ColumnInfo PrepareB(TileArgs p, int g, int n)
     {
-        int rs = p.R * p.S;
-        int c = k / rs;
-        int t = k - c * rs;
-        int r = t / p.S;
-        int s = t - r * p.S;
         int hw = p.OutH * p.OutW;
         int img = n / hw;
         int q = n - img * hw;
         int oh = q / p.OutW;
         int ow = q - oh * p.OutW;
-        int ih = oh * p.Stride - p.Pad + r, iw = ow * p.Stride - p.Pad + s;
+        return new ColumnInfo((img * p.C + g * p.CPerGroup) * p.H * p.W, oh * p.Stride - p.Pad, ow * p.Stride - p.Pad);
+    }
+
+    public static float LoadB(TileArgs p, ArrayView<float> x, int g, int k, ColumnInfo column)
+    {
+        int rs = p.R * p.S;
+        int c = k / rs;
+        int t = k - c * rs;
+        int r = t / p.S;
+        int ih = column.B + r, iw = column.C + (t - r * p.S);
         if (ih < 0 || ih >= p.H || iw < 0 || iw >= p.W) return 0f;
-        return x[((img * p.C + g * p.CPerGroup + c) * p.H + ih) * p.W + iw];
+        return x[column.A + (c * p.H + ih) * p.W + iw];
     }
 
     public static void Store(TileArgs p, ArrayView<float> y, int g, int m, int n, float value)
@@ -57,23 +61,27 @@ internal readonly struct ConvBackwardDataProblem : ITiledProblem
         return w[((g * p.KPerGroup + kk) * p.CPerGroup + m) * rs + t];
     }
 
-    public static float LoadB(TileArgs p, ArrayView<float> dy, int g, int k, int n)
+    public static ColumnInfo PrepareB(TileArgs p, int g, int n)
     {
-        int rs = p.R * p.S;
-        int kk = k / rs;
-        int t = k - kk * rs;
-        int r = t / p.S;
-        int s = t - r * p.S;
         int hw = p.H * p.W;
         int img = n / hw;
         int q = n - img * hw;
         int ih = q / p.W;
         int iw = q - ih * p.W;
-        int th = ih + p.Pad - r, tw = iw + p.Pad - s;
+        return new ColumnInfo((img * p.Kout + g * p.KPerGroup) * p.OutH * p.OutW, ih + p.Pad, iw + p.Pad);
+    }
+
+    public static float LoadB(TileArgs p, ArrayView<float> dy, int g, int k, ColumnInfo column)
+    {
+        int rs = p.R * p.S;
+        int kk = k / rs;
+        int t = k - kk * rs;
+        int r = t / p.S;
+        int th = column.B - r, tw = column.C - (t - r * p.S);
         if (th < 0 || tw < 0) return 0f;
         int oh = th / p.Stride, ow = tw / p.Stride;
         if (oh * p.Stride != th || ow * p.Stride != tw || oh >= p.OutH || ow >= p.OutW) return 0f;
-        return dy[((img * p.Kout + g * p.KPerGroup + kk) * p.OutH + oh) * p.OutW + ow];
+        return dy[column.A + (kk * p.OutH + oh) * p.OutW + ow];
     }
 
     public static void Store(TileArgs p, ArrayView<float> dx, int g, int m, int n, float value)
@@ -104,21 +112,25 @@ internal readonly struct ConvBackwardFilterProblem : ITiledProblem
         return dy[(img * p.Kout + g * p.KPerGroup + m) * hw + q];
     }
 
-    public static float LoadB(TileArgs p, ArrayView<float> x, int g, int k, int n)
+    public static ColumnInfo PrepareB(TileArgs p, int g, int n)
     {
         int rs = p.R * p.S;
         int c = n / rs;
         int t = n - c * rs;
         int r = t / p.S;
-        int s = t - r * p.S;
+        return new ColumnInfo((g * p.CPerGroup + c) * p.H * p.W, r - p.Pad, t - r * p.S - p.Pad);
+    }
+
+    public static float LoadB(TileArgs p, ArrayView<float> x, int g, int k, ColumnInfo column)
+    {
         int hw = p.OutH * p.OutW;
         int img = k / hw;
         int q = k - img * hw;
         int oh = q / p.OutW;
         int ow = q - oh * p.OutW;
-        int ih = oh * p.Stride - p.Pad + r, iw = ow * p.Stride - p.Pad + s;
+        int ih = oh * p.Stride + column.B, iw = ow * p.Stride + column.C;
         if (ih < 0 || ih >= p.H || iw < 0 || iw >= p.W) return 0f;
-        return x[((img * p.C + g * p.CPerGroup + c) * p.H + ih) * p.W + iw];
+        return x[img * p.C * p.H * p.W + column.A + ih * p.W + iw];
     }
 
     public static void Store(TileArgs p, ArrayView<float> dw, int g, int m, int n, float value)

@@ -27,6 +27,19 @@ internal struct TileArgs
     }
 }
 
+/// <summary>Per-column state of operand B, computed once per column so the K loop avoids re-decomposing n.</summary>
+internal struct ColumnInfo
+{
+    public int A, B, C;
+
+    public ColumnInfo(int a, int b, int c)
+    {
+        A = a;
+        B = b;
+        C = c;
+    }
+}
+
 /// <summary>
 /// A GEMM-shaped problem: C[m, n] = sum_k A(m, k) * B(k, n) per batch, where the operands are read (and the result
 /// written) through these static members. Plain GEMM and the three convolution passes (implicit GEMM) implement it,
@@ -37,8 +50,11 @@ internal interface ITiledProblem
     /// <summary>A(m, k) of batch <paramref name="batch"/>.</summary>
     static abstract float LoadA(TileArgs p, ArrayView<float> a, int batch, int m, int k);
 
-    /// <summary>B(k, n) of batch <paramref name="batch"/>.</summary>
-    static abstract float LoadB(TileArgs p, ArrayView<float> b, int batch, int k, int n);
+    /// <summary>Decomposes column <paramref name="n"/> of B once (e.g. output pixel to image/row/column).</summary>
+    static abstract ColumnInfo PrepareB(TileArgs p, int batch, int n);
+
+    /// <summary>B(k, n) of batch <paramref name="batch"/>, given the column's <see cref="PrepareB"/> state.</summary>
+    static abstract float LoadB(TileArgs p, ArrayView<float> b, int batch, int k, ColumnInfo column);
 
     /// <summary>Writes (or, with split-K, atomically adds) the result for (m, n).</summary>
     static abstract void Store(TileArgs p, ArrayView<float> c, int batch, int m, int n, float value);
@@ -70,8 +86,9 @@ internal static class TiledGemmKernels
         int r = i - batch * mn;
         int m = r / p.N;
         int n = r - m * p.N;
+        var column = TP.PrepareB(p, batch, n);
         float acc = 0f;
-        for (int k = 0; k < p.K; k++) acc += TP.LoadA(p, a, batch, m, k) * TP.LoadB(p, b, batch, k, n);
+        for (int k = 0; k < p.K; k++) acc += TP.LoadA(p, a, batch, m, k) * TP.LoadB(p, b, batch, k, column);
         TP.Store(p, c, batch, m, n, acc);
     }
 
@@ -91,6 +108,12 @@ internal static class TiledGemmKernels
         int kEnd = kBegin + p.KChunk < p.K ? kBegin + p.KChunk : p.K;
         bool aKMajor = TP.AKMajor(p), bKMajor = TP.BKMajor(p);
         int bOff = bk * bm;
+        // When B is stored n-fastest and the group has at least BN threads, each thread keeps one B column for the
+        // whole K loop, so the column's index decomposition (divisions) happens once instead of per element.
+        bool fixedColumn = !bKMajor && threads >= bn;
+        int myColumn = tid % bn, kkFirst = tid / bn, kkStep = threads / bn;
+        bool columnValid = n0 + myColumn < p.N;
+        var column = TP.PrepareB(p, batch, columnValid ? n0 + myColumn : 0);
 
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
@@ -105,13 +128,29 @@ internal static class TiledGemmKernels
                 int m = m0 + mm, k = k0 + kk;
                 sh[kk * bm + mm] = m < p.M && k < kEnd ? TP.LoadA(p, a, batch, m, k) : 0f;
             }
-            for (int e = tid; e < bk * bn; e += threads)
+            if (fixedColumn)
             {
-                int kk, nn;
-                if (bKMajor) { nn = e / bk; kk = e - nn * bk; }
-                else { kk = e / bn; nn = e - kk * bn; }
-                int n = n0 + nn, k = k0 + kk;
-                sh[bOff + kk * bn + nn] = n < p.N && k < kEnd ? TP.LoadB(p, b, batch, k, n) : 0f;
+                // This thread always loads column nn (state prepared once), rows kkFirst, kkFirst + kkStep, ...
+                if (tid < kkStep * bn)
+                {
+                    for (int kk = kkFirst; kk < bk; kk += kkStep)
+                    {
+                        int k = k0 + kk;
+                        sh[bOff + kk * bn + myColumn] = columnValid && k < kEnd ? TP.LoadB(p, b, batch, k, column) : 0f;
+                    }
+                }
+            }
+            else
+            {
+                for (int e = tid; e < bk * bn; e += threads)
+                {
+                    int kk, nn;
+                    if (bKMajor) { nn = e / bk; kk = e - nn * bk; }
+                    else { kk = e / bn; nn = e - kk * bn; }
+                    int n = n0 + nn, k = k0 + kk;
+                    sh[bOff + kk * bn + nn] =
+                        n < p.N && k < kEnd ? TP.LoadB(p, b, batch, k, TP.PrepareB(p, batch, n)) : 0f;
+                }
             }
             Group.Barrier();
             for (int kk = 0; kk < bk; kk++)
@@ -153,8 +192,11 @@ internal readonly struct GemmProblem : ITiledProblem
     public static float LoadA(TileArgs p, ArrayView<float> a, int batch, int m, int k) =>
         a[p.OffA + batch * p.StrideA + (p.TransA != 0 ? k * p.Lda + m : m * p.Lda + k)];
 
-    public static float LoadB(TileArgs p, ArrayView<float> b, int batch, int k, int n) =>
-        b[p.OffB + batch * p.StrideB + (p.TransB != 0 ? n * p.Ldb + k : k * p.Ldb + n)];
+    public static ColumnInfo PrepareB(TileArgs p, int batch, int n) =>
+        new(p.OffB + batch * p.StrideB + (p.TransB != 0 ? n * p.Ldb : n), p.TransB != 0 ? 1 : p.Ldb, 0);
+
+    public static float LoadB(TileArgs p, ArrayView<float> b, int batch, int k, ColumnInfo column) =>
+        b[column.A + k * column.B];
 
     public static void Store(TileArgs p, ArrayView<float> c, int batch, int m, int n, float value)
     {
