@@ -55,6 +55,10 @@ step "Enas kernels on cuda:0 (batch 64 and 128, C=36, 32x32)"
 timeout 180 dotnet perf/Enas.GpuBench/bin/Release/net10.0/Enas.GpuBench.dll --device cuda:0 --out "$OUT/enas.csv" \
   || fail "Enas.GpuBench failed or timed out (rc $?)"
 
+step "Enas naive kernels (one thread per output; the fallback the tiled kernels must beat)"
+timeout 120 dotnet perf/Enas.GpuBench/bin/Release/net10.0/Enas.GpuBench.dll --device cuda:0 --naive --batches 64 \
+  --out "$OUT/enas-naive.csv" || echo "WARNING: naive-kernel timing failed or timed out (rc $?)"
+
 if [[ $HAVE_TORCH -eq 1 ]]; then
   step "PyTorch/cuDNN on cuda:0 (same shapes)"
   timeout 180 "$PYTHON" perf/gpu_reference.py --out "$OUT/torch.csv" || { echo "WARNING: PyTorch timing failed"; rm -f "$OUT/torch.csv"; }
@@ -66,5 +70,9 @@ if [[ -n "$PYTHON" ]]; then
   else "$PYTHON" perf/gpu_reference.py --compare "$OUT/enas.csv" | tee "$OUT/table.txt"; fi
 else
   column -s, -t "$OUT/enas.csv" | tee "$OUT/table.txt"
+fi
+if [[ -f "$OUT/enas-naive.csv" ]]; then
+  echo; echo "naive kernels (batch 64), for comparison with the tiled rows above:"
+  column -s, -t "$OUT/enas-naive.csv" | tee -a "$OUT/table.txt"
 fi
 step "done; results in $OUT"

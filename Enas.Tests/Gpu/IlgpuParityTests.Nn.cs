@@ -229,6 +229,26 @@ public abstract partial class IlgpuParityTests
         TensorAssert.Close(dx, Down(gdx), 1e-4, 1e-3, ctx + " dx");
         TensorAssert.Close(dg, Down(gdg), 1e-4, 1e-4, ctx + " dgamma");
         TensorAssert.Close(db, Down(gdb), 1e-5, 1e-4, ctx + " dbeta");
+        var cpu = RunCpu(c =>
+        {
+            using var cx = Up(c, Seeds.ToFloat(x));
+            using var cdy = Up(c, Seeds.ToFloat(dy));
+            using var cg = gamma is null ? null : Up(c, Seeds.ToFloat(gamma));
+            using var cb = beta is null ? null : Up(c, Seeds.ToFloat(beta));
+            using var cy = c.Allocate(DType.Float32, d.Length);
+            using var cmean = c.Allocate(DType.Float32, d.C);
+            using var cinv = c.Allocate(DType.Float32, d.C);
+            using var cdx = c.Allocate(DType.Float32, d.Length);
+            using var cdg = c.Allocate(DType.Float32, d.C);
+            using var cdb = c.Allocate(DType.Float32, d.C);
+            c.BatchNormForwardTraining(d, cx, cg, cb, cy, cmean, cinv, null, null);
+            c.BatchNormBackward(d, cx, cdy, cg, cmean, cinv, cdx, cdg, cdb);
+            return [Down(c, cy), Down(c, cdx), Down(c, cdg), Down(c, cdb)];
+        });
+        TensorAssert.Close(D(cpu[0]), Down(gy), 1e-5, 1e-4, ctx + " y vs CPU backend");
+        TensorAssert.Close(D(cpu[1]), Down(gdx), 1e-4, 1e-3, ctx + " dx vs CPU backend");
+        TensorAssert.Close(D(cpu[2]), Down(gdg), 1e-4, 1e-4, ctx + " dgamma vs CPU backend");
+        TensorAssert.Close(D(cpu[3]), Down(gdb), 1e-5, 1e-4, ctx + " dbeta vs CPU backend");
     }
 
     [GpuFact]

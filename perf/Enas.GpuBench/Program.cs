@@ -7,13 +7,14 @@ using Enas.Kernels.Gpu;
 // Times every ENAS kernel shape on the ILGPU backend. Usage:
 //   Enas.GpuBench --device cuda[:N] [--batches 64,128] [--channels 36] [--size 32] [--iters 20] [--out enas.csv]
 //   Enas.GpuBench --device ilgpu-cpu --quick     (smoke test on ILGPU's CPU accelerator: tiny shapes, 1 iteration)
+//   --naive   times the naive one-thread-per-output GEMM/conv kernels instead of the tiled ones
 // Prints the device, launch overheads, then one CSV line per (op, batch, mode): median milliseconds per iteration.
 
 string device = "cuda";
 string? outPath = null;
 int[] batches = [64, 128];
 int channels = 36, size = 32, iters = 20;
-bool quick = false;
+bool quick = false, naive = false;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -26,6 +27,7 @@ for (int i = 0; i < args.Length; i++)
         case "--size": size = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--iters": iters = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--quick": quick = true; break;
+        case "--naive": naive = true; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -61,6 +63,7 @@ catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
 
 using (backend)
 {
+    if (naive) backend.Options = backend.Options with { UseTiledKernels = false };
     Console.WriteLine($"backend: {backend.Name}, options {backend.Options}");
     var compile = Stopwatch.StartNew();
     backend.Preload();
@@ -87,7 +90,7 @@ using (backend)
             Array.Sort(samples);
             double median = samples[samples.Length / 2];
             string line = string.Create(CultureInfo.InvariantCulture,
-                $"{bench.Op},{bench.Batch},{bench.Mode},{median:F4},{backend.ShortName}");
+                $"{bench.Op},{bench.Batch},{bench.Mode},{median:F4},{backend.ShortName}{(naive ? "/naive" : "")}");
             Console.WriteLine(line);
             lines.Add(line);
         }
