@@ -3,7 +3,11 @@
 #   1. prints the GPU, driver and toolchain;  2. builds Release;  3. runs the CUDA parity tests (they must RUN, not
 #   skip) and the PTX compilation tests;  4. times every ENAS kernel shape with our kernels (perf/Enas.GpuBench) and
 #   with PyTorch/cuDNN (perf/gpu_reference.py, FP32 and PyTorch-default configs);  5. prints one comparison table.
-# Usage: perf/gpu-check.sh [output-dir]        (default: perf/out/gpu; ENAS_SKIP_BUILD=1 reuses a Release build)
+# Usage: perf/gpu-check.sh [output-dir]        (default: perf/out/gpu)
+# Offline GPU machines (no NuGet): build here with
+#   dotnet build Enas.Tests -c Release && dotnet build perf/Enas.GpuBench -c Release
+# copy/carry Enas.Tests/bin/Release and perf/Enas.GpuBench/bin/Release (~16 MB), and run with ENAS_SKIP_BUILD=1:
+# the tests then run straight from the DLL (no MSBuild, no restore). Only the .NET 10 runtime/SDK is needed there.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,13 +41,16 @@ fi
 
 step "CUDA parity tests + PTX compilation tests"
 set +e
-timeout 240 dotnet test Enas.Tests/Enas.Tests.csproj -c Release --no-build -nologo \
+TEST_DLL=Enas.Tests/bin/Release/net10.0/Enas.Tests.dll
+BENCH_DLL=perf/Enas.GpuBench/bin/Release/net10.0/Enas.GpuBench.dll
+[[ -f "$TEST_DLL" && -f "$BENCH_DLL" ]] || fail "missing $TEST_DLL or $BENCH_DLL (build Release first, see the header)"
+timeout 240 dotnet test "$TEST_DLL" \
   --filter "FullyQualifiedName~IlgpuCudaParityTests|FullyQualifiedName~PtxCompilationTests" \
   --logger "console;verbosity=normal" --logger "trx;LogFileName=gpu-parity.trx" --results-directory "$OUT" \
   > "$OUT/parity.log" 2>&1
 TEST_RC=$?
 set -e
-grep -E "^\s+(Passed|Failed|Skipped) |Total tests|Passed!|Failed!" "$OUT/parity.log" | tail -n 40 || true
+grep -E "^\s+(Failed|Skipped) |Total tests|^\s+(Passed|Failed|Skipped): " "$OUT/parity.log" | tail -n 40 || true
 [[ $TEST_RC -eq 124 ]] && fail "parity tests timed out after 240 s (see $OUT/parity.log)"
 if grep -qE "^\s+Skipped .*IlgpuCudaParityTests" "$OUT/parity.log"; then
   fail "CUDA parity tests were SKIPPED: ILGPU saw no CUDA device (libcuda.so.1 not loadable?). See $OUT/parity.log"
@@ -52,11 +59,11 @@ fi
 echo "parity: all CUDA parity tests passed"
 
 step "Enas kernels on cuda:0 (batch 64 and 128, C=36, 32x32)"
-timeout 180 dotnet perf/Enas.GpuBench/bin/Release/net10.0/Enas.GpuBench.dll --device cuda:0 --out "$OUT/enas.csv" \
+timeout 180 dotnet "$BENCH_DLL" --device cuda:0 --out "$OUT/enas.csv" \
   || fail "Enas.GpuBench failed or timed out (rc $?)"
 
 step "Enas naive kernels (one thread per output; the fallback the tiled kernels must beat)"
-timeout 120 dotnet perf/Enas.GpuBench/bin/Release/net10.0/Enas.GpuBench.dll --device cuda:0 --naive --batches 64 \
+timeout 120 dotnet "$BENCH_DLL" --device cuda:0 --naive --batches 64 \
   --out "$OUT/enas-naive.csv" || echo "WARNING: naive-kernel timing failed or timed out (rc $?)"
 
 if [[ $HAVE_TORCH -eq 1 ]]; then
