@@ -93,11 +93,24 @@ internal static unsafe class ConvGemm
         bool splitGemm = parts == 1 && CpuParallel.MaxThreads > 1;
         int p = d.OutH * d.OutW, kg = d.KPerGroup, crs = d.CPerGroup * d.R * d.S;
         long wl = d.WeightLength;
+        bool dot = typeof(T) == typeof(float) && !splitGemm && GemmDot.Supported;
         T* partials = parts > 1 ? CpuScratch.Get<T>(CpuScratch.Slot.Partials, (parts - 1) * wl) : null;
         CpuParallel.ForParts(parts, part =>
         {
             var (n0, n1) = Range(d.N, part, parts);
             T* acc = part == 0 ? dw : partials + (part - 1) * wl;
+            if (dot && !IsPointwise(d))
+            {
+                for (int n = n0; n < n1; n++)
+                {
+                    float* xi = (float*)x + (long)n * d.C * d.H * d.W;
+                    float* dyi = (float*)dy + (long)n * d.K * p;
+                    for (int g = 0; g < d.Groups; g++)
+                        GemmDot.RunIm2Col(d, xi + (long)g * d.CPerGroup * d.H * d.W, kg, dyi + (long)g * kg * p, p,
+                            (float*)acc + (long)g * kg * crs, crs, n != n0);
+                }
+                return;
+            }
             T* col = IsPointwise(d) ? null : CpuScratch.Get<T>(CpuScratch.Slot.Columns, (long)d.C * d.R * d.S * p);
             for (int n = n0; n < n1; n++)
             {
@@ -113,7 +126,7 @@ internal static unsafe class ConvGemm
                 for (int g = 0; g < d.Groups; g++)
                 {
                     T* dyg = dyi + (long)g * kg * p, colg = src + (long)g * crs * p, accg = acc + (long)g * kg * crs;
-                    if (typeof(T) == typeof(float) && !splitGemm && GemmDot.Supported)
+                    if (dot)
                         GemmDot.Run(kg, crs, p, (float*)dyg, p, (float*)colg, p, (float*)accg, crs, n != n0);
                     else
                         Gemm(splitGemm, false, true, kg, crs, p, dyg, p, colg, p, beta, accg, crs);

@@ -9,6 +9,7 @@ namespace Enas.Kernels.Cpu;
 /// accumulators while the R x S taps stream shifted rows through FMAs. Backward-data is the same correlation of dy
 /// with the flipped filter and padding R - 1 - pad. Backward-filter accumulates R x S vector dot products.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class DepthwiseFast
 {
     private const int RowsPerTile = 4;
