@@ -65,6 +65,17 @@ internal static unsafe class ConvGemm
     /// <summary>dx [N, C, H, W] from dy [N, K, OH, OW] and w [K, C/G, R, S].</summary>
     public static void BackwardData<T>(Conv2DDescriptor d, T* dy, T* w, T* dx) where T : unmanaged, INumber<T>
     {
+        if (typeof(T) == typeof(float) && d.Stride == 1 && d.R == d.S && d.Pad <= d.R - 1 && !IsPointwise(d)
+            && d.N >= CpuParallel.MaxThreads)
+        {
+            // Stride 1: dx is the forward convolution of dy (padding R - 1 - pad) with the flipped, channel-swapped
+            // filter, so it takes the fused-im2col forward path instead of GEMM + col2im.
+            var t = new Conv2DDescriptor(d.N, d.K, d.OutH, d.OutW, d.C, d.R, d.S, 1, d.R - 1 - d.Pad, d.Groups);
+            float* flipped = CpuScratch.Get<float>(CpuScratch.Slot.Partials, d.WeightLength);
+            FlipFilter(d, (float*)w, flipped);
+            Forward(t, (float*)dy, flipped, (float*)dx);
+            return;
+        }
         int parts = Parts(d);
         bool splitGemm = parts == 1 && CpuParallel.MaxThreads > 1;
         int p = d.OutH * d.OutW, kg = d.KPerGroup, crs = d.CPerGroup * d.R * d.S;
@@ -136,6 +147,20 @@ internal static unsafe class ConvGemm
         var total = new Span<T>(dw, (int)wl);
         for (int i = 0; i < parts - 1; i++)
             TensorPrimitives.Add(total, new ReadOnlySpan<T>(partials + i * wl, (int)wl), total);
+    }
+
+    /// <summary>w [K, C/G, R, S] -> w' [C, K/G, R, S] with w'[g, c, k, R-1-r, S-1-s] = w[g, k, c, r, s].</summary>
+    private static void FlipFilter(in Conv2DDescriptor d, float* w, float* flipped)
+    {
+        int kg = d.KPerGroup, cg = d.CPerGroup, rs = d.R * d.S;
+        for (int g = 0; g < d.Groups; g++)
+        for (int k = 0; k < kg; k++)
+        for (int c = 0; c < cg; c++)
+        {
+            float* src = w + ((long)(g * kg + k) * cg + c) * rs;
+            float* dst = flipped + ((long)(g * cg + c) * kg + k) * rs;
+            for (int i = 0; i < rs; i++) dst[i] = src[rs - 1 - i];
+        }
     }
 
     private static (int Start, int End) Range(int count, int part, int parts) =>
