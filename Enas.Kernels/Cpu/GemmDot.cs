@@ -9,14 +9,33 @@ namespace Enas.Kernels.Cpu;
 /// (the packed GEMM would have to transpose the whole column matrix): a 4 x 3 tile keeps 12 zmm dot-product
 /// accumulators over a K block that stays in L1, then reduces them horizontally.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmDot
 {
     private const int TileM = 4;
     private const int TileN = 3;
-    private const int KBlock = 256;
+    private const int KBlock = 2048;
 
     /// <summary>Whether the Vector512 path runs (otherwise callers use the packed GEMM).</summary>
     public static bool Supported => Vector512.IsHardwareAccelerated && !GemmKernels.ForceVector256;
+
+    /// <summary>
+    /// C [M, N] (+)= A [M, K] x colᵀ where col [N, K] is the im2col matrix of one image (group): each group of
+    /// three column rows is built into a small L1 buffer just before use, so no full column matrix is written.
+    /// </summary>
+    public static void RunIm2Col(in Conv2DDescriptor d, float* image, int m, float* a, long lda, float* c, long ldc,
+        bool accumulate)
+    {
+        int n = d.CPerGroup * d.R * d.S, k = d.OutH * d.OutW;
+        int kPad = (k + 15) & ~15;
+        float* rows = CpuScratch.Get<float>(CpuScratch.Slot.Columns, TileN * (long)kPad);
+        for (int j = 0; j < n; j += TileN)
+        {
+            int nj = Math.Min(TileN, n - j);
+            for (int t = 0; t < nj; t++) Im2Col.Row(d, image, j + t, rows + t * kPad);
+            Run(m, nj, k, a, lda, rows, kPad, c + j, ldc, accumulate);
+        }
+    }
 
     /// <summary>C = A Bᵀ (accumulate = false) or C += A Bᵀ; one thread.</summary>
     public static void Run(int m, int n, int k, float* a, long lda, float* b, long ldb, float* c, long ldc,

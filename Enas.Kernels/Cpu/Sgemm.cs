@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Enas.Kernels.Cpu;
 
@@ -7,6 +8,7 @@ namespace Enas.Kernels.Cpu;
 /// micro-tiles) over <see cref="GemmKernels"/>. Float64 (gradient checks only) uses a plain row-axpy loop.
 /// All drivers compute C = alpha * op(A) * op(B) + beta * C on one thread; beta == 0 ignores C's contents.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class Sgemm
 {
     /// <summary>Depth of one packed block (B micro-panel KC x 32 floats = 32 KiB stays in L1).</summary>
