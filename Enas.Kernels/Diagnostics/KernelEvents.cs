@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
+using System.Runtime.CompilerServices;
 
 namespace Enas.Kernels.Diagnostics;
 
@@ -20,13 +21,15 @@ public static class KernelEvents
     /// Starts a kernel scope: writes a launch event now and an elapsed-time event when disposed. The shape text is
     /// <paramref name="descriptor"/>.ToString(), computed only when a listener is enabled.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static KernelScope Scope<TDescriptor>(string name, in TDescriptor descriptor, string device = "cpu")
-        where TDescriptor : struct
+        where TDescriptor : struct =>
+        KernelEventSource.Log.IsEnabled() ? Start(name, descriptor.ToString() ?? string.Empty, device) : default;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static KernelScope Start(string name, string shape, string device)
     {
-        var log = KernelEventSource.Log;
-        if (!log.IsEnabled()) return default;
-        string shape = descriptor.ToString() ?? string.Empty;
-        log.KernelLaunch(name, shape, device);
+        KernelEventSource.Log.KernelLaunch(name, shape, device);
         return new KernelScope(name, shape, Stopwatch.GetTimestamp());
     }
 
@@ -63,6 +66,7 @@ public readonly struct KernelScope : IDisposable
     }
 
     /// <summary>Writes the elapsed-time event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Dispose()
     {
         if (_name is null) return;

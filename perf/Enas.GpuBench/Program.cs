@@ -28,6 +28,7 @@ for (int i = 0; i < args.Length; i++)
         case "--iters": iters = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--quick": quick = true; break;
         case "--naive": naive = true; break;
+        case "--scope-overhead": MeasureScopeOverhead(); return 0;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -99,6 +100,23 @@ using (backend)
     Console.WriteLine($"live buffers at exit: {backend.LiveBufferCount}");
 }
 return 0;
+
+static void MeasureScopeOverhead()
+{
+    // Cost of the profiling hook the backends call per kernel, with no listener attached.
+    var d = new Conv2DDescriptor(64, 36, 32, 32, 36, 3, 3, 1, 1);
+    const int n = 20_000_000;
+    for (int round = 0; round < 3; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++)
+        {
+            using var scope = Enas.Kernels.Diagnostics.KernelEvents.Scope("Conv2DForward", d);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"KernelEvents.Scope without a listener: {sw.Elapsed.TotalNanoseconds / n:F2} ns per call"));
+    }
+}
 
 static void MeasureLaunchOverhead(IlgpuBackend backend)
 {
