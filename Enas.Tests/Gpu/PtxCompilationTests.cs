@@ -1,5 +1,6 @@
 using System.Reflection;
 using Enas.Kernels;
+using Enas.Kernels.Gpu;
 using Enas.Kernels.Gpu.Kernels;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
@@ -17,7 +18,15 @@ namespace Enas.Tests.Gpu;
 /// </summary>
 public sealed class PtxCompilationTests : IDisposable
 {
-    private readonly Context _context = Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
+    private readonly Context _context;
+
+    public PtxCompilationTests()
+    {
+        // Install the libcuda.so.1 resolver before ILGPU's first CUDA probe: ILGPU caches the outcome per process,
+        // so a probe without it would hide the GPU from the CUDA parity tests on libcuda.so.1-only hosts.
+        GpuRuntime.Initialize();
+        _context = Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
+    }
 
     public void Dispose() => _context.Dispose();
 
