@@ -1,0 +1,58 @@
+namespace Enas.Kernels.Gpu;
+
+/// <summary>The device a run will use, and a sentence saying why.</summary>
+/// <param name="Kind">Cpu or Cuda (never IlgpuCpu).</param>
+/// <param name="Ordinal">Device ordinal (0 for the CPU).</param>
+/// <param name="Reason">Human-readable explanation, printed at start-up.</param>
+public readonly record struct DeviceChoice(DeviceKind Kind, int Ordinal, string Reason);
+
+/// <summary>
+/// Parses the <c>--device</c> option: "auto" (CUDA device 0 if ILGPU sees one, else the managed CPU backend),
+/// "cpu", "cuda" (device 0, an error without one) or "cuda:N". An explicit CUDA request never falls back silently.
+/// ILGPU's CPU accelerator is a test-only emulator and is never a run-time choice.
+/// </summary>
+public static class DeviceSelection
+{
+    /// <summary>Resolves <paramref name="spec"/> against the CUDA devices ILGPU sees.</summary>
+    /// <exception cref="ArgumentException">The spec is not understood.</exception>
+    /// <exception cref="InvalidOperationException">CUDA was requested but is not available.</exception>
+    public static DeviceChoice Resolve(string spec) => Resolve(spec, () =>
+    {
+        GpuRuntime.Initialize();
+        return GpuRuntime.CudaDevices;
+    });
+
+    /// <summary>Testable core: <paramref name="cudaDevices"/> is only called when CUDA matters.</summary>
+    internal static DeviceChoice Resolve(string spec, Func<IReadOnlyList<string>> cudaDevices)
+    {
+        string s = (spec ?? string.Empty).Trim().ToLowerInvariant();
+        if (s == "cpu")
+            return new DeviceChoice(DeviceKind.Cpu, 0, "using the managed CPU backend (--device cpu)");
+        if (s is "" or "auto")
+        {
+            var devices = cudaDevices();
+            return devices.Count > 0
+                ? new DeviceChoice(DeviceKind.Cuda, 0,
+                    $"using cuda:0 ({devices[0]}): --device auto and ILGPU saw {devices.Count} CUDA device(s)")
+                : new DeviceChoice(DeviceKind.Cpu, 0,
+                    "using the managed CPU backend: --device auto and ILGPU saw 0 CUDA devices");
+        }
+        if (s == "cuda" || s.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            int ordinal = 0;
+            if (s.Length > 4 && (!int.TryParse(s.AsSpan(5), out ordinal) || ordinal < 0))
+                throw new ArgumentException($"--device '{spec}': expected cuda:N with N a device number, e.g. cuda:0");
+            var devices = cudaDevices();
+            if (devices.Count == 0)
+                throw new InvalidOperationException("no CUDA device found: ILGPU saw 0 CUDA devices; use --device cpu");
+            if (ordinal >= devices.Count)
+                throw new InvalidOperationException(
+                    $"no CUDA device {ordinal}: ILGPU saw {devices.Count} CUDA device(s) (cuda:0..cuda:{devices.Count - 1})");
+            return new DeviceChoice(DeviceKind.Cuda, ordinal, $"using cuda:{ordinal} ({devices[ordinal]}) (--device {s})");
+        }
+        if (s is "ilgpu-cpu" or "ilgpucpu")
+            throw new ArgumentException(
+                $"--device '{spec}': ILGPU's CPU accelerator is a test-only GPU emulator; use cpu, cuda, cuda:N or auto");
+        throw new ArgumentException($"--device '{spec}' is not understood; use auto, cpu, cuda or cuda:N");
+    }
+}
