@@ -12,8 +12,8 @@ namespace Enas.Kernels.Cpu;
 /// </summary>
 internal static unsafe class ConvGemm
 {
-    /// <summary>Output pixels per packed B block when im2col is fused into packing (256 KiB at depth 128).</summary>
-    private const int FusedColumnBlock = 512;
+    /// <summary>Output pixels per packed B block when im2col is fused into packing (at most 1 MiB at depth 256).</summary>
+    private const int FusedColumnBlock = 1024;
 
     private static bool IsPointwise(in Conv2DDescriptor d) => d.R == 1 && d.S == 1 && d.Stride == 1 && d.Pad == 0;
 

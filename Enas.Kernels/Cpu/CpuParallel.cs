@@ -97,7 +97,7 @@ public static class CpuParallel
     /// <summary>The persistent threads. One job at a time; the submitting thread runs part 0.</summary>
     private static class WorkerPool
     {
-        private const int SpinIterations = 20_000;
+        private const int SpinIterations = 4_000;
         private static readonly object s_gate = new();
         private static readonly List<Worker> s_workers = new();
         [ThreadStatic] private static bool t_inJob;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Enas.Kernels.Cpu;
@@ -24,8 +25,54 @@ internal static unsafe class Sgemm
     public static void Serial(bool transA, bool transB, int m, int n, int k, float alpha, float* a, long lda,
         float* b, long ldb, float beta, float* c, long ldc)
     {
+        if (m <= SmallRows && n > 0 && k > 0)
+        {
+            // A row or two (controller LSTM steps, batch 1): packing would pad to 6 rows; use vector row kernels.
+            SmallM(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         var packer = new MatrixPackB(transB, b, ldb);
         Packed(ref packer, transA, m, n, k, alpha, a, lda, beta, c, ldc, NC);
+    }
+
+    /// <summary>Up to this many rows of C use <see cref="SmallM"/>.</summary>
+    private const int SmallRows = 2;
+
+    private static void SmallM(bool transA, bool transB, int m, int n, int k, float alpha, float* a, long lda,
+        float* b, long ldb, float beta, float* c, long ldc)
+    {
+        float* arow = stackalloc float[Math.Min(k, 4096)];
+        for (int i = 0; i < m; i++)
+        {
+            float* ai = a + (transA ? i : i * lda);
+            float* row = c + i * ldc;
+            var cRow = new Span<float>(row, n);
+            if (transB)
+            {
+                // Dot products along K: gather a strided A row once when A is stored transposed.
+                float* av = ai;
+                if (transA)
+                {
+                    if (k > 4096) { SerialNaive(transA, transB, 1, n, k, alpha, ai, lda, b, ldb, beta, row, ldc); continue; }
+                    for (int p = 0; p < k; p++) arow[p] = ai[p * lda];
+                    av = arow;
+                }
+                var aSpan = new ReadOnlySpan<float>(av, k);
+                for (int j = 0; j < n; j++)
+                {
+                    float dot = TensorPrimitives.Dot(aSpan, new ReadOnlySpan<float>(b + j * ldb, k));
+                    row[j] = beta == 0f ? alpha * dot : alpha * dot + beta * row[j];
+                }
+                continue;
+            }
+            if (beta == 0f) cRow.Clear();
+            else if (beta != 1f) TensorPrimitives.Multiply(cRow, beta, cRow);
+            for (int p = 0; p < k; p++)
+            {
+                float aip = alpha * (transA ? ai[p * lda] : ai[p]);
+                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(b + p * ldb, n), aip, cRow, cRow);
+            }
+        }
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ public class CpuGemmParityTests
     public static TheoryData<int, int, int> Sizes() => new()
     {
         { 1, 1, 1 }, { 1, 70, 1 }, { 7, 33, 1 }, { 5, 3, 70 }, { 6, 32, 256 }, { 13, 65, 257 }, { 70, 70, 70 },
-        { 2, 100, 300 }, { 37, 17, 9 }, { 64, 1, 33 }, { 97, 130, 520 },
+        { 2, 100, 300 }, { 37, 17, 9 }, { 64, 1, 33 }, { 97, 130, 520 }, { 1, 400, 200 }, { 2, 129, 65 },
+        { 3, 50, 40 },
     };
 
     [Theory]
@@ -30,6 +31,9 @@ public class CpuGemmParityTests
     public void AlphaBetaOffsetsLeadingDimensionsAndBatches()
     {
         Check(new GemmDescriptor(false, false, 9, 40, 19, Alpha: 0.5f, Beta: -1.25f), "alpha/beta");
+        Check(new GemmDescriptor(true, true, 1, 40, 19, Alpha: 0.5f, Beta: -1.25f, Lda: 3, Ldb: 21, Ldc: 41),
+            "small M alpha/beta/ld");
+        Check(new GemmDescriptor(true, false, 2, 33, 19, Alpha: 2f, Beta: 1f, Lda: 5), "small M beta 1");
         Check(new GemmDescriptor(true, false, 11, 35, 7, Lda: 15, Ldb: 41, Ldc: 38, OffsetA: 3, OffsetB: 5,
             OffsetC: 7), "ld/offsets");
         Check(new GemmDescriptor(false, true, 13, 34, 10, Beta: 1f, BatchCount: 3, StrideA: 13 * 10 + 4,
