@@ -16,6 +16,7 @@ public sealed partial class CpuBackend
         DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer saveMean, DeviceBuffer saveInvStd,
         DeviceBuffer? runningMean, DeviceBuffer? runningVar)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("BatchNormForwardTraining", descriptor);
         var d = descriptor;
         if (x.DType == DType.Float64)
             BnTraining<double>(d, x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar);
@@ -26,6 +27,7 @@ public sealed partial class CpuBackend
     public void BatchNormForwardInference(in BatchNormDescriptor descriptor, DeviceBuffer x, DeviceBuffer? gamma,
         DeviceBuffer? beta, DeviceBuffer runningMean, DeviceBuffer runningVar, DeviceBuffer y)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("BatchNormForwardInference", descriptor);
         var d = descriptor;
         if (x.DType == DType.Float64) BnInference<double>(d, x, gamma, beta, runningMean, runningVar, y);
         else BnInference<float>(d, x, gamma, beta, runningMean, runningVar, y);
@@ -36,6 +38,7 @@ public sealed partial class CpuBackend
         DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd, DeviceBuffer dx, DeviceBuffer? dgamma,
         DeviceBuffer? dbeta)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("BatchNormBackward", descriptor);
         var d = descriptor;
         if (x.DType == DType.Float64) BnBackward<double>(d, x, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta);
         else BnBackward<float>(d, x, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta);

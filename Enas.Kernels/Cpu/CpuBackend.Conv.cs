@@ -7,6 +7,7 @@ public sealed unsafe partial class CpuBackend
     /// <inheritdoc />
     public void Conv2DForward(in Conv2DDescriptor descriptor, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Conv2DForward", descriptor);
         if (x.DType == DType.Float64)
         {
             if (descriptor.IsDepthwise) DepthwiseConv.Forward(descriptor, (double*)Ptr(x), (double*)Ptr(w), (double*)Ptr(y));
@@ -23,6 +24,7 @@ public sealed unsafe partial class CpuBackend
     /// <inheritdoc />
     public void Conv2DBackwardData(in Conv2DDescriptor descriptor, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Conv2DBackwardData", descriptor);
         if (dy.DType == DType.Float64)
         {
             if (descriptor.IsDepthwise) DepthwiseConv.BackwardData(descriptor, (double*)Ptr(dy), (double*)Ptr(w), (double*)Ptr(dx));
@@ -40,6 +42,7 @@ public sealed unsafe partial class CpuBackend
     public void Conv2DBackwardFilter(in Conv2DDescriptor descriptor, DeviceBuffer x, DeviceBuffer dy,
         DeviceBuffer dw)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Conv2DBackwardFilter", descriptor);
         if (x.DType == DType.Float64)
         {
             if (descriptor.IsDepthwise) DepthwiseConv.BackwardFilter(descriptor, (double*)Ptr(x), (double*)Ptr(dy), (double*)Ptr(dw));

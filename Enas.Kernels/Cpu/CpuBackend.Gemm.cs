@@ -6,6 +6,7 @@ public sealed unsafe partial class CpuBackend
     /// <inheritdoc />
     public void Gemm(in GemmDescriptor descriptor, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Gemm", descriptor);
         if (a.DType == DType.Float64)
             Sgemm.Run(descriptor, (double*)Ptr(a), (double*)Ptr(b), (double*)Ptr(c));
         else

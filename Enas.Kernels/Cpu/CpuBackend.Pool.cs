@@ -15,6 +15,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void Pool2DForward(in Pool2DDescriptor descriptor, DeviceBuffer x, DeviceBuffer y)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Pool2DForward", descriptor);
         var d = descriptor;
         if (x.DType == DType.Float64) PoolForward<double>(d, (CpuBuffer)x, (CpuBuffer)y);
         else PoolForward<float>(d, (CpuBuffer)x, (CpuBuffer)y);

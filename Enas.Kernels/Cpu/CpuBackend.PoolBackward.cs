@@ -19,6 +19,7 @@ public sealed partial class CpuBackend
     public void Pool2DBackward(in Pool2DDescriptor descriptor, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy,
         DeviceBuffer dx)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Pool2DBackward", descriptor);
         var d = descriptor;
         if (x.DType == DType.Float64)
             PoolBackward<double>(d, (CpuBuffer)x, (CpuBuffer)y, (CpuBuffer)dy, (CpuBuffer)dx);
