@@ -34,7 +34,7 @@ public class WeightSharingTests(ITestOutputHelper output)
     {
         var space = new MicroSpace(3);
         using var bank = ChildBuilder.CreateBank(space, Tiny, 1, Device.Cpu);
-        // Both children have node 2 = sep3(input 1) + ... in the normal cell; everything else differs.
+        // Tiny has L = 2, so cells 0 and 1 reduce and cell 2 is normal. Both children have node 2 = sep3(input 1) + ... in the normal cell; everything else differs.
         var a = space.Encode(
             [new(1, OpKind.SepConv3x3, 0, OpKind.MaxPool3x3), new(2, OpKind.Identity, 0, OpKind.AvgPool3x3), new(3, OpKind.Identity, 1, OpKind.Identity)],
             [new(0, OpKind.Identity, 1, OpKind.Identity), new(0, OpKind.Identity, 1, OpKind.Identity), new(0, OpKind.Identity, 1, OpKind.Identity)]);
@@ -43,13 +43,13 @@ public class WeightSharingTests(ITestOutputHelper output)
             [new(1, OpKind.MaxPool3x3, 1, OpKind.Identity), new(0, OpKind.AvgPool3x3, 1, OpKind.Identity), new(0, OpKind.Identity, 1, OpKind.Identity)]);
         var ca = ChildBuilder.Build(space, a, Tiny, bank, Device.Cpu);
         var cb = ChildBuilder.Build(space, b, Tiny, bank, Device.Cpu);
-        var key = new WeightKey("cell0", 2, OpKind.SepConv3x3, "sep0.depthwise", 1).ToString();
+        var key = new WeightKey("cell2", 2, OpKind.SepConv3x3, "sep0.depthwise", 1).ToString();
         var pa = Assert.Single(ca.Parameters, p => p.Name == key);
         var pb = Assert.Single(cb.Parameters, p => p.Name == key);
         Assert.Same(pa, pb);
         // A sep-conv reading another input has its own weights (ENAS shares per (node, input, op)).
-        Assert.DoesNotContain(ca.Parameters, p => p.Name == new WeightKey("cell0", 2, OpKind.SepConv5x5, "sep0.depthwise", 1).ToString());
-        Assert.Contains(cb.Parameters, p => p.Name == new WeightKey("cell0", 2, OpKind.SepConv5x5, "sep0.depthwise", 1).ToString());
+        Assert.DoesNotContain(ca.Parameters, p => p.Name == new WeightKey("cell2", 2, OpKind.SepConv5x5, "sep0.depthwise", 1).ToString());
+        Assert.Contains(cb.Parameters, p => p.Name == new WeightKey("cell2", 2, OpKind.SepConv5x5, "sep0.depthwise", 1).ToString());
     }
 
     [Fact]
