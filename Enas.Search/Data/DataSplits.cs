@@ -1,0 +1,39 @@
+namespace Enas.Search.Data;
+
+/// <summary>A loaded dataset's standard training and test sets, pixels in [0, 1].</summary>
+public sealed record TrainTestData(ImageDataset Train, ImageDataset Test);
+
+/// <summary>
+/// Training, validation and test sets ready for search: the validation set is held out of the training set, and
+/// all three are normalised with <see cref="Stats"/> computed from the training split only.
+/// </summary>
+public sealed record DataSplits(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelStats Stats)
+{
+    /// <summary>
+    /// Splits <paramref name="data"/>'s training set (holding out <paramref name="validationCount"/> images chosen
+    /// with <paramref name="seed"/>), computes per-channel statistics on the remaining training images and
+    /// normalises the three sets in place: the split training and validation sets are fresh copies, while
+    /// <paramref name="data"/>.Test (and, when <paramref name="validationCount"/> = 0, <paramref name="data"/>.Train)
+    /// are normalised in place, so call this once per loaded <see cref="TrainTestData"/>. With
+    /// <paramref name="validationCount"/> = 0 the validation set is empty and the whole training set is used
+    /// (final retraining).
+    /// </summary>
+    public static DataSplits Create(TrainTestData data, int validationCount = 5000, ulong seed = 0)
+    {
+        ImageDataset train, validation;
+        if (validationCount == 0)
+        {
+            train = data.Train;
+            validation = data.Train.Subset(ReadOnlySpan<int>.Empty, data.Train.Name + "/validation");
+        }
+        else
+        {
+            (train, validation) = data.Train.Split(validationCount, seed);
+        }
+        var stats = train.ComputeChannelStats();
+        train.Normalize(stats);
+        validation.Normalize(stats);
+        data.Test.Normalize(stats);
+        return new DataSplits(train, validation, data.Test, stats);
+    }
+}
