@@ -80,6 +80,7 @@ public static class ArchitectureJson
     {
         MicroSpace m => m.Nodes,
         MacroSpace m => m.Layers,
+        Rnn.RnnSpace r => r.Nodes,
         _ => space.Decisions.Count,
     };
 }

@@ -3,12 +3,13 @@ namespace Enas.Search.Spaces;
 /// <summary>Factory for the spaces by name.</summary>
 public static class SearchSpaces
 {
-    /// <summary>Creates "micro" (size = nodes per cell) or "macro" (size = layers).</summary>
+    /// <summary>Creates "micro" (size = nodes per cell), "macro" (size = layers) or "rnn" (size = cell nodes).</summary>
     public static ISearchSpace Create(string name, int size) => name switch
     {
         MicroSpace.SpaceName => new MicroSpace(size),
         MacroSpace.SpaceName => new MacroSpace(size),
-        _ => throw new ArgumentException($"unknown search space '{name}' (allowed: micro, macro)", nameof(name)),
+        Rnn.RnnSpace.SpaceName => new Rnn.RnnSpace(size),
+        _ => throw new ArgumentException($"unknown search space '{name}' (allowed: micro, macro, rnn)", nameof(name)),
     };
 
     /// <summary>The official micro architecture of <c>cifar10_micro_final.sh</c> (B = 5).</summary>
