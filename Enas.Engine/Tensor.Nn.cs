@@ -1,3 +1,4 @@
+using Enas.Engine.Ops;
 using Enas.Kernels;
 
 namespace Enas.Engine;
@@ -5,42 +6,46 @@ namespace Enas.Engine;
 // Public API of the pooling / normalisation / softmax / indexing family (owners: the op files in Ops/).
 public partial class Tensor
 {
-    private static NotImplementedException Pending(string op) => new($"{op} op is not written yet");
+    /// <summary>Max pooling of [N, C, H, W] with a square window; padding never wins. Returns [N, C, OH, OW].</summary>
+    public Tensor MaxPool2D(int window, int stride, int padding) =>
+        Pool2DOp.Apply(this, PoolKind.Max, window, stride, padding);
 
-    /// <summary>Max pooling of [N, C, H, W] with a square window; padding never wins.</summary>
-    public Tensor MaxPool2D(int window, int stride, int padding) => throw Pending(nameof(MaxPool2D));
-
-    /// <summary>Average pooling of [N, C, H, W]; padded positions are not counted.</summary>
-    public Tensor AvgPool2D(int window, int stride, int padding) => throw Pending(nameof(AvgPool2D));
+    /// <summary>Average pooling of [N, C, H, W]; padded positions are not counted. Returns [N, C, OH, OW].</summary>
+    public Tensor AvgPool2D(int window, int stride, int padding) =>
+        Pool2DOp.Apply(this, PoolKind.Average, window, stride, padding);
 
     /// <summary>[N, C, H, W] to [N, C]: mean over the spatial dimensions.</summary>
-    public Tensor GlobalAvgPool2D() => throw Pending(nameof(GlobalAvgPool2D));
+    public Tensor GlobalAvgPool2D() => GlobalAvgPool2DOp.Apply(this);
 
     /// <summary>
     /// Batch norm over [N, C, H, W] or [N, C]. Training uses batch statistics and updates the running ones (when
     /// given); inference uses the running ones. gamma/beta [C] may be null (no affine).
     /// </summary>
     public Tensor BatchNorm2D(Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training,
-        double momentum = 0.1, double epsilon = 1e-5) => throw Pending(nameof(BatchNorm2D));
+        double momentum = 0.1, double epsilon = 1e-5) =>
+        BatchNorm2DOp.Apply(this, gamma, beta, runningMean, runningVar, training, momentum, epsilon);
 
     /// <summary>log_softmax along the last axis of a rank-2 tensor [rows, cols].</summary>
-    public Tensor LogSoftmax() => throw Pending(nameof(LogSoftmax));
+    public Tensor LogSoftmax() => LogSoftmaxOp.Apply(this);
 
     /// <summary>Mean cross-entropy of logits [N, K] against int32 labels [N] (a scalar).</summary>
-    public Tensor CrossEntropy(Tensor labels) => throw Pending(nameof(CrossEntropy));
+    public Tensor CrossEntropy(Tensor labels) => CrossEntropyOp.Apply(this, labels);
 
     /// <summary>Concatenation along <paramref name="axis"/>; all other dimensions must match.</summary>
-    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis) => throw Pending(nameof(Concat));
+    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis) => ConcatOp.Apply(tensors, axis);
 
     /// <summary>The sub-tensor [start, start + length) along <paramref name="axis"/> (a copy).</summary>
-    public Tensor Slice(int axis, int start, int length) => throw Pending(nameof(Slice));
+    public Tensor Slice(int axis, int start, int length) => SliceOp.Apply(this, axis, start, length);
 
     /// <summary>
     /// Inverted dropout: zeroes each element with probability <paramref name="p"/> and scales the rest by 1/(1-p).
     /// The mask is drawn from <paramref name="rng"/> on the host. Identity when p == 0.
     /// </summary>
-    public Tensor Dropout(double p, Random rng) => throw Pending(nameof(Dropout));
+    public Tensor Dropout(double p, Random rng) => DropoutOp.Apply(this, p, rng, training: true);
+
+    /// <summary>Dropout that returns this tensor unchanged when <paramref name="training"/> is false or p == 0.</summary>
+    public Tensor Dropout(double p, Random rng, bool training) => DropoutOp.Apply(this, p, rng, training);
 
     /// <summary>Rows of this table [V, D] picked by int32 <paramref name="indices"/> [n]: returns [n, D].</summary>
-    public Tensor Gather(Tensor indices) => throw Pending(nameof(Gather));
+    public Tensor Gather(Tensor indices) => GatherOp.Apply(this, indices);
 }

@@ -1,9 +1,11 @@
 using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Kernels;
+using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Core;
 
+[Collection(LiveBufferCollection.Name)] // its leak check reads the global live-buffer count
 public class TapeTests
 {
     [Fact]
