@@ -8,6 +8,7 @@ public abstract class Module : IDisposable
 {
     private readonly List<(string Name, Parameter Parameter)> _parameters = new();
     private readonly List<(string Name, Module Module)> _modules = new();
+    private readonly List<(string Name, Tensor Buffer)> _buffers = new();
     private bool _disposed;
 
     /// <summary>True in training mode (batch statistics, dropout on).</summary>
@@ -18,6 +19,19 @@ public abstract class Module : IDisposable
     {
         _parameters.Add((name, parameter));
         return parameter;
+    }
+
+    /// <summary>
+    /// Registers persistent state that is not trained (e.g. batch-norm running statistics) under
+    /// <paramref name="name"/>: checkpoints save it, optimisers never see it, and the module disposes it. The tensor
+    /// must be caller-owned (created with persistent: true or outside any scope).
+    /// </summary>
+    protected Tensor RegisterBuffer(string name, Tensor buffer)
+    {
+        if (buffer.Scope is not null)
+            throw new ArgumentException($"buffer '{name}' belongs to a TensorScope; create it with persistent: true");
+        _buffers.Add((name, buffer));
+        return buffer;
     }
 
     /// <summary>Registers a child module under <paramref name="name"/> and returns it.</summary>
@@ -33,6 +47,15 @@ public abstract class Module : IDisposable
         foreach (var (name, p) in _parameters) yield return (prefix + name, p);
         foreach (var (name, m) in _modules)
             foreach (var item in m.NamedParameters(prefix + name + "."))
+                yield return item;
+    }
+
+    /// <summary>Every buffer of this module and its children, depth first, with dotted names.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "")
+    {
+        foreach (var (name, b) in _buffers) yield return (prefix + name, b);
+        foreach (var (name, m) in _modules)
+            foreach (var item in m.NamedBuffers(prefix + name + "."))
                 yield return item;
     }
 
@@ -66,6 +89,7 @@ public abstract class Module : IDisposable
         if (_disposed) return;
         _disposed = true;
         foreach (var (_, p) in _parameters) { p.ZeroGrad(); p.Dispose(); }
+        foreach (var (_, b) in _buffers) b.Dispose();
         foreach (var (_, m) in _modules) m.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -6,10 +6,21 @@ namespace Enas.Engine.Optim;
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
+    private long _stepCount;
+
     /// <summary>Creates an optimiser over <paramref name="parameters"/>.</summary>
     protected Optimizer(IEnumerable<Parameter> parameters, double learningRate)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters.ToArray();
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        foreach (var p in Parameters)
+        {
+            ArgumentNullException.ThrowIfNull(p, nameof(parameters));
+            if (!seen.Add(p))
+                throw new ArgumentException($"parameter '{p.Name}' is listed twice (it would be updated twice per step)",
+                    nameof(parameters));
+        }
         LearningRate = learningRate;
     }
 
@@ -19,8 +30,20 @@ public abstract class Optimizer : IDisposable
     /// <summary>Learning rate used by the next <see cref="Step"/> (schedules set it).</summary>
     public double LearningRate { get; set; }
 
-    /// <summary>Number of steps taken.</summary>
-    public long StepCount { get; protected set; }
+    /// <summary>
+    /// Number of <see cref="Step"/> calls. Settable so a checkpoint can restore it (Adam keeps its bias-correction
+    /// counts per parameter, in its state tensors).
+    /// </summary>
+    public long StepCount
+    {
+        get => _stepCount;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _stepCount = value;
+        }
+    }
+
 
     /// <summary>Drops all gradients.</summary>
     public void ZeroGrad()
@@ -32,7 +55,7 @@ public abstract class Optimizer : IDisposable
     public abstract void Step();
 
     /// <summary>
-    /// Named state tensors for checkpoints (e.g. "momentum.3"); restoring copies values back into them, creating
+    /// Named state tensors for checkpoints (e.g. "velocity/3"); restoring copies values back into them, creating
     /// state that does not exist yet.
     /// </summary>
     public abstract IEnumerable<(string Name, Tensor Tensor)> StateTensors();
