@@ -134,4 +134,5 @@ public sealed record RetrainOptions
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SearchOptions))]
 [JsonSerializable(typeof(SearchState))]
+[JsonSerializable(typeof(SearchSummary))]
 internal sealed partial class SearchJsonContext : JsonSerializerContext;
