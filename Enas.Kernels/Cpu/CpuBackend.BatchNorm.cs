@@ -5,9 +5,10 @@ using System.Runtime.InteropServices;
 namespace Enas.Kernels.Cpu;
 
 // Batch norm over x [N, C, S]. Threads take whole channels; a channel is N contiguous planes of S values at stride
-// C * S. Statistics are two-pass (mean, then sum of squared deviations): each plane is reduced with vectors and the
-// plane results are accumulated in double. The output and the input gradient are one fused pass per plane:
-// y = x * scale + shift, dx = a * dy - b * x + c.
+// C * S. Statistics take one pass over data shifted by one of the channel's samples (the shifted-data variance
+// algorithm: no catastrophic cancellation); each plane is reduced with vectors and the plane results are accumulated
+// in double. The output and the input gradient are one fused pass per plane:
+// y = (x - mean) * scale + beta, dx = a * dy - b * (x - mean) + c (centred, so large means do not cancel).
 public sealed partial class CpuBackend
 {
     /// <inheritdoc />
@@ -57,19 +58,26 @@ public sealed partial class CpuBackend
             var ys = by.AsSpan<T>();
             for (int c = (int)c0; c < c1; c++)
             {
-                double sum = 0;
-                for (int n = 0; n < d.N; n++) sum += PlaneSum(Plane(xs, d, n, c));
-                double mean = sum / count;
-                double sq = 0;
-                for (int n = 0; n < d.N; n++) sq += PlaneSquaredDeviation(Plane(xs, d, n, c), T.CreateTruncating(mean));
-                double variance = sq / count;
+                // One pass over data shifted by the channel's first sample: a sample lies within a few standard
+                // deviations of the mean, so E[(x - s)^2] - E[x - s]^2 cancels little, unlike the raw E[x^2] - E[x]^2.
+                T shift0 = Plane(xs, d, 0, c)[0];
+                double s1 = 0, s2 = 0;
+                for (int n = 0; n < d.N; n++)
+                {
+                    var (a, b2) = PlaneShiftedSums(Plane(xs, d, n, c), shift0);
+                    s1 += a;
+                    s2 += b2;
+                }
+                double meanShifted = s1 / count;
+                double mean = double.CreateTruncating(shift0) + meanShifted;
+                double variance = Math.Max(0, s2 / count - meanShifted * meanShifted);
                 double invStd = 1.0 / Math.Sqrt(variance + d.Epsilon);
                 bm.AsSpan<T>()[c] = T.CreateTruncating(mean);
                 bs.AsSpan<T>()[c] = T.CreateTruncating(invStd);
                 double g = bg is null ? 1.0 : double.CreateTruncating(bg.AsSpan<T>()[c]);
                 double b = bb is null ? 0.0 : double.CreateTruncating(bb.AsSpan<T>()[c]);
-                T scale = T.CreateTruncating(g * invStd), shift = T.CreateTruncating(b - mean * g * invStd);
-                for (int n = 0; n < d.N; n++) PlaneAffine(Plane(xs, d, n, c), scale, shift, Plane(ys, d, n, c));
+                T tm = T.CreateTruncating(mean), scale = T.CreateTruncating(g * invStd), tb = T.CreateTruncating(b);
+                for (int n = 0; n < d.N; n++) PlaneAffine(Plane(xs, d, n, c), tm, scale, tb, Plane(ys, d, n, c));
                 if (brm is not null)
                 {
                     ref T rm = ref brm.AsSpan<T>()[c];
@@ -100,8 +108,8 @@ public sealed partial class CpuBackend
                 double invStd = 1.0 / Math.Sqrt(double.CreateTruncating(brv.AsSpan<T>()[c]) + d.Epsilon);
                 double g = bg is null ? 1.0 : double.CreateTruncating(bg.AsSpan<T>()[c]);
                 double b = bb is null ? 0.0 : double.CreateTruncating(bb.AsSpan<T>()[c]);
-                T scale = T.CreateTruncating(g * invStd), shift = T.CreateTruncating(b - mean * g * invStd);
-                for (int n = 0; n < d.N; n++) PlaneAffine(Plane(xs, d, n, c), scale, shift, Plane(ys, d, n, c));
+                T tm = T.CreateTruncating(mean), scale = T.CreateTruncating(g * invStd), tb = T.CreateTruncating(b);
+                for (int n = 0; n < d.N; n++) PlaneAffine(Plane(xs, d, n, c), tm, scale, tb, Plane(ys, d, n, c));
             }
         });
     }
@@ -132,13 +140,14 @@ public sealed partial class CpuBackend
                 if (bdb is not null) bdb.AsSpan<T>()[c] = T.CreateTruncating(sumDy);
                 if (bdg is not null) bdg.AsSpan<T>()[c] = T.CreateTruncating(sumDyCentered * invStd);
                 double g = bg is null ? 1.0 : double.CreateTruncating(bg.AsSpan<T>()[c]);
-                // dx = g * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)) = a * dy - b * x + cst
+                // dx = g * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)) = a * dy - b * (x - mean) + cst
                 double a = g * invStd;
                 double b = a * invStd * invStd * sumDyCentered / count;
-                double cst = -a * sumDy / count + b * mean;
+                double cst = -a * sumDy / count;
                 T ta = T.CreateTruncating(a), tb = T.CreateTruncating(b), tc = T.CreateTruncating(cst);
+                T tm = T.CreateTruncating(mean);
                 for (int n = 0; n < d.N; n++)
-                    PlaneGradInput(Plane(dys, d, n, c), Plane(xs, d, n, c), ta, tb, tc, Plane(dxs, d, n, c));
+                    PlaneGradInput(Plane(dys, d, n, c), Plane(xs, d, n, c), tm, ta, tb, tc, Plane(dxs, d, n, c));
             }
         });
     }
@@ -147,75 +156,60 @@ public sealed partial class CpuBackend
     private static Span<T> Plane<T>(Span<T> data, in BatchNormDescriptor d, int n, int c) =>
         data.Slice((int)(((long)n * d.C + c) * d.Spatial), d.Spatial);
 
-    private static double PlaneSum<T>(Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    private static (double Sum, double SumSquares) PlaneShiftedSums<T>(Span<T> x, T shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (SimdWidth.Use512) return PlaneSum<T, Simd512<T>>(x);
-        if (SimdWidth.Use256) return PlaneSum<T, Simd256<T>>(x);
-        return PlaneSum<T, Simd128<T>>(x);
+        if (SimdWidth.Use512) return PlaneShiftedSums<T, Simd512<T>>(x, shift);
+        if (SimdWidth.Use256) return PlaneShiftedSums<T, Simd256<T>>(x, shift);
+        return PlaneShiftedSums<T, Simd128<T>>(x, shift);
     }
 
-    private static double PlaneSum<T, TV>(Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-        where TV : struct, ISimdVector<TV, T>
+    /// <summary>(sum of x - shift, sum of (x - shift)^2) over a plane: vector partial sums, double totals.</summary>
+    private static (double Sum, double SumSquares) PlaneShiftedSums<T, TV>(Span<T> x, T shift)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
         ref T r = ref MemoryMarshal.GetReference(x);
-        var acc0 = TV.Zero;
-        var acc1 = TV.Zero;
-        nint i = 0;
-        for (; i + 2 * TV.Count <= x.Length; i += 2 * TV.Count)
-        {
-            acc0 = TV.Add(acc0, TV.Load(ref r, i));
-            acc1 = TV.Add(acc1, TV.Load(ref r, i + TV.Count));
-        }
-        double sum = double.CreateTruncating(TV.Sum(TV.Add(acc0, acc1)));
-        for (; i < x.Length; i++) sum += double.CreateTruncating(x[(int)i]);
-        return sum;
-    }
-
-    private static double PlaneSquaredDeviation<T>(Span<T> x, T mean) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (SimdWidth.Use512) return PlaneSquaredDeviation<T, Simd512<T>>(x, mean);
-        if (SimdWidth.Use256) return PlaneSquaredDeviation<T, Simd256<T>>(x, mean);
-        return PlaneSquaredDeviation<T, Simd128<T>>(x, mean);
-    }
-
-    private static double PlaneSquaredDeviation<T, TV>(Span<T> x, T mean) where T : unmanaged, IFloatingPointIeee754<T>
-        where TV : struct, ISimdVector<TV, T>
-    {
-        ref T r = ref MemoryMarshal.GetReference(x);
-        var m = TV.Splat(mean);
-        var acc = TV.Zero;
+        var m = TV.Splat(shift);
+        var s1 = TV.Zero;
+        var s2 = TV.Zero;
         nint i = 0;
         for (; i + TV.Count <= x.Length; i += TV.Count)
         {
             var dev = TV.Subtract(TV.Load(ref r, i), m);
-            acc = TV.Add(acc, TV.Multiply(dev, dev));
+            s1 = TV.Add(s1, dev);
+            s2 = TV.Add(s2, TV.Multiply(dev, dev));
         }
-        double sum = double.CreateTruncating(TV.Sum(acc));
+        double sum = double.CreateTruncating(TV.Sum(s1)), sumSquares = double.CreateTruncating(TV.Sum(s2));
         for (; i < x.Length; i++)
         {
-            double dev = double.CreateTruncating(x[(int)i] - mean);
-            sum += dev * dev;
+            double dev = double.CreateTruncating(x[(int)i] - shift);
+            sum += dev;
+            sumSquares += dev * dev;
         }
-        return sum;
+        return (sum, sumSquares);
     }
 
-    private static void PlaneAffine<T>(Span<T> x, T scale, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>y = (x - mean) * scale + shift (centred first: x * scale + c would cancel for large means).</summary>
+    private static void PlaneAffine<T>(Span<T> x, T mean, T scale, T shift, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (SimdWidth.Use512) PlaneAffine<T, Simd512<T>>(x, scale, shift, y);
-        else if (SimdWidth.Use256) PlaneAffine<T, Simd256<T>>(x, scale, shift, y);
-        else PlaneAffine<T, Simd128<T>>(x, scale, shift, y);
+        if (SimdWidth.Use512) PlaneAffine<T, Simd512<T>>(x, mean, scale, shift, y);
+        else if (SimdWidth.Use256) PlaneAffine<T, Simd256<T>>(x, mean, scale, shift, y);
+        else PlaneAffine<T, Simd128<T>>(x, mean, scale, shift, y);
     }
 
-    private static void PlaneAffine<T, TV>(Span<T> x, T scale, T shift, Span<T> y)
+    private static void PlaneAffine<T, TV>(Span<T> x, T mean, T scale, T shift, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
         ref T xr = ref MemoryMarshal.GetReference(x);
         ref T yr = ref MemoryMarshal.GetReference(y);
+        var vm = TV.Splat(mean);
         var vs = TV.Splat(scale);
         var vb = TV.Splat(shift);
         nint i = 0;
-        for (; i + TV.Count <= x.Length; i += TV.Count) TV.Store(TV.Add(TV.Multiply(TV.Load(ref xr, i), vs), vb), ref yr, i);
-        for (; i < x.Length; i++) y[(int)i] = x[(int)i] * scale + shift;
+        for (; i + TV.Count <= x.Length; i += TV.Count)
+            TV.Store(TV.Add(TV.Multiply(TV.Subtract(TV.Load(ref xr, i), vm), vs), vb), ref yr, i);
+        for (; i < x.Length; i++) y[(int)i] = (x[(int)i] - mean) * scale + shift;
     }
 
     private static (double SumDy, double SumDyCentered) PlaneGradSums<T>(Span<T> dy, Span<T> x, T mean)
@@ -251,29 +245,31 @@ public sealed partial class CpuBackend
         return (sum1, sum2);
     }
 
-    private static void PlaneGradInput<T>(Span<T> dy, Span<T> x, T a, T b, T c, Span<T> dx)
+    private static void PlaneGradInput<T>(Span<T> dy, Span<T> x, T mean, T a, T b, T c, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (SimdWidth.Use512) PlaneGradInput<T, Simd512<T>>(dy, x, a, b, c, dx);
-        else if (SimdWidth.Use256) PlaneGradInput<T, Simd256<T>>(dy, x, a, b, c, dx);
-        else PlaneGradInput<T, Simd128<T>>(dy, x, a, b, c, dx);
+        if (SimdWidth.Use512) PlaneGradInput<T, Simd512<T>>(dy, x, mean, a, b, c, dx);
+        else if (SimdWidth.Use256) PlaneGradInput<T, Simd256<T>>(dy, x, mean, a, b, c, dx);
+        else PlaneGradInput<T, Simd128<T>>(dy, x, mean, a, b, c, dx);
     }
 
-    private static void PlaneGradInput<T, TV>(Span<T> dy, Span<T> x, T a, T b, T c, Span<T> dx)
+    private static void PlaneGradInput<T, TV>(Span<T> dy, Span<T> x, T mean, T a, T b, T c, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
         ref T dr = ref MemoryMarshal.GetReference(dy);
         ref T xr = ref MemoryMarshal.GetReference(x);
         ref T outr = ref MemoryMarshal.GetReference(dx);
+        var vm = TV.Splat(mean);
         var va = TV.Splat(a);
         var vb = TV.Splat(b);
         var vc = TV.Splat(c);
         nint i = 0;
         for (; i + TV.Count <= x.Length; i += TV.Count)
         {
-            var v = TV.Add(TV.Multiply(va, TV.Load(ref dr, i)), TV.Subtract(vc, TV.Multiply(vb, TV.Load(ref xr, i))));
+            var centred = TV.Subtract(TV.Load(ref xr, i), vm);
+            var v = TV.Add(TV.Multiply(va, TV.Load(ref dr, i)), TV.Subtract(vc, TV.Multiply(vb, centred)));
             TV.Store(v, ref outr, i);
         }
-        for (; i < x.Length; i++) dx[(int)i] = a * dy[(int)i] + (c - b * x[(int)i]);
+        for (; i < x.Length; i++) dx[(int)i] = a * dy[(int)i] + (c - b * (x[(int)i] - mean));
     }
 }

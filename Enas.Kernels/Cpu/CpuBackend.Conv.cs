@@ -14,7 +14,8 @@ public sealed unsafe partial class CpuBackend
         }
         else
         {
-            if (descriptor.IsDepthwise) DepthwiseConv.Forward(descriptor, (float*)Ptr(x), (float*)Ptr(w), (float*)Ptr(y));
+            if (descriptor.IsDepthwise && DepthwiseFast.Supports(descriptor)) DepthwiseFast.Forward(descriptor, (float*)Ptr(x), (float*)Ptr(w), (float*)Ptr(y));
+            else if (descriptor.IsDepthwise) DepthwiseConv.Forward(descriptor, (float*)Ptr(x), (float*)Ptr(w), (float*)Ptr(y));
             else ConvGemm.Forward(descriptor, (float*)Ptr(x), (float*)Ptr(w), (float*)Ptr(y));
         }
     }
@@ -29,7 +30,8 @@ public sealed unsafe partial class CpuBackend
         }
         else
         {
-            if (descriptor.IsDepthwise) DepthwiseConv.BackwardData(descriptor, (float*)Ptr(dy), (float*)Ptr(w), (float*)Ptr(dx));
+            if (descriptor.IsDepthwise && DepthwiseFast.Supports(descriptor)) DepthwiseFast.BackwardData(descriptor, (float*)Ptr(dy), (float*)Ptr(w), (float*)Ptr(dx));
+            else if (descriptor.IsDepthwise) DepthwiseConv.BackwardData(descriptor, (float*)Ptr(dy), (float*)Ptr(w), (float*)Ptr(dx));
             else ConvGemm.BackwardData(descriptor, (float*)Ptr(dy), (float*)Ptr(w), (float*)Ptr(dx));
         }
     }
@@ -45,7 +47,8 @@ public sealed unsafe partial class CpuBackend
         }
         else
         {
-            if (descriptor.IsDepthwise) DepthwiseConv.BackwardFilter(descriptor, (float*)Ptr(x), (float*)Ptr(dy), (float*)Ptr(dw));
+            if (descriptor.IsDepthwise && DepthwiseFast.Supports(descriptor)) DepthwiseFast.BackwardFilter(descriptor, (float*)Ptr(x), (float*)Ptr(dy), (float*)Ptr(dw));
+            else if (descriptor.IsDepthwise) DepthwiseConv.BackwardFilter(descriptor, (float*)Ptr(x), (float*)Ptr(dy), (float*)Ptr(dw));
             else ConvGemm.BackwardFilter(descriptor, (float*)Ptr(x), (float*)Ptr(dy), (float*)Ptr(dw));
         }
     }

@@ -5,13 +5,12 @@ using System.Runtime.InteropServices;
 namespace Enas.Kernels.Cpu;
 
 // Pooling backward, by whole planes like the forward.
-// Stride 1 (the hot case) is vectorised along the output row with no scatter conflicts:
+// Stride 1 (the hot case) is vectorised along rows, in gather form (no read-modify-write scatter):
 //  - average: dx[ih, iw] = sum over the window of g[ih + pad - kh, iw + pad - kw] with g = dy / count, so g is written
 //    into a zero-margined scratch plane and dx is a plain (gather) window sum over it: loads only.
-//  - max: for every output vector and window offset (kh, kw) in row-major order, a lane takes the gradient at the
-//    first offset where x equals y (a "found" mask keeps later ties out). The contribution for column offset kw is
-//    added, unshifted, into scratch plane kw at row oh + kh (aligned read-modify-writes that never straddle a recent
-//    store); dx then sums the k planes with column shifts.
+//  - max: pass 1 records, per output, the code kh * k + kw of the first (row-major) window position whose x equals
+//    y (a "found" mask keeps later ties out); pass 2 gives dx[ih, iw] the dy of every output whose code points at
+//    (ih, iw). Both passes read margined scratch planes, set up once per thread, so no bounds tests are needed.
 // Larger strides use a scalar scatter into a padded dx plane.
 public sealed partial class CpuBackend
 {
@@ -37,28 +36,24 @@ public sealed partial class CpuBackend
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct, ISimdVector<TV, T>
     {
-        int planeIn = d.H * d.W, planeOut = d.OutH * d.OutW;
-        CpuParallel.For((long)d.N * d.C, 1 + (1 << 14) / planeIn, (p0, p1) =>
+        CpuParallel.For((long)d.N * d.C, 1 + (1 << 14) / (d.H * d.W), (p0, p1) =>
         {
             var xs = x.AsSpan<T>();
             var ys = y.AsSpan<T>();
             var dys = dy.AsSpan<T>();
             var dxs = dx.AsSpan<T>();
-            for (long p = p0; p < p1; p++)
-            {
-                // One plane per call keeps the scratch logic simple; the scratch arrays come from the shared pool.
-                var xPlane = xs.Slice((int)(p * planeIn), planeIn);
-                var dxPlane = dxs.Slice((int)(p * planeIn), planeIn);
-                var yPlane = ys.Slice((int)(p * planeOut), planeOut);
-                var dyPlane = dys.Slice((int)(p * planeOut), planeOut);
-                if (d.Stride != 1) PoolBackwardStrided(d, xPlane, yPlane, dyPlane, dxPlane);
-                else if (d.Kind == PoolKind.Average) AvgBackwardStride1<T, TV>(d, dyPlane, dxPlane);
-                else MaxBackwardStride1<T, TV>(d, xPlane, yPlane, dyPlane, dxPlane);
-            }
+            if (d.Stride != 1) PoolBackwardStrided(d, (int)p0, (int)p1, xs, ys, dys, dxs);
+            else if (d.Kind == PoolKind.Average) AvgBackwardStride1<T, TV>(d, (int)p0, (int)p1, dys, dxs);
+            else MaxBackwardStride1<T, TV>(d, (int)p0, (int)p1, xs, ys, dys, dxs);
         });
     }
 
-    /// <summary>Geometry of the margined scratch planes used by the stride-1 backward.</summary>
+    /// <summary>
+    /// Geometry of the margined scratch planes of the stride-1 backward: output (oh, ow) sits at row oh + k - 1 and
+    /// column Margin + ow, so dx[ih, iw] gathers rows ih + pad .. ih + pad + k - 1 and columns
+    /// Margin + iw + pad - (k - 1) .. Margin + iw + pad, and margins (zero gradient) stand in for missing outputs.
+    /// Scratch is set up once per thread; each plane rewrites only the interior.
+    /// </summary>
     private readonly struct BackLayout
     {
         public BackLayout(in Pool2DDescriptor d, int lanes)
@@ -66,8 +61,8 @@ public sealed partial class CpuBackend
             OutWPadded = PoolLayout.RoundUp(d.OutW, lanes);
             InWPadded = PoolLayout.RoundUp(d.W, lanes);
             Margin = PoolLayout.RoundUp(d.Window - 1, lanes);
-            // Output column ow sits at Margin + ow; dx reads Margin + iw + pad - kw for iw < InWPadded.
             RowStride = PoolLayout.RoundUp(Margin + Math.Max(OutWPadded, InWPadded + d.Pad), lanes);
+            Rows = d.OutH + 2 * (d.Window - 1);
         }
 
         public int OutWPadded { get; }
@@ -77,114 +72,149 @@ public sealed partial class CpuBackend
         public int Margin { get; }
 
         public int RowStride { get; }
+
+        public int Rows { get; }
+
+        public int Length => Rows * RowStride;
     }
 
-    private static void AvgBackwardStride1<T, TV>(Pool2DDescriptor d, Span<T> dy, Span<T> dx)
+    private static void AvgBackwardStride1<T, TV>(Pool2DDescriptor d, int p0, int p1, Span<T> dys, Span<T> dxs)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct, ISimdVector<TV, T>
     {
         var lay = new BackLayout(d, TV.Count);
-        int k = d.Window, outH = d.OutH, outW = d.OutW;
-        int rows = outH + 2 * (k - 1); // output row oh sits at oh + k - 1
-        T[] gArr = ArrayPool<T>.Shared.Rent(rows * lay.RowStride);
+        int k = d.Window, outH = d.OutH, outW = d.OutW, planeIn = d.H * d.W, planeOut = outH * outW;
+        T[] gArr = ArrayPool<T>.Shared.Rent(lay.Length);
         T[] invColArr = ArrayPool<T>.Shared.Rent(lay.OutWPadded);
         T[] rowArr = ArrayPool<T>.Shared.Rent(lay.RowStride);
+        T[] dyRow = ArrayPool<T>.Shared.Rent(lay.OutWPadded);
         T[] tail = ArrayPool<T>.Shared.Rent(lay.InWPadded);
-        var g = gArr.AsSpan(0, rows * lay.RowStride);
+        var g = gArr.AsSpan(0, lay.Length);
         g.Clear();
+        dyRow.AsSpan(0, lay.OutWPadded).Clear();
         var invCol = invColArr.AsSpan(0, lay.OutWPadded);
         FillInverseCounts(d.W, k, 1, d.Pad, outW, invCol);
-        for (int oh = 0; oh < outH; oh++)
-        {
-            T invRow = T.One / T.CreateTruncating(ValidCount(oh, 1, d.Pad, k, d.H));
-            var src = dy.Slice(oh * outW, outW);
-            var dst = g.Slice((oh + k - 1) * lay.RowStride + lay.Margin, outW);
-            for (int ow = 0; ow < outW; ow++) dst[ow] = src[ow] * invRow * invCol[ow];
-        }
         ref T gr = ref MemoryMarshal.GetReference(g);
         ref T rr = ref MemoryMarshal.GetArrayDataReference(rowArr);
-        for (int ih = 0; ih < d.H; ih++)
+        ref T dyr = ref MemoryMarshal.GetArrayDataReference(dyRow);
+        ref T icr = ref MemoryMarshal.GetReference(invCol);
+        int baseCol = lay.Margin + d.Pad - (k - 1);
+        for (int p = p0; p < p1; p++)
         {
-            // Rows oh = ih + pad - kh, kh < k, i.e. scratch rows ih + pad .. ih + pad + k - 1.
-            VerticalReduce<T, TV, PoolAverage>(g, (ih + d.Pad) * lay.RowStride, lay.RowStride, k, lay.RowStride, rowArr);
-            var dxRow = dx.Slice(ih * d.W, d.W);
-            ref T dst = ref MemoryMarshal.GetReference(dxRow);
-            int baseCol = lay.Margin + d.Pad - (k - 1);
-            for (nint j = 0; j < d.W; j += TV.Count)
+            var dy = dys.Slice(p * planeOut, planeOut);
+            var dx = dxs.Slice(p * planeIn, planeIn);
+            for (int oh = 0; oh < outH; oh++)
             {
-                var acc = TV.Load(ref rr, baseCol + j);
-                for (int kw = 1; kw < k; kw++) acc = TV.Add(acc, TV.Load(ref rr, baseCol + j + kw));
-                StoreRow<T, TV>(acc, ref dst, j, dxRow, tail);
+                // g = dy / count, written over the whole padded row (lanes past outW are zero).
+                var rowScale = TV.Splat(T.One / T.CreateTruncating(ValidCount(oh, 1, d.Pad, k, d.H)));
+                dy.Slice(oh * outW, outW).CopyTo(dyRow);
+                nint at = (oh + k - 1) * lay.RowStride + lay.Margin;
+                for (nint j = 0; j < lay.OutWPadded; j += TV.Count)
+                    TV.Store(TV.Multiply(TV.Load(ref dyr, j), TV.Multiply(rowScale, TV.Load(ref icr, j))), ref gr, at + j);
+            }
+            for (int ih = 0; ih < d.H; ih++)
+            {
+                VerticalReduce<T, TV, PoolAverage>(g, (ih + d.Pad) * lay.RowStride, lay.RowStride, k, lay.RowStride,
+                    rowArr);
+                var dxRow = dx.Slice(ih * d.W, d.W);
+                ref T dst = ref MemoryMarshal.GetReference(dxRow);
+                for (nint j = 0; j < d.W; j += TV.Count)
+                {
+                    var acc = TV.Load(ref rr, baseCol + j);
+                    for (int kw = 1; kw < k; kw++) acc = TV.Add(acc, TV.Load(ref rr, baseCol + j + kw));
+                    StoreRow<T, TV>(acc, ref dst, j, dxRow, tail);
+                }
             }
         }
         ArrayPool<T>.Shared.Return(gArr);
         ArrayPool<T>.Shared.Return(invColArr);
         ArrayPool<T>.Shared.Return(rowArr);
+        ArrayPool<T>.Shared.Return(dyRow);
         ArrayPool<T>.Shared.Return(tail);
     }
 
-    private static void MaxBackwardStride1<T, TV>(Pool2DDescriptor d, Span<T> x, Span<T> y, Span<T> dy, Span<T> dx)
+    private static void MaxBackwardStride1<T, TV>(Pool2DDescriptor d, int p0, int p1, Span<T> xs, Span<T> ys,
+        Span<T> dys, Span<T> dxs)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct, ISimdVector<TV, T>
     {
         var fwd = new PoolLayout(d, TV.Count);
         var lay = new BackLayout(d, TV.Count);
-        int k = d.Window, outH = d.OutH, outW = d.OutW, rows = fwd.Rows;
-        int planeLen = rows * lay.RowStride;
-        T[] xpArr = ArrayPool<T>.Shared.Rent(rows * fwd.RowStride);
-        T[] accArr = ArrayPool<T>.Shared.Rent(k * planeLen);
+        int k = d.Window, outH = d.OutH, outW = d.OutW, planeIn = d.H * d.W, planeOut = outH * outW;
+        T[] xpArr = ArrayPool<T>.Shared.Rent(fwd.Rows * fwd.RowStride);
+        T[] codeArr = ArrayPool<T>.Shared.Rent(lay.Length);
+        T[] gArr = ArrayPool<T>.Shared.Rent(lay.Length);
         T[] dyRow = ArrayPool<T>.Shared.Rent(lay.OutWPadded);
         T[] yRow = ArrayPool<T>.Shared.Rent(lay.OutWPadded);
         T[] tail = ArrayPool<T>.Shared.Rent(lay.InWPadded);
-        var xp = xpArr.AsSpan(0, rows * fwd.RowStride);
+        var xp = xpArr.AsSpan(0, fwd.Rows * fwd.RowStride);
         xp.Fill(T.NegativeInfinity);
-        CopyIntoPadded<T>(x, d.H, d.W, xp, fwd.RowStride, d.Pad, d.Pad);
-        var acc = accArr.AsSpan(0, k * planeLen);
-        acc.Clear();
+        codeArr.AsSpan(0, lay.Length).Fill(-T.One);
+        gArr.AsSpan(0, lay.Length).Clear();
         dyRow.AsSpan(0, lay.OutWPadded).Clear();
         yRow.AsSpan(0, lay.OutWPadded).Clear();
         ref T xr = ref MemoryMarshal.GetReference(xp);
-        ref T ar = ref MemoryMarshal.GetReference(acc);
+        ref T cr = ref MemoryMarshal.GetArrayDataReference(codeArr);
+        ref T gr = ref MemoryMarshal.GetArrayDataReference(gArr);
         ref T dyr = ref MemoryMarshal.GetArrayDataReference(dyRow);
         ref T yr = ref MemoryMarshal.GetArrayDataReference(yRow);
-        for (int oh = 0; oh < outH; oh++)
+        for (int p = p0; p < p1; p++)
         {
-            dy.Slice(oh * outW, outW).CopyTo(dyRow);
-            y.Slice(oh * outW, outW).CopyTo(yRow);
-            for (nint j = 0; j < outW; j += TV.Count)
+            CopyIntoPadded<T>(xs.Slice(p * planeIn, planeIn), d.H, d.W, xp, fwd.RowStride, d.Pad, d.Pad);
+            var dy = dys.Slice(p * planeOut, planeOut);
+            var y = ys.Slice(p * planeOut, planeOut);
+            var dx = dxs.Slice(p * planeIn, planeIn);
+            // Pass 1: for every output, the code kh * k + kw of the first window position holding the maximum.
+            for (int oh = 0; oh < outH; oh++)
             {
-                var gv = TV.Load(ref dyr, j);
-                var yv = TV.Load(ref yr, j);
-                var found = TV.Zero;
-                for (int kh = 0; kh < k; kh++)
+                dy.Slice(oh * outW, outW).CopyTo(dyRow);
+                y.Slice(oh * outW, outW).CopyTo(yRow);
+                nint at = (oh + k - 1) * lay.RowStride + lay.Margin;
+                for (nint j = 0; j < lay.OutWPadded; j += TV.Count)
                 {
-                    nint xRow = (oh + kh) * fwd.RowStride + j;
-                    nint aRow = (oh + kh) * lay.RowStride + lay.Margin + j;
-                    for (int kw = 0; kw < k; kw++)
+                    var yv = TV.Load(ref yr, j);
+                    var code = TV.Splat(-T.One);
+                    var found = TV.Zero;
+                    T c = T.Zero;
+                    for (int kh = 0; kh < k; kh++)
                     {
-                        var hit = TV.AndNot(TV.Equal(TV.Load(ref xr, xRow + kw), yv), found);
-                        found = TV.Or(found, hit);
-                        nint at = kw * planeLen + aRow;
-                        TV.Store(TV.Add(TV.Load(ref ar, at), TV.Select(hit, gv, TV.Zero)), ref ar, at);
+                        nint xRow = (oh + kh) * fwd.RowStride + j;
+                        for (int kw = 0; kw < k; kw++, c += T.One)
+                        {
+                            var hit = TV.AndNot(TV.Equal(TV.Load(ref xr, xRow + kw), yv), found);
+                            found = TV.Or(found, hit);
+                            code = TV.Select(hit, TV.Splat(c), code);
+                        }
                     }
+                    TV.Store(code, ref cr, at + j);
+                    TV.Store(TV.Load(ref dyr, j), ref gr, at + j);
+                }
+            }
+            // Pass 2: dx[ih, iw] gathers dy of the outputs whose code points back at (ih, iw).
+            for (int ih = 0; ih < d.H; ih++)
+            {
+                var dxRow = dx.Slice(ih * d.W, d.W);
+                ref T dst = ref MemoryMarshal.GetReference(dxRow);
+                for (nint j = 0; j < d.W; j += TV.Count)
+                {
+                    var acc = TV.Zero;
+                    T c = T.Zero;
+                    for (int kh = 0; kh < k; kh++)
+                    {
+                        nint rowAt = (ih + d.Pad - kh + k - 1) * lay.RowStride + lay.Margin + d.Pad + j;
+                        for (int kw = 0; kw < k; kw++, c += T.One)
+                        {
+                            var mine = TV.Equal(TV.Load(ref cr, rowAt - kw), TV.Splat(c));
+                            acc = TV.Add(acc, TV.Select(mine, TV.Load(ref gr, rowAt - kw), TV.Zero));
+                        }
+                    }
+                    StoreRow<T, TV>(acc, ref dst, j, dxRow, tail);
                 }
             }
         }
-        // dx[ih, iw] = sum over kw of plane kw at row ih + pad, column Margin + iw + pad - kw.
-        for (int ih = 0; ih < d.H; ih++)
-        {
-            var dxRow = dx.Slice(ih * d.W, d.W);
-            ref T dst = ref MemoryMarshal.GetReference(dxRow);
-            nint rowBase = (ih + d.Pad) * lay.RowStride + lay.Margin + d.Pad;
-            for (nint j = 0; j < d.W; j += TV.Count)
-            {
-                var sum = TV.Load(ref ar, rowBase + j);
-                for (int kw = 1; kw < k; kw++) sum = TV.Add(sum, TV.Load(ref ar, kw * planeLen + rowBase + j - kw));
-                StoreRow<T, TV>(sum, ref dst, j, dxRow, tail);
-            }
-        }
         ArrayPool<T>.Shared.Return(xpArr);
-        ArrayPool<T>.Shared.Return(accArr);
+        ArrayPool<T>.Shared.Return(codeArr);
+        ArrayPool<T>.Shared.Return(gArr);
         ArrayPool<T>.Shared.Return(dyRow);
         ArrayPool<T>.Shared.Return(yRow);
         ArrayPool<T>.Shared.Return(tail);
@@ -205,44 +235,53 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>Any stride: scalar scatter of each output's gradient into a padded dx plane.</summary>
-    private static void PoolBackwardStrided<T>(Pool2DDescriptor d, Span<T> x, Span<T> y, Span<T> dy, Span<T> dx)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void PoolBackwardStrided<T>(Pool2DDescriptor d, int p0, int p1, Span<T> xs, Span<T> ys,
+        Span<T> dys, Span<T> dxs) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = d.Window, s = d.Stride, pad = d.Pad, outH = d.OutH, outW = d.OutW;
-        int rs = d.W + 2 * pad, rows = d.H + 2 * pad;
+        int rs = d.W + 2 * pad, rows = d.H + 2 * pad, planeIn = d.H * d.W, planeOut = outH * outW;
+        bool max = d.Kind == PoolKind.Max;
         T[] dxpArr = ArrayPool<T>.Shared.Rent(rows * rs);
         T[] xpArr = ArrayPool<T>.Shared.Rent(rows * rs);
+        T[] invColArr = ArrayPool<T>.Shared.Rent(outW);
         var dxp = dxpArr.AsSpan(0, rows * rs);
         var xp = xpArr.AsSpan(0, rows * rs);
-        dxp.Clear();
-        bool max = d.Kind == PoolKind.Max;
-        if (max)
+        var invCol = invColArr.AsSpan(0, outW);
+        FillInverseCounts(d.W, k, s, pad, outW, invCol);
+        xp.Fill(T.NegativeInfinity);
+        for (int p = p0; p < p1; p++)
         {
-            xp.Fill(T.NegativeInfinity);
-            CopyIntoPadded<T>(x, d.H, d.W, xp, rs, pad, pad);
-        }
-        for (int oh = 0; oh < outH; oh++)
-        {
-            T invRow = T.One / T.CreateTruncating(ValidCount(oh, s, pad, k, d.H));
-            for (int ow = 0; ow < outW; ow++)
+            var y = ys.Slice(p * planeOut, planeOut);
+            var dy = dys.Slice(p * planeOut, planeOut);
+            dxp.Clear();
+            if (max) CopyIntoPadded<T>(xs.Slice(p * planeIn, planeIn), d.H, d.W, xp, rs, pad, pad);
+            for (int oh = 0; oh < outH; oh++)
             {
-                T g = dy[oh * outW + ow];
-                int origin = oh * s * rs + ow * s;
-                if (max)
+                T invRow = T.One / T.CreateTruncating(ValidCount(oh, s, pad, k, d.H));
+                for (int ow = 0; ow < outW; ow++)
                 {
-                    T m = y[oh * outW + ow];
-                    int at = FirstMatch(xp, origin, rs, k, m);
-                    if (at >= 0) dxp[at] += g;
-                    continue;
+                    T g = dy[oh * outW + ow];
+                    int origin = oh * s * rs + ow * s;
+                    if (max)
+                    {
+                        int at = FirstMatch(xp, origin, rs, k, y[oh * outW + ow]);
+                        if (at >= 0) dxp[at] += g;
+                        continue;
+                    }
+                    g *= invRow * invCol[ow];
+                    for (int kh = 0; kh < k; kh++)
+                    {
+                        var row = dxp.Slice(origin + kh * rs, k);
+                        for (int kw = 0; kw < row.Length; kw++) row[kw] += g;
+                    }
                 }
-                g *= invRow / T.CreateTruncating(ValidCount(ow, s, pad, k, d.W));
-                for (int kh = 0; kh < k; kh++)
-                    for (int kw = 0; kw < k; kw++) dxp[origin + kh * rs + kw] += g;
             }
+            var dx = dxs.Slice(p * planeIn, planeIn);
+            for (int ih = 0; ih < d.H; ih++) dxp.Slice((ih + pad) * rs + pad, d.W).CopyTo(dx.Slice(ih * d.W, d.W));
         }
-        for (int ih = 0; ih < d.H; ih++) dxp.Slice((ih + pad) * rs + pad, d.W).CopyTo(dx.Slice(ih * d.W, d.W));
         ArrayPool<T>.Shared.Return(dxpArr);
         ArrayPool<T>.Shared.Return(xpArr);
+        ArrayPool<T>.Shared.Return(invColArr);
     }
 
     /// <summary>Index of the first (row-major) window element equal to m, or -1.</summary>

@@ -71,6 +71,26 @@ public class CpuBatchNormParityTests
         TensorAssert.Close(expectedInf, Download(yInf), atol, rtol, ctx + " inference");
     }
 
+    [Theory]
+    [InlineData(1000.0, 0.05)]
+    [InlineData(-50.0, 0.01)] // the float32 mean itself is only exact to ulp(50) / 2, so the spread cannot be much smaller
+    public void Float32StatisticsSurviveALargeOffset(double offset, double spread)
+    {
+        var d = new BatchNormDescriptor(4, 3, 49, 1e-8);
+        var xData = Seeds.Uniform((int)d.Length, 12, offset - spread, offset + spread);
+        var seen = AsSeen(xData, DType.Float32);
+        using var x = Upload(xData, DType.Float32);
+        using var y = Empty(DType.Float32, d.Length);
+        using var mean = Empty(DType.Float32, 3);
+        using var invStd = Empty(DType.Float32, 3);
+        Cpu.BatchNormForwardTraining(d, x, null, null, y, mean, invStd, null, null);
+        var (m, v) = ReferenceBatchNorm.Statistics(d, seen);
+        TensorAssert.Close(ReferenceBatchNorm.Normalize(d, seen, m, v, null, null), Download(y), 2e-3, 2e-3,
+            $"normalised output, offset {offset}");
+        TensorAssert.Close(Array.ConvertAll(v, e => 1 / Math.Sqrt(e + d.Epsilon)), Download(invStd), 0, 1e-3,
+            $"1/std, offset {offset}");
+    }
+
     [Fact]
     public void BackwardWithoutParameterGradientsStillWritesDx()
     {

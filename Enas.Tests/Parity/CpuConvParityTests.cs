@@ -59,6 +59,28 @@ public class CpuConvParityTests
         }
     }
 
+    [Fact]
+    public void GenericDepthwiseKernelsMatchReference()
+    {
+        DepthwiseFast.ForceGeneric = true;
+        try
+        {
+            Check(new Conv2DDescriptor(2, 5, 7, 9, 5, 3, 3, 1, 1, 5));
+            Check(new Conv2DDescriptor(1, 3, 33, 33, 3, 5, 5, 1, 2, 3));
+        }
+        finally
+        {
+            DepthwiseFast.ForceGeneric = false;
+        }
+    }
+
+    [Fact]
+    public void DepthwiseWithLargePaddingFallsBack()
+    {
+        Check(new Conv2DDescriptor(1, 4, 6, 6, 4, 3, 3, 1, 3, 4));
+        Check(new Conv2DDescriptor(2, 3, 40, 37, 3, 5, 5, 1, 2, 3));
+    }
+
     private static void Check(Conv2DDescriptor d)
     {
         var x = Round(Seeds.Uniform((int)d.InputLength, 21));

@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Enas.Kernels.Cpu;
+
+/// <summary>
+/// Vector512 depthwise convolution for float32, stride 1. Each plane is first copied into a zero-padded scratch
+/// plane, so the inner loops have no bounds checks: an output tile of 4 rows x 32 columns lives in 8 zmm
+/// accumulators while the R x S taps stream shifted rows through FMAs. Backward-data is the same correlation of dy
+/// with the flipped filter and padding R - 1 - pad. Backward-filter accumulates R x S vector dot products.
+/// </summary>
+internal static unsafe class DepthwiseFast
+{
+    private const int RowsPerTile = 4;
+    private const int ColsPerTile = 32;
+
+    /// <summary>Whether the fast path handles this descriptor.</summary>
+    public static bool Supports(in Conv2DDescriptor d) =>
+        Vector512.IsHardwareAccelerated && !ForceGeneric && d.Stride == 1 && d.R == d.S && d.Pad <= d.R - 1;
+
+    /// <summary>Tests set this to exercise the generic depthwise kernels.</summary>
+    internal static bool ForceGeneric { get; set; }
+
+    /// <summary>y [N, C, OH, OW] from x and w [C, 1, R, S].</summary>
+    public static void Forward(Conv2DDescriptor d, float* x, float* w, float* y) =>
+        Correlate(d.N * d.C, d.C, d.H, d.W, d.R, d.S, d.Pad, d.OutH, d.OutW, x, w, y, flip: false);
+
+    /// <summary>dx [N, C, H, W] from dy [N, C, OH, OW] and w.</summary>
+    public static void BackwardData(Conv2DDescriptor d, float* dy, float* w, float* dx) =>
+        Correlate(d.N * d.C, d.C, d.OutH, d.OutW, d.R, d.S, d.R - 1 - d.Pad, d.H, d.W, dy, w, dx, flip: true);
+
+    /// <summary>out[p] = sum_{r,s} w'[c, r, s] * inPadded[p shifted by (r, s)] for every plane p of planes.</summary>
+    private static void Correlate(int planes, int channels, int h, int wd, int kr, int ks, int pad, int oh, int ow,
+        float* input, float* weights, float* output, bool flip)
+    {
+        int tileRows = (oh + RowsPerTile - 1) / RowsPerTile * RowsPerTile;
+        int tileCols = (ow + ColsPerTile - 1) / ColsPerTile * ColsPerTile;
+        int pw = tileCols + ks - 1, ph = tileRows + kr - 1;
+        long grain = 1 + 8192 / Math.Max(1, oh * ow * kr * ks);
+        CpuParallel.For(planes, grain, (start, end) =>
+        {
+            float* padded = CpuScratch.Get<float>(CpuScratch.Slot.Columns, (long)ph * pw + 16);
+            float* taps = stackalloc float[kr * ks];
+            new Span<float>(padded, ph * pw).Clear();
+            for (long p = start; p < end; p++)
+            {
+                int c = (int)(p % channels);
+                float* wc = weights + (long)c * kr * ks;
+                for (int i = 0; i < kr * ks; i++) taps[i] = flip ? wc[kr * ks - 1 - i] : wc[i];
+                float* src = input + p * h * wd;
+                for (int i = 0; i < h; i++)
+                    new ReadOnlySpan<float>(src + i * wd, wd).CopyTo(new Span<float>(padded + (i + pad) * pw + pad, wd));
+                float* dst = output + p * oh * ow;
+                for (int r0 = 0; r0 < oh; r0 += RowsPerTile)
+                for (int c0 = 0; c0 < ow; c0 += ColsPerTile)
+                    Tile(padded + r0 * pw + c0, pw, taps, kr, ks, dst, ow, r0, c0, Math.Min(RowsPerTile, oh - r0),
+                        Math.Min(ColsPerTile, ow - c0));
+            }
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile(float* src, int pw, float* taps, int kr, int ks, float* dst, int ow, int r0, int c0,
+        int rows, int cols)
+    {
+        Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+        Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+        for (int r = 0; r < kr; r++)
+        {
+            float* row = src + r * pw;
+            for (int s = 0; s < ks; s++)
+            {
+                var wv = Vector512.Create(taps[r * ks + s]);
+                float* q = row + s;
+                a00 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(q), a00);
+                a01 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(q + 16), a01);
+                a10 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(q + pw), a10);
+                a11 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(q + pw + 16), a11);
+                a20 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(q + 2 * pw), a20);
+                a21 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(q + 2 * pw + 16), a21);
+                a30 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(q + 3 * pw), a30);
+                a31 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(q + 3 * pw + 16), a31);
+            }
+        }
+        float* o = dst + (long)r0 * ow + c0;
+        if (rows == RowsPerTile && cols == ColsPerTile)
+        {
+            a00.Store(o); a01.Store(o + 16);
+            a10.Store(o + ow); a11.Store(o + ow + 16);
+            a20.Store(o + 2 * ow); a21.Store(o + 2 * ow + 16);
+            a30.Store(o + 3 * ow); a31.Store(o + 3 * ow + 16);
+            return;
+        }
+        float* t = stackalloc float[RowsPerTile * ColsPerTile];
+        a00.Store(t); a01.Store(t + 16); a10.Store(t + 32); a11.Store(t + 48);
+        a20.Store(t + 64); a21.Store(t + 80); a30.Store(t + 96); a31.Store(t + 112);
+        for (int i = 0; i < rows; i++)
+            new ReadOnlySpan<float>(t + i * ColsPerTile, cols).CopyTo(new Span<float>(o + i * ow, cols));
+    }
+
+    /// <summary>dw [C, 1, R, S] = sum over images and pixels of dy * shifted padded x (overwrites dw).</summary>
+    public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw)
+    {
+        int oh = d.OutH, ow = d.OutW, kr = d.R, ks = d.S, pad = d.Pad;
+        int chunks = (ow + 15) / 16;
+        int pw = chunks * 16 + ks - 1, ph = oh + kr - 1;
+        CpuParallel.For(d.C, 1, (start, end) =>
+        {
+            float* padded = CpuScratch.Get<float>(CpuScratch.Slot.Columns, (long)ph * pw + 16);
+            var acc = stackalloc Vector512<float>[kr * ks];
+            float* dyRow = stackalloc float[chunks * 16];
+            new Span<float>(padded, ph * pw).Clear();
+            for (long c = start; c < end; c++)
+            {
+                for (int i = 0; i < kr * ks; i++) acc[i] = default;
+                for (int n = 0; n < d.N; n++)
+                {
+                    float* src = x + ((long)n * d.C + c) * d.H * d.W;
+                    for (int i = 0; i < d.H; i++)
+                        new ReadOnlySpan<float>(src + i * d.W, d.W)
+                            .CopyTo(new Span<float>(padded + (i + pad) * pw + pad, d.W));
+                    float* g = dy + ((long)n * d.C + c) * oh * ow;
+                    for (int i = 0; i < oh; i++)
+                    {
+                        new ReadOnlySpan<float>(g + i * ow, ow).CopyTo(new Span<float>(dyRow, ow));
+                        for (int j = 0; j < chunks; j++)
+                        {
+                            if (j == chunks - 1) new Span<float>(dyRow + ow, chunks * 16 - ow).Clear();
+                            var gv = Vector512.Load(dyRow + j * 16);
+                            float* q = padded + i * pw + j * 16;
+                            for (int r = 0; r < kr; r++)
+                            for (int s = 0; s < ks; s++)
+                                acc[r * ks + s] = Vector512.FusedMultiplyAdd(gv, Vector512.Load(q + r * pw + s),
+                                    acc[r * ks + s]);
+                        }
+                    }
+                }
+                for (int i = 0; i < kr * ks; i++) dw[c * kr * ks + i] = Vector512.Sum(acc[i]);
+            }
+        });
+    }
+}
