@@ -24,7 +24,11 @@ public static class CliApp
             "search (default: micro cells on Fashion-MNIST, sized for a 2-core CPU), derive the best architecture and " +
             "print the command that retrains it.");
         foreach (var o in search.All()) root.Options.Add(o);
-        root.SetAction(p => Guard(stderr, () => SearchAction.Run(search.Bind(p), p.GetValue(search.Out), p.GetValue(search.Resume), stdout, live)));
+        var rnn = new Rnn.RnnCliOptions();
+        foreach (var o in rnn.All()) root.Options.Add(o);
+        root.SetAction(p => Guard(stderr, () => rnn.Applies(p, search)
+            ? Rnn.RnnCliAction.Run(rnn.Bind(p, search), stdout)
+            : SearchAction.Run(search.Bind(p), p.GetValue(search.Out), p.GetValue(search.Resume), stdout, live)));
 
         var arch = new Option<string>("--arch") { Description = "Architecture file (best-architecture.json from a search)", Required = true };
         var train = new Command("train", "Train an architecture from scratch with fresh weights (whole training set, augmentation; drop-path and aux head for micro) and report test accuracy");

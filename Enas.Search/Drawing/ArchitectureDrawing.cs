@@ -14,6 +14,7 @@ public static class ArchitectureDrawing
             ("reduction-cell.svg", Cell("reduction cell", micro.Cell(arch, true))),
         ],
         MacroSpace macro => [("macro-network.svg", Macro(macro, arch))],
+        Rnn.RnnSpace rnn => [("rnn-cell.svg", Rnn.RnnCellDrawing.Svg(rnn, arch))],
         _ => [],
     };
 

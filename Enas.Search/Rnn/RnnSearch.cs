@@ -80,6 +80,7 @@ public sealed class RnnSearch : IDisposable
             _ => _core.SetCell(Space.Decode(SampleArchitecture(_trainRng))), _o.MaxWindowsPerEpoch, progress);
 
         double rewardSum = 0, pplSum = 0, entSum = 0;
+        int finite = 0;
         for (int s = 0; s < _o.ControllerSteps; s++)
         {
             using (var tape = Tape.Record())
@@ -87,17 +88,21 @@ public sealed class RnnSearch : IDisposable
                 var sample = _controller.Sample(_controllerRng);
                 int window = _controllerRng.Next(_valid.WindowCount(_o.Bptt));
                 double ppl = ScoreOnWindows(sample.Architecture, [window]);
-                double reward = _reinforce.Reward(_o.RewardConstant / ppl, sample.EntropyValue);
+                // A cell whose shared-weight outputs overflow (NaN/inf perplexity) earns no reward, instead of
+                // poisoning the baseline.
+                double reward = _reinforce.Reward(double.IsFinite(ppl) ? _o.RewardConstant / ppl : 0, sample.EntropyValue);
                 _reinforce.Accumulate(tape, sample, reward, 1.0 / _o.ControllerAggregate);
                 rewardSum += reward;
-                pplSum += ppl;
+                pplSum += double.IsFinite(ppl) ? ppl : 0;
+                finite += double.IsFinite(ppl) ? 1 : 0;
                 entSum += sample.EntropyValue;
             }
             if ((s + 1) % _o.ControllerAggregate == 0 || s == _o.ControllerSteps - 1) _reinforce.Step();
         }
         int n = Math.Max(_o.ControllerSteps, 1);
         _epoch++;
-        return new RnnSearchEpoch(_epoch, lr, shared, rewardSum / n, pplSum / n, entSum / n, _reinforce.Baseline);
+        return new RnnSearchEpoch(_epoch, lr, shared, rewardSum / n, finite > 0 ? pplSum / finite : double.PositiveInfinity,
+            entSum / n, _reinforce.Baseline);
     }
 
     /// <summary>
@@ -120,14 +125,15 @@ public sealed class RnnSearch : IDisposable
             using (Tape.NoGrad())
                 arch = _controller.Sample(rng, greedy).Architecture;
             if (!seen.Add(arch)) continue;
-            list.Add(new RnnCandidate(arch, ScoreOnWindows(arch, windows)));
+            double ppl = ScoreOnWindows(arch, windows);
+            list.Add(new RnnCandidate(arch, double.IsFinite(ppl) ? ppl : double.PositiveInfinity));
         }
         list.Sort((a, b) => a.SharedWeightValidPerplexity.CompareTo(b.SharedWeightValidPerplexity));
         return list;
     }
 
     /// <summary>Validation perplexity of <paramref name="arch"/> with the shared weights on the given windows
-    /// (state carried from the first of them on, no dropout).</summary>
+    /// (state carried from the first of them on, no dropout). NaN or infinity when the cell's outputs overflow.</summary>
     public double ScoreOnWindows(Architecture arch, IReadOnlyList<int> windows)
     {
         _core.SetCell(Space.Decode(arch));
