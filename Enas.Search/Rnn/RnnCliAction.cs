@@ -8,7 +8,7 @@ namespace Enas.Search.Rnn;
 /// <summary>
 /// Runs a recurrent-cell search (then retrains the derived cell), or trains a given cell or the LSTM baseline, and
 /// prints validation and test perplexities. Writes best-architecture.json/.txt, rnn-cell.svg and metrics.jsonl into
-/// the output folder. No checkpoint/resume yet for the recurrent search.
+/// the output folder; the search checkpoints after every epoch (checkpoints/last.ckpt) and <c>--resume</c> continues it.
 /// </summary>
 internal static class RnnCliAction
 {
@@ -18,6 +18,7 @@ internal static class RnnCliAction
         var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
         stdout.WriteLine($"{corpus.Description}: vocabulary {corpus.Vocabulary.Count:N0}, tokens train {corpus.Train.Length:N0} / " +
                          $"valid {corpus.Valid.Length:N0} / test {corpus.Test.Length:N0}");
+        if (r.Resume && r.Out is null) throw new Cli.CliException("--resume needs --out pointing at the run to continue");
         string outDir = r.Out ?? Path.Combine("runs", $"rnn-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(outDir);
         void Log(string line) => stdout.WriteLine(line);
@@ -42,9 +43,22 @@ internal static class RnnCliAction
         stdout.WriteLine($"ENAS rnn search: {o.Nodes} nodes, hidden {o.Hidden}, batch {o.BatchSize}, BPTT {o.Bptt}, " +
                          $"{o.Epochs} epochs x {search.WindowsPerEpoch} windows, controller {o.Controller}");
         stdout.WriteLine(search.Summary);
-        using (var metrics = MetricsLog.Open(Path.Combine(outDir, RunFolder.MetricsFile)))
+        string checkpoint = Path.Combine(outDir, RunFolder.CheckpointsFolder, "last.ckpt");
+        string metricsPath = Path.Combine(outDir, RunFolder.MetricsFile);
+        if (r.Resume)
         {
-            for (int e = 0; e < o.Epochs; e++)
+            if (!File.Exists(checkpoint)) throw new Cli.CliException($"--resume: no checkpoint at {checkpoint}");
+            long bytes = search.LoadCheckpoint(checkpoint);
+            if (File.Exists(metricsPath) && new FileInfo(metricsPath).Length > bytes)
+                using (var fs = new FileStream(metricsPath, FileMode.Open)) fs.SetLength(bytes);
+            stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {o.Epochs}");
+        }
+        else if (File.Exists(checkpoint))
+            throw new Cli.CliException($"{outDir} already holds a search; pass --resume to continue it or choose another --out");
+        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+        using (var metrics = MetricsLog.Open(metricsPath, resume: r.Resume))
+        {
+            for (int e = search.EpochsDone; e < o.Epochs; e++)
             {
                 var ep = search.RunEpoch();
                 metrics.Write("epoch", ("epoch", ep.Epoch), ("lr", ep.LearningRate), ("train_loss", ep.Shared.Loss),
@@ -54,6 +68,7 @@ internal static class RnnCliAction
                 stdout.WriteLine($"epoch {ep.Epoch}/{o.Epochs}: lr {ep.LearningRate:G3}, train loss {ep.Shared.Loss:F3} " +
                                  $"({ep.Shared.TokensPerSecond:F0} tokens/s), controller reward {ep.MeanReward:F3}, " +
                                  $"shared-weight valid ppl {ep.MeanSharedWeightValidPerplexity:F1}, entropy {ep.MeanEntropy:F2}");
+                search.SaveCheckpoint(checkpoint, new FileInfo(metricsPath).Length);
             }
             var ranked = search.Derive();
             var best = ranked[0];

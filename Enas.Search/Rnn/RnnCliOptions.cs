@@ -53,10 +53,10 @@ internal sealed class RnnCliOptions
         string? baseline = p.GetValue(Baseline);
         if (baseline is not null and not "lstm") throw new CliException($"--baseline {baseline}: only 'lstm' is available");
         return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), p.GetValue(s.RetrainEpochs) ?? o.Epochs,
-            p.GetValue(s.Out));
+            p.GetValue(s.Out), p.GetValue(s.Resume));
     }
 }
 
 /// <summary>What the user asked for.</summary>
 internal sealed record RnnCliRequest(RnnSearchOptions Options, string Dataset, string DataDir, string? Baseline,
-    string? Cell, int RetrainEpochs, string? Out);
+    string? Cell, int RetrainEpochs, string? Out, bool Resume);

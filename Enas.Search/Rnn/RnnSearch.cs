@@ -5,6 +5,7 @@ using Enas.Engine.Optim;
 using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Spaces;
+using Enas.Search.Training;
 using Enas.Search.Util;
 
 namespace Enas.Search.Rnn;
@@ -158,6 +159,41 @@ public sealed class RnnSearch : IDisposable
         using (TensorScope.Begin())
         using (Tape.NoGrad())
             return _controller.Sample(rng).Architecture;
+    }
+
+    /// <summary>Epochs done (after a resume, those of the original run too).</summary>
+    public int EpochsDone => _epoch;
+
+    /// <summary>Identity of the configuration, stored in checkpoints (resume refuses a different one).</summary>
+    public string ConfigIdentity => _o.ToString();
+
+    /// <summary>Writes everything needed to continue exactly (atomic, checksummed). Call between epochs.</summary>
+    public void SaveCheckpoint(string path, long metricsBytes)
+    {
+        var state = new SearchState
+        {
+            EpochsDone = _epoch, Baseline = _reinforce.Baseline, ControllerSteps = _reinforce.Optimizer?.StepCount ?? 0,
+            ChildSteps = _sgd.StepCount, TrainRng = _trainRng.GetState(), ControllerRng = _controllerRng.GetState(),
+            DropoutRng = _dropRng.GetState(), MetricsBytes = metricsBytes, ConfigJson = ConfigIdentity,
+        };
+        RnnSearchCheckpoint.Save(path, state, [.. _lm.Parameters()], _controller, _reinforce.Optimizer);
+    }
+
+    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> with the same options; returns the
+    /// metrics length to truncate the log to.</summary>
+    public long LoadCheckpoint(string path)
+    {
+        var state = RnnSearchCheckpoint.Load(path, [.. _lm.Parameters()], _controller, _reinforce.Optimizer);
+        if (state.ConfigJson != ConfigIdentity)
+            throw new InvalidDataException($"cannot resume from '{path}': it was written with a different configuration " +
+                                           "(pass the same options as the original run, or start a new --out folder)");
+        _epoch = state.EpochsDone;
+        _reinforce.Baseline = state.Baseline;
+        _sgd.StepCount = state.ChildSteps;
+        _trainRng.SetState(state.TrainRng);
+        _controllerRng.SetState(state.ControllerRng);
+        _dropRng.SetState(state.DropoutRng);
+        return state.MetricsBytes;
     }
 
     /// <summary>Frees the shared model and the controller.</summary>

@@ -25,15 +25,26 @@ public class RnnCliTests
         var outDir = dir["run"];
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = CliApp.Run(["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8",
+        string[] args = ["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8",
             "--batch-size", "4", "--bptt", "6", "--epochs", "1", "--max-windows", "3", "--controller-steps", "2",
-            "--derive-samples", "3", "--retrain-epochs", "1", "--out", outDir], stdout, stderr, live: false);
+            "--derive-samples", "3", "--retrain-epochs", "1", "--out", outDir];
+        int code = CliApp.Run(args, stdout, stderr, live: false);
         Assert.True(code == 0, stderr.ToString() + stdout);
         var text = stdout.ToString();
         Assert.Contains("best cell:", text);
         Assert.Contains("test ppl", text);
         foreach (var f in new[] { "best-architecture.json", "best-architecture.txt", "rnn-cell.svg", "metrics.jsonl" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), f);
+        Assert.True(File.Exists(Path.Combine(outDir, "checkpoints", "last.ckpt")));
+        var again = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(args, new StringWriter(), again, live: false));
+        Assert.Contains("pass --resume", again.ToString());
+        var resumed = new StringWriter();
+        Assert.Equal(0, CliApp.Run([.. args, "--resume"], resumed, stderr, live: false));
+        Assert.Contains("resuming after epoch 1 of 1", resumed.ToString());
+        // the same derive result: nothing was trained after the checkpoint
+        string Best(string t) => t.Split('\n').First(l => l.StartsWith("search time")).Split("best cell:")[1].Trim();
+        Assert.Equal(Best(text), Best(resumed.ToString()));
         Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(outDir, "rnn-cell.svg")).TrimStart().Split('\n').First(l => l.StartsWith("<svg")));
     }
 

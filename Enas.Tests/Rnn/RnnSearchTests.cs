@@ -115,3 +115,45 @@ public sealed class RnnSearchTests(ITestOutputHelper output)
         Assert.Equal(g1, g2);
     }
 }
+
+public sealed class RnnSearchResumeTests
+{
+    [Fact]
+    public void ResumedSearchEndsExactlyLikeAnUninterruptedOne()
+    {
+        var rng = new Random(4);
+        string[] words = ["a", "b", "c", "d", "e"];
+        string Line() => string.Join(' ', Enumerable.Range(0, 6).Select(i => words[(i + rng.Next(2)) % 5]));
+        var corpus = WordCorpus.FromLines([.. Enumerable.Range(0, 40).Select(_ => Line())],
+            [.. Enumerable.Range(0, 15).Select(_ => Line())], [.. Enumerable.Range(0, 15).Select(_ => Line())]);
+        var o = new RnnSearchOptions
+        {
+            Nodes = 3, Hidden = 6, BatchSize = 3, Bptt = 6, Epochs = 2, MaxWindowsPerEpoch = 3, ControllerSteps = 2,
+            DeriveSamples = 3, DeriveWindows = 2, ControllerSettings = RnnController.DefaultOptions with { Hidden = 8 },
+        };
+        IReadOnlyList<RnnCandidate> straight;
+        using (var s = new RnnSearch(o, corpus))
+        {
+            s.RunEpoch();
+            s.RunEpoch();
+            straight = s.Derive();
+        }
+        using var dir = new Enas.Tests.Infrastructure.TempFolder();
+        using (var s = new RnnSearch(o, corpus))
+        {
+            s.RunEpoch();
+            s.SaveCheckpoint(dir["c.ckpt"], 123);
+        }
+        using (var s = new RnnSearch(o, corpus))
+        {
+            Assert.Equal(123, s.LoadCheckpoint(dir["c.ckpt"]));
+            Assert.Equal(1, s.EpochsDone);
+            s.RunEpoch();
+            var resumed = s.Derive();
+            Assert.Equal(straight.Select(c => (c.Architecture, c.SharedWeightValidPerplexity)),
+                resumed.Select(c => (c.Architecture, c.SharedWeightValidPerplexity)));
+        }
+        using (var other = new RnnSearch(o with { Hidden = 7 }, corpus))
+            Assert.Throws<InvalidDataException>(() => other.LoadCheckpoint(dir["c.ckpt"]));
+    }
+}
