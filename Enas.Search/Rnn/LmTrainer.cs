@@ -10,7 +10,9 @@ namespace Enas.Search.Rnn;
 /// <param name="Tokens">Tokens predicted.</param>
 /// <param name="Seconds">Wall time.</param>
 /// <param name="GradNorm">Mean pre-clip gradient norm.</param>
-public sealed record LmEpochResult(double Loss, int Windows, long Tokens, double Seconds, double GradNorm)
+/// <param name="Diverged">Windows whose loss or gradient was not finite (their update was skipped; they are left
+/// out of the means).</param>
+public sealed record LmEpochResult(double Loss, int Windows, long Tokens, double Seconds, double GradNorm, int Diverged = 0)
 {
     /// <summary>Training throughput.</summary>
     public double TokensPerSecond => Tokens / Math.Max(Seconds, 1e-9);
@@ -31,21 +33,26 @@ public static class LmTrainer
         model.ResetState();
         double lossSum = 0, normSum = 0;
         long tokens = 0;
-        int windows = 0, total = Math.Min(maxWindows, data.WindowCount(bptt));
+        int windows = 0, diverged = 0, total = Math.Min(maxWindows, data.WindowCount(bptt));
         foreach (int start in data.WindowStarts(bptt))
         {
             if (windows >= total) break;
             beforeWindow?.Invoke(windows);
             var (x, y, len) = data.Window(start, bptt);
             var (loss, norm) = model.TrainWindow(optimizer, x, y, len, data.BatchSize, dropout, clip, rng);
-            lossSum += loss;
-            normSum += norm;
+            if (double.IsFinite(loss) && double.IsFinite(norm))
+            {
+                lossSum += loss;
+                normSum += norm;
+            }
+            else diverged++;
             tokens += x.Length;
             windows++;
             progress?.Invoke(windows, total);
         }
         model.ResetState();
-        return new LmEpochResult(lossSum / Math.Max(windows, 1), windows, tokens, sw.Elapsed.TotalSeconds,
-            normSum / Math.Max(windows, 1));
+        int good = Math.Max(windows - diverged, 1);
+        return new LmEpochResult(windows == diverged ? double.NaN : lossSum / good, windows, tokens,
+            sw.Elapsed.TotalSeconds, normSum / good, diverged);
     }
 }

@@ -62,11 +62,11 @@ internal static class RnnCliAction
             {
                 var ep = search.RunEpoch();
                 metrics.Write("epoch", ("epoch", ep.Epoch), ("lr", ep.LearningRate), ("train_loss", ep.Shared.Loss),
-                    ("tokens_per_second", ep.Shared.TokensPerSecond), ("reward", ep.MeanReward),
+                    ("tokens_per_second", ep.Shared.TokensPerSecond), ("diverged_windows", ep.Shared.Diverged), ("reward", ep.MeanReward),
                     ("shared_weight_valid_ppl", ep.MeanSharedWeightValidPerplexity), ("entropy", ep.MeanEntropy),
                     ("seconds", clock.Elapsed.TotalSeconds));
                 stdout.WriteLine($"epoch {ep.Epoch}/{o.Epochs}: lr {ep.LearningRate:G3}, train loss {ep.Shared.Loss:F3} " +
-                                 $"({ep.Shared.TokensPerSecond:F0} tokens/s), controller reward {ep.MeanReward:F3}, " +
+                                 $"({ep.Shared.TokensPerSecond:F0} tokens/s{(ep.Shared.Diverged > 0 ? $", {ep.Shared.Diverged} windows skipped: non-finite" : "")}), controller reward {ep.MeanReward:F3}, " +
                                  $"shared-weight valid ppl {ep.MeanSharedWeightValidPerplexity:F1}, entropy {ep.MeanEntropy:F2}");
                 search.SaveCheckpoint(checkpoint, new FileInfo(metricsPath).Length);
             }
