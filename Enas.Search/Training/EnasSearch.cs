@@ -201,6 +201,7 @@ public sealed class EnasSearch : IDisposable
     /// <summary>Frees the shared weights and the controller.</summary>
     public void Dispose()
     {
+        _sgd.Dispose();
         _bank.Dispose();
         _controller.Dispose();
     }

@@ -45,7 +45,7 @@ public static class Retrainer
         var network = Network(space, o, train);
         using var fresh = new FreshWeights(o.Seed * 31 + 17, device);
         var child = ChildBuilder.Build(space, arch, network, fresh, device);
-        var sgd = new ChildSgd(fresh.Parameters, 0.9, r.L2, o.GradClip);
+        using var sgd = new ChildSgd(fresh.Parameters, 0.9, r.L2, o.GradClip);
         int[] boundaries = [10, 30, 70, 150, 310, 630];
         var schedule = boundaries.Contains(r.Epochs)
             ? new CosineRestarts(r.LrMax, r.LrMin, 10, 2)
