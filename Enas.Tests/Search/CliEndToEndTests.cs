@@ -86,6 +86,18 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void DivergingLossStopsWithAMessageAndWritesNoCheckpoint()
+    {
+        var data = DataDir();
+        var outDir = Path.Combine(_root, "diverge");
+        var args = Tiny(data, outDir).Concat(["--lr-max", "1e30", "--lr-min", "1e30"]).ToArray();
+        var (code, _, err) = Cli(args);
+        Assert.Equal(CliApp.Diverged, code);
+        Assert.Contains("loss became", err);
+        Assert.False(File.Exists(Path.Combine(outDir, "checkpoints", "last.ckpt")));
+    }
+
+    [Fact]
     public void BadInputsGiveAMessageAndNonZeroExitWithoutWriting()
     {
         var data = DataDir();
