@@ -165,6 +165,7 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>(sum of x - shift, sum of (x - shift)^2) over a plane: vector partial sums, double totals.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Sum, double SumSquares) PlaneShiftedSums<T, TV>(Span<T> x, T shift)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
@@ -198,6 +199,7 @@ public sealed partial class CpuBackend
         else PlaneAffine<T, Simd128<T>>(x, mean, scale, shift, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PlaneAffine<T, TV>(Span<T> x, T mean, T scale, T shift, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
@@ -220,6 +222,7 @@ public sealed partial class CpuBackend
         return PlaneGradSums<T, Simd128<T>>(dy, x, mean);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double SumDy, double SumDyCentered) PlaneGradSums<T, TV>(Span<T> dy, Span<T> x, T mean)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
@@ -253,6 +256,7 @@ public sealed partial class CpuBackend
         else PlaneGradInput<T, Simd128<T>>(dy, x, mean, a, b, c, dx);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PlaneGradInput<T, TV>(Span<T> dy, Span<T> x, T mean, T a, T b, T c, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {

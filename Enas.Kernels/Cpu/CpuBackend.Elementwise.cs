@@ -67,84 +67,141 @@ public sealed partial class CpuBackend
     public void Binary<TOp>(in BroadcastDescriptor d, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
         where TOp : struct, IBinaryOp
     {
-        var desc = d;
-        if (a.DType == DType.Float64)
+        var rows = new BroadcastRows(d);
+        var (ba, bb, bc) = ((CpuBuffer)a, (CpuBuffer)b, (CpuBuffer)c);
+        bool f64 = a.DType == DType.Float64;
+        CpuParallel.For(rows.Rows, rows.Grain, (r0, r1) =>
         {
-            var sa = View<double>(a);
-            var sb = View<double>(b);
-            var sc = View<double>(c);
-            for (long i = 0; i < desc.Length; i++)
-            {
-                BroadcastOffsets(desc, i, out long ia, out long ib);
-                sc[(int)i] = TOp.Forward(sa[(int)ia], sb[(int)ib]);
-            }
-            return;
-        }
-        var ba = (CpuBuffer)a;
-        var bb = (CpuBuffer)b;
-        var bc = (CpuBuffer)c;
-        bool same = desc.IsSameShape;
-        CpuParallel.For(desc.Length, ElementwiseGrain, (s, e) =>
-        {
-            var sa = ba.AsSpan<float>();
-            var sb = bb.AsSpan<float>();
-            var sc = bc.AsSpan<float>();
-            int lo = (int)s, hi = (int)e;
-            if (same)
-            {
-                if (typeof(TOp) == typeof(Add)) TensorPrimitives.Add(sa[lo..hi], sb[lo..hi], sc[lo..hi]);
-                else if (typeof(TOp) == typeof(Multiply)) TensorPrimitives.Multiply(sa[lo..hi], sb[lo..hi], sc[lo..hi]);
-                else if (typeof(TOp) == typeof(Subtract)) TensorPrimitives.Subtract(sa[lo..hi], sb[lo..hi], sc[lo..hi]);
-                else for (int i = lo; i < hi; i++) sc[i] = TOp.Forward(sa[i], sb[i]);
-                return;
-            }
-            for (int i = lo; i < hi; i++)
-            {
-                BroadcastOffsets(desc, i, out long ia, out long ib);
-                sc[i] = TOp.Forward(sa[(int)ia], sb[(int)ib]);
-            }
+            if (f64) BinaryRows<TOp>(rows, r0, r1, ba.AsSpan<double>(), bb.AsSpan<double>(), bc.AsSpan<double>());
+            else BinaryRows<TOp>(rows, r0, r1, ba.AsSpan<float>(), bb.AsSpan<float>(), bc.AsSpan<float>());
         });
+    }
+
+    private static void BinaryRows<TOp>(in BroadcastRows rows, long r0, long r1, Span<float> sa, Span<float> sb,
+        Span<float> sc) where TOp : struct, IBinaryOp
+    {
+        int len = (int)rows.RowLength;
+        for (long r = r0; r < r1; r++)
+        {
+            rows.Offsets(r, out long oa, out long ob);
+            var dst = sc.Slice((int)(r * len), len);
+            if (rows.StrideA == 1 && rows.StrideB == 1)
+            {
+                var x = sa.Slice((int)oa, len);
+                var y = sb.Slice((int)ob, len);
+                if (typeof(TOp) == typeof(Add)) TensorPrimitives.Add(x, y, dst);
+                else if (typeof(TOp) == typeof(Multiply)) TensorPrimitives.Multiply(x, y, dst);
+                else if (typeof(TOp) == typeof(Subtract)) TensorPrimitives.Subtract(x, y, dst);
+                else for (int i = 0; i < len; i++) dst[i] = TOp.Forward(x[i], y[i]);
+            }
+            else if (rows.StrideA == 1 && rows.StrideB == 0)
+            {
+                var x = sa.Slice((int)oa, len);
+                float y = sb[(int)ob];
+                if (typeof(TOp) == typeof(Add)) TensorPrimitives.Add(x, y, dst);
+                else if (typeof(TOp) == typeof(Multiply)) TensorPrimitives.Multiply(x, y, dst);
+                else if (typeof(TOp) == typeof(Subtract)) TensorPrimitives.Subtract(x, y, dst);
+                else for (int i = 0; i < len; i++) dst[i] = TOp.Forward(x[i], y);
+            }
+            else if (rows.StrideA == 0 && rows.StrideB == 1)
+            {
+                float x = sa[(int)oa];
+                var y = sb.Slice((int)ob, len);
+                if (typeof(TOp) == typeof(Add)) TensorPrimitives.Add(y, x, dst);
+                else if (typeof(TOp) == typeof(Multiply)) TensorPrimitives.Multiply(y, x, dst);
+                else if (typeof(TOp) == typeof(Subtract)) TensorPrimitives.Subtract(x, y, dst);
+                else for (int i = 0; i < len; i++) dst[i] = TOp.Forward(x, y[i]);
+            }
+            else dst.Fill(TOp.Forward(sa[(int)oa], sb[(int)ob]));
+        }
+    }
+
+    private static void BinaryRows<TOp>(in BroadcastRows rows, long r0, long r1, Span<double> sa, Span<double> sb,
+        Span<double> sc) where TOp : struct, IBinaryOp
+    {
+        int len = (int)rows.RowLength, stA = (int)rows.StrideA, stB = (int)rows.StrideB;
+        for (long r = r0; r < r1; r++)
+        {
+            rows.Offsets(r, out long oa, out long ob);
+            int o = (int)(r * len);
+            for (int i = 0; i < len; i++) sc[o + i] = TOp.Forward(sa[(int)oa + i * stA], sb[(int)ob + i * stB]);
+        }
     }
 
     /// <inheritdoc />
     public void BinaryBackward<TOp>(in BroadcastDescriptor d, DeviceBuffer a, DeviceBuffer b, DeviceBuffer dc,
         DeviceBuffer? da, DeviceBuffer? db) where TOp : struct, IBinaryOp
     {
-        var desc = d;
-        if (a.DType == DType.Float64)
+        var rows = new BroadcastRows(d);
+        var (ba, bb, bdc, bda, bdb) = ((CpuBuffer)a, (CpuBuffer)b, (CpuBuffer)dc, (CpuBuffer?)da, (CpuBuffer?)db);
+        bool f64 = a.DType == DType.Float64;
+        CpuParallel.For(rows.Rows, rows.Grain, (r0, r1) =>
         {
-            var sa = View<double>(a);
-            var sb = View<double>(b);
-            var sdc = View<double>(dc);
-            var sda = da is null ? default : View<double>(da);
-            var sdb = db is null ? default : View<double>(db);
-            for (long i = 0; i < desc.Length; i++)
-            {
-                BroadcastOffsets(desc, i, out long ia, out long ib);
-                if (da is not null) sda[(int)i] = TOp.BackwardA(sa[(int)ia], sb[(int)ib], sdc[(int)i]);
-                if (db is not null) sdb[(int)i] = TOp.BackwardB(sa[(int)ia], sb[(int)ib], sdc[(int)i]);
-            }
-            return;
-        }
-        var ba = (CpuBuffer)a;
-        var bb = (CpuBuffer)b;
-        var bdc = (CpuBuffer)dc;
-        var bda = (CpuBuffer?)da;
-        var bdb = (CpuBuffer?)db;
-        CpuParallel.For(desc.Length, ElementwiseGrain, (s, e) =>
-        {
-            var sa = ba.AsSpan<float>();
-            var sb = bb.AsSpan<float>();
-            var sdc = bdc.AsSpan<float>();
-            var sda = bda is null ? default : bda.AsSpan<float>();
-            var sdb = bdb is null ? default : bdb.AsSpan<float>();
-            for (long i = s; i < e; i++)
-            {
-                BroadcastOffsets(desc, i, out long ia, out long ib);
-                if (bda is not null) sda[(int)i] = TOp.BackwardA(sa[(int)ia], sb[(int)ib], sdc[(int)i]);
-                if (bdb is not null) sdb[(int)i] = TOp.BackwardB(sa[(int)ia], sb[(int)ib], sdc[(int)i]);
-            }
+            if (f64)
+                BinaryBackwardRows<TOp>(rows, r0, r1, ba.AsSpan<double>(), bb.AsSpan<double>(), bdc.AsSpan<double>(),
+                    bda is null ? default : bda.AsSpan<double>(), bdb is null ? default : bdb.AsSpan<double>());
+            else
+                BinaryBackwardRows<TOp>(rows, r0, r1, ba.AsSpan<float>(), bb.AsSpan<float>(), bdc.AsSpan<float>(),
+                    bda is null ? default : bda.AsSpan<float>(), bdb is null ? default : bdb.AsSpan<float>());
         });
+    }
+
+    // Empty da/db spans mean "not wanted" (a wanted output of a non-empty op is never empty).
+    private static void BinaryBackwardRows<TOp>(in BroadcastRows rows, long r0, long r1, Span<float> sa,
+        Span<float> sb, Span<float> sdc, Span<float> sda, Span<float> sdb) where TOp : struct, IBinaryOp
+    {
+        int len = (int)rows.RowLength, stA = (int)rows.StrideA, stB = (int)rows.StrideB;
+        bool wantA = !sda.IsEmpty, wantB = !sdb.IsEmpty;
+        for (long r = r0; r < r1; r++)
+        {
+            rows.Offsets(r, out long oa, out long ob);
+            int o = (int)(r * len);
+            var g = sdc.Slice(o, len);
+            if (typeof(TOp) == typeof(Add) || typeof(TOp) == typeof(Subtract))
+            {
+                if (wantA) g.CopyTo(sda.Slice(o, len));
+                if (wantB && typeof(TOp) == typeof(Add)) g.CopyTo(sdb.Slice(o, len));
+                else if (wantB) TensorPrimitives.Negate(g, sdb.Slice(o, len));
+                continue;
+            }
+            if (typeof(TOp) == typeof(Multiply))
+            {
+                if (wantA) MultiplyRow(g, sb, (int)ob, stB, sda.Slice(o, len));
+                if (wantB) MultiplyRow(g, sa, (int)oa, stA, sdb.Slice(o, len));
+                continue;
+            }
+            for (int i = 0; i < len; i++)
+            {
+                float x = sa[(int)oa + i * stA], y = sb[(int)ob + i * stB];
+                if (wantA) sda[o + i] = TOp.BackwardA(x, y, g[i]);
+                if (wantB) sdb[o + i] = TOp.BackwardB(x, y, g[i]);
+            }
+        }
+    }
+
+    /// <summary>dst = g * other[offset + i * stride] with stride 0 or 1.</summary>
+    private static void MultiplyRow(Span<float> g, Span<float> other, int offset, int stride, Span<float> dst)
+    {
+        if (stride == 1) TensorPrimitives.Multiply(g, other.Slice(offset, g.Length), dst);
+        else TensorPrimitives.Multiply(g, other[offset], dst);
+    }
+
+    private static void BinaryBackwardRows<TOp>(in BroadcastRows rows, long r0, long r1, Span<double> sa,
+        Span<double> sb, Span<double> sdc, Span<double> sda, Span<double> sdb) where TOp : struct, IBinaryOp
+    {
+        int len = (int)rows.RowLength, stA = (int)rows.StrideA, stB = (int)rows.StrideB;
+        bool wantA = !sda.IsEmpty, wantB = !sdb.IsEmpty;
+        for (long r = r0; r < r1; r++)
+        {
+            rows.Offsets(r, out long oa, out long ob);
+            int o = (int)(r * len);
+            for (int i = 0; i < len; i++)
+            {
+                double x = sa[(int)oa + i * stA], y = sb[(int)ob + i * stB];
+                if (wantA) sda[o + i] = TOp.BackwardA(x, y, sdc[o + i]);
+                if (wantB) sdb[o + i] = TOp.BackwardB(x, y, sdc[o + i]);
+            }
+        }
     }
 
     /// <inheritdoc />

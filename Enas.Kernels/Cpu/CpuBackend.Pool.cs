@@ -44,38 +44,46 @@ public sealed partial class CpuBackend
         where TOp : struct, IPoolReduction
     {
         var lay = new PoolLayout(d, TV.Count);
+        int planeIn = d.H * d.W;
+        CpuParallel.For((long)d.N * d.C, 1 + (1 << 14) / planeIn,
+            (p0, p1) => PoolForwardPlanes<T, TV, TOp>(d, lay, (int)p0, (int)p1, x.AsSpan<T>(), y.AsSpan<T>()));
+    }
+
+    // Full optimisation from the first call: the tier-0 code of these generic SIMD loops is ~100x slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PoolForwardPlanes<T, TV, TOp>(Pool2DDescriptor d, PoolLayout lay, int p0, int p1, Span<T> xs,
+        Span<T> ys)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct, ISimdVector<TV, T>
+        where TOp : struct, IPoolReduction
+    {
         int planeIn = d.H * d.W, planeOut = lay.OutH * lay.OutW;
-        CpuParallel.For((long)d.N * d.C, 1 + (1 << 14) / planeIn, (p0, p1) =>
+        T[] xpArr = ArrayPool<T>.Shared.Rent(lay.Rows * lay.RowStride);
+        T[] rowArr = ArrayPool<T>.Shared.Rent(lay.RowStride);
+        T[] outArr = ArrayPool<T>.Shared.Rent(lay.OutWPadded);
+        T[] invColArr = ArrayPool<T>.Shared.Rent(lay.OutWPadded);
+        var xp = xpArr.AsSpan(0, lay.Rows * lay.RowStride);
+        xp.Fill(TOp.IsAverage ? T.Zero : T.NegativeInfinity);
+        var invCol = invColArr.AsSpan(0, lay.OutWPadded);
+        FillInverseCounts(d.W, d.Window, d.Stride, d.Pad, lay.OutW, invCol);
+        for (int p = p0; p < p1; p++)
         {
-            T[] xpArr = ArrayPool<T>.Shared.Rent(lay.Rows * lay.RowStride);
-            T[] rowArr = ArrayPool<T>.Shared.Rent(lay.RowStride);
-            T[] outArr = ArrayPool<T>.Shared.Rent(lay.OutWPadded);
-            T[] invColArr = ArrayPool<T>.Shared.Rent(lay.OutWPadded);
-            var xp = xpArr.AsSpan(0, lay.Rows * lay.RowStride);
-            xp.Fill(TOp.IsAverage ? T.Zero : T.NegativeInfinity);
-            var invCol = invColArr.AsSpan(0, lay.OutWPadded);
-            FillInverseCounts(d.W, d.Window, d.Stride, d.Pad, lay.OutW, invCol);
-            var xs = x.AsSpan<T>();
-            var ys = y.AsSpan<T>();
-            for (long p = p0; p < p1; p++)
+            CopyIntoPadded<T>(xs.Slice(p * planeIn, planeIn), d.H, d.W, xp, lay.RowStride, d.Pad, d.Pad);
+            var yPlane = ys.Slice(p * planeOut, planeOut);
+            for (int oh = 0; oh < lay.OutH; oh++)
             {
-                CopyIntoPadded(xs.Slice((int)(p * planeIn), planeIn), d.H, d.W, xp, lay.RowStride, d.Pad, d.Pad);
-                var yPlane = ys.Slice((int)(p * planeOut), planeOut);
-                for (int oh = 0; oh < lay.OutH; oh++)
-                {
-                    T invRow = TOp.IsAverage ? T.One / T.CreateTruncating(ValidCount(oh, d.Stride, d.Pad, d.Window, d.H)) : T.One;
-                    VerticalReduce<T, TV, TOp>(xp, oh * d.Stride * lay.RowStride, lay.RowStride, d.Window, lay.RowStride,
-                        rowArr);
-                    var yRow = yPlane.Slice(oh * lay.OutW, lay.OutW);
-                    if (d.Stride == 1) HorizontalStride1<T, TV, TOp>(rowArr, d.Window, invRow, invCol, yRow, outArr);
-                    else HorizontalStrided<T, TOp>(rowArr, d.Window, d.Stride, invRow, invCol, yRow);
-                }
+                T invRow = TOp.IsAverage ? T.One / T.CreateTruncating(ValidCount(oh, d.Stride, d.Pad, d.Window, d.H)) : T.One;
+                VerticalReduce<T, TV, TOp>(xp, oh * d.Stride * lay.RowStride, lay.RowStride, d.Window, lay.RowStride,
+                    rowArr);
+                var yRow = yPlane.Slice(oh * lay.OutW, lay.OutW);
+                if (d.Stride == 1) HorizontalStride1<T, TV, TOp>(rowArr, d.Window, invRow, invCol, yRow, outArr);
+                else HorizontalStrided<T, TOp>(rowArr, d.Window, d.Stride, invRow, invCol, yRow);
             }
-            ArrayPool<T>.Shared.Return(xpArr);
-            ArrayPool<T>.Shared.Return(rowArr);
-            ArrayPool<T>.Shared.Return(outArr);
-            ArrayPool<T>.Shared.Return(invColArr);
-        });
+        }
+        ArrayPool<T>.Shared.Return(xpArr);
+        ArrayPool<T>.Shared.Return(rowArr);
+        ArrayPool<T>.Shared.Return(outArr);
+        ArrayPool<T>.Shared.Return(invColArr);
     }
 
     /// <summary>Number of non-padded positions of window <paramref name="o"/> along an axis of length n.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Enas.Kernels.Cpu;
@@ -11,7 +12,7 @@ namespace Enas.Kernels.Cpu;
 //  - max: pass 1 records, per output, the code kh * k + kw of the first (row-major) window position whose x equals
 //    y (a "found" mask keeps later ties out); pass 2 gives dx[ih, iw] the dy of every output whose code points at
 //    (ih, iw). Both passes read margined scratch planes, set up once per thread, so no bounds tests are needed.
-// Larger strides use a scalar scatter into a padded dx plane.
+// Larger strides: max in CpuBackend.PoolStrided.cs; average scatters scalar-wise into a padded dx plane.
 public sealed partial class CpuBackend
 {
     /// <inheritdoc />
@@ -42,7 +43,8 @@ public sealed partial class CpuBackend
             var ys = y.AsSpan<T>();
             var dys = dy.AsSpan<T>();
             var dxs = dx.AsSpan<T>();
-            if (d.Stride != 1) PoolBackwardStrided(d, (int)p0, (int)p1, xs, ys, dys, dxs);
+            if (d.Stride != 1 && d.Kind == PoolKind.Max) MaxBackwardStrided<T, TV>(d, (int)p0, (int)p1, xs, ys, dys, dxs);
+            else if (d.Stride != 1) AvgBackwardStrided(d, (int)p0, (int)p1, dys, dxs);
             else if (d.Kind == PoolKind.Average) AvgBackwardStride1<T, TV>(d, (int)p0, (int)p1, dys, dxs);
             else MaxBackwardStride1<T, TV>(d, (int)p0, (int)p1, xs, ys, dys, dxs);
         });
@@ -78,6 +80,7 @@ public sealed partial class CpuBackend
         public int Length => Rows * RowStride;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AvgBackwardStride1<T, TV>(Pool2DDescriptor d, int p0, int p1, Span<T> dys, Span<T> dxs)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct, ISimdVector<TV, T>
@@ -133,6 +136,7 @@ public sealed partial class CpuBackend
         ArrayPool<T>.Shared.Return(tail);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxBackwardStride1<T, TV>(Pool2DDescriptor d, int p0, int p1, Span<T> xs, Span<T> ys,
         Span<T> dys, Span<T> dxs)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -234,41 +238,29 @@ public sealed partial class CpuBackend
         tail.AsSpan(0, rowSpan.Length - (int)j).CopyTo(rowSpan[(int)j..]);
     }
 
-    /// <summary>Any stride: scalar scatter of each output's gradient into a padded dx plane.</summary>
-    private static void PoolBackwardStrided<T>(Pool2DDescriptor d, int p0, int p1, Span<T> xs, Span<T> ys,
-        Span<T> dys, Span<T> dxs) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Average at any stride: scalar scatter of each output's share into a padded dx plane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AvgBackwardStrided<T>(Pool2DDescriptor d, int p0, int p1, Span<T> dys, Span<T> dxs)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = d.Window, s = d.Stride, pad = d.Pad, outH = d.OutH, outW = d.OutW;
         int rs = d.W + 2 * pad, rows = d.H + 2 * pad, planeIn = d.H * d.W, planeOut = outH * outW;
-        bool max = d.Kind == PoolKind.Max;
         T[] dxpArr = ArrayPool<T>.Shared.Rent(rows * rs);
-        T[] xpArr = ArrayPool<T>.Shared.Rent(rows * rs);
         T[] invColArr = ArrayPool<T>.Shared.Rent(outW);
         var dxp = dxpArr.AsSpan(0, rows * rs);
-        var xp = xpArr.AsSpan(0, rows * rs);
         var invCol = invColArr.AsSpan(0, outW);
         FillInverseCounts(d.W, k, s, pad, outW, invCol);
-        xp.Fill(T.NegativeInfinity);
         for (int p = p0; p < p1; p++)
         {
-            var y = ys.Slice(p * planeOut, planeOut);
             var dy = dys.Slice(p * planeOut, planeOut);
             dxp.Clear();
-            if (max) CopyIntoPadded<T>(xs.Slice(p * planeIn, planeIn), d.H, d.W, xp, rs, pad, pad);
             for (int oh = 0; oh < outH; oh++)
             {
                 T invRow = T.One / T.CreateTruncating(ValidCount(oh, s, pad, k, d.H));
                 for (int ow = 0; ow < outW; ow++)
                 {
-                    T g = dy[oh * outW + ow];
+                    T g = dy[oh * outW + ow] * (invRow * invCol[ow]);
                     int origin = oh * s * rs + ow * s;
-                    if (max)
-                    {
-                        int at = FirstMatch(xp, origin, rs, k, y[oh * outW + ow]);
-                        if (at >= 0) dxp[at] += g;
-                        continue;
-                    }
-                    g *= invRow * invCol[ow];
                     for (int kh = 0; kh < k; kh++)
                     {
                         var row = dxp.Slice(origin + kh * rs, k);
@@ -280,20 +272,6 @@ public sealed partial class CpuBackend
             for (int ih = 0; ih < d.H; ih++) dxp.Slice((ih + pad) * rs + pad, d.W).CopyTo(dx.Slice(ih * d.W, d.W));
         }
         ArrayPool<T>.Shared.Return(dxpArr);
-        ArrayPool<T>.Shared.Return(xpArr);
         ArrayPool<T>.Shared.Return(invColArr);
-    }
-
-    /// <summary>Index of the first (row-major) window element equal to m, or -1.</summary>
-    private static int FirstMatch<T>(Span<T> xp, int origin, int rowStride, int k, T m)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int kh = 0; kh < k; kh++)
-            for (int kw = 0; kw < k; kw++)
-            {
-                int at = origin + kh * rowStride + kw;
-                if (xp[at] == m) return at;
-            }
-        return -1;
     }
 }

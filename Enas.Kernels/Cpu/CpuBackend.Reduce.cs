@@ -115,15 +115,28 @@ public sealed partial class CpuBackend
     private static void SumToOperand<T>(BroadcastDescriptor d, CpuBuffer full, CpuBuffer reduced)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Sequential over the output: operand offsets repeat, so parallel writes would race. Broadcast operands
-        // are small (biases, per-example masks), and the sum is cheap next to the op that produced it.
+        // Sequential over the output rows: operand offsets repeat, so parallel writes would race. Broadcast operands
+        // are small (biases, per-example masks), and the sum is cheap next to the op that produced it. Rows (see
+        // BroadcastRows) make it one vector add (dense operand row) or one vector sum (scalar per row) per row.
+        var rows = new BroadcastRows(d);
         var fs = full.AsSpan<T>();
         var rs = reduced.AsSpan<T>();
         rs.Clear();
-        for (long i = 0; i < d.Length; i++)
+        int len = (int)rows.RowLength;
+        for (long r = 0; r < rows.Rows; r++)
         {
-            BroadcastOffsets(d, i, out long ia, out _);
-            rs[(int)ia] += fs[(int)i];
+            rows.Offsets(r, out long oa, out _);
+            var src = fs.Slice((int)(r * len), len);
+            if (rows.StrideA == 0)
+            {
+                rs[(int)oa] += SumOf(src);
+                continue;
+            }
+            var dst = rs.Slice((int)oa, len);
+            if (typeof(T) == typeof(float))
+                TensorPrimitives.Add(Cast<T, float>(dst), Cast<T, float>(src), Cast<T, float>(dst));
+            else
+                for (int i = 0; i < len; i++) dst[i] += src[i];
         }
     }
 

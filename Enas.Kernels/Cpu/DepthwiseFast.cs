@@ -9,6 +9,7 @@ namespace Enas.Kernels.Cpu;
 /// accumulators while the R x S taps stream shifted rows through FMAs. Backward-data is the same correlation of dy
 /// with the flipped filter and padding R - 1 - pad. Backward-filter accumulates R x S vector dot products.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class DepthwiseFast
 {
     private const int RowsPerTile = 4;
@@ -102,17 +103,18 @@ internal static unsafe class DepthwiseFast
     public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw)
     {
         int oh = d.OutH, ow = d.OutW, kr = d.R, ks = d.S, pad = d.Pad;
-        int chunks = (ow + 15) / 16;
+        int chunks = (ow + 15) / 16, vectors = oh * chunks;
         int pw = chunks * 16 + ks - 1, ph = oh + kr - 1;
         CpuParallel.For(d.C, 1, (start, end) =>
         {
-            float* padded = CpuScratch.Get<float>(CpuScratch.Slot.Columns, (long)ph * pw + 16);
-            var acc = stackalloc Vector512<float>[kr * ks];
-            float* dyRow = stackalloc float[chunks * 16];
+            float* padded = CpuScratch.Get<float>(CpuScratch.Slot.Columns, (long)ph * pw + (long)vectors * 16 + 32);
+            float* dyPad = padded + (long)ph * pw + 16;
+            float* sums = stackalloc float[kr * ks];
             new Span<float>(padded, ph * pw).Clear();
+            new Span<float>(dyPad, vectors * 16).Clear();
             for (long c = start; c < end; c++)
             {
-                for (int i = 0; i < kr * ks; i++) acc[i] = default;
+                new Span<float>(sums, kr * ks).Clear();
                 for (int n = 0; n < d.N; n++)
                 {
                     float* src = x + ((long)n * d.C + c) * d.H * d.W;
@@ -121,22 +123,57 @@ internal static unsafe class DepthwiseFast
                             .CopyTo(new Span<float>(padded + (i + pad) * pw + pad, d.W));
                     float* g = dy + ((long)n * d.C + c) * oh * ow;
                     for (int i = 0; i < oh; i++)
+                        new ReadOnlySpan<float>(g + i * ow, ow).CopyTo(new Span<float>(dyPad + i * chunks * 16, ow));
+                    for (int r = 0; r < kr; r++)
                     {
-                        new ReadOnlySpan<float>(g + i * ow, ow).CopyTo(new Span<float>(dyRow, ow));
-                        for (int j = 0; j < chunks; j++)
-                        {
-                            if (j == chunks - 1) new Span<float>(dyRow + ow, chunks * 16 - ow).Clear();
-                            var gv = Vector512.Load(dyRow + j * 16);
-                            float* q = padded + i * pw + j * 16;
-                            for (int r = 0; r < kr; r++)
-                            for (int s = 0; s < ks; s++)
-                                acc[r * ks + s] = Vector512.FusedMultiplyAdd(gv, Vector512.Load(q + r * pw + s),
-                                    acc[r * ks + s]);
-                        }
+                        float* xr = padded + r * pw;
+                        for (int s0 = 0; s0 < ks; s0 += 4)
+                            FilterTaps(xr + s0, pw, dyPad, vectors, chunks, Math.Min(4, ks - s0), sums + r * ks + s0);
                     }
                 }
-                for (int i = 0; i < kr * ks; i++) dw[c * kr * ks + i] = Vector512.Sum(acc[i]);
+                for (int i = 0; i < kr * ks; i++) dw[c * kr * ks + i] = sums[i];
             }
         });
+    }
+
+    /// <summary>
+    /// sums[t] += sum over output vectors v of dy[v] * x[v shifted by t] for up to 4 taps t of one filter row; two
+    /// output vectors per step give 8 independent FMA chains.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FilterTaps(float* x, int pw, float* dyPad, int vectors, int chunks, int taps, float* sums)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        int v = 0;
+        for (; v + 1 < vectors; v += 2)
+        {
+            int i0 = v / chunks, j0 = v - i0 * chunks, i1 = (v + 1) / chunks, j1 = v + 1 - i1 * chunks;
+            float* q0 = x + i0 * pw + j0 * 16, q1 = x + i1 * pw + j1 * 16;
+            var g0 = Vector512.Load(dyPad + v * 16);
+            var g1 = Vector512.Load(dyPad + v * 16 + 16);
+            a0 = Vector512.FusedMultiplyAdd(g0, Vector512.Load(q0), a0);
+            b0 = Vector512.FusedMultiplyAdd(g1, Vector512.Load(q1), b0);
+            a1 = Vector512.FusedMultiplyAdd(g0, Vector512.Load(q0 + 1), a1);
+            b1 = Vector512.FusedMultiplyAdd(g1, Vector512.Load(q1 + 1), b1);
+            a2 = Vector512.FusedMultiplyAdd(g0, Vector512.Load(q0 + 2), a2);
+            b2 = Vector512.FusedMultiplyAdd(g1, Vector512.Load(q1 + 2), b2);
+            a3 = Vector512.FusedMultiplyAdd(g0, Vector512.Load(q0 + 3), a3);
+            b3 = Vector512.FusedMultiplyAdd(g1, Vector512.Load(q1 + 3), b3);
+        }
+        if (v < vectors)
+        {
+            int i0 = v / chunks, j0 = v - i0 * chunks;
+            float* q0 = x + i0 * pw + j0 * 16;
+            var g0 = Vector512.Load(dyPad + v * 16);
+            a0 = Vector512.FusedMultiplyAdd(g0, Vector512.Load(q0), a0);
+            a1 = Vector512.FusedMultiplyAdd(g0, Vector512.Load(q0 + 1), a1);
+            a2 = Vector512.FusedMultiplyAdd(g0, Vector512.Load(q0 + 2), a2);
+            a3 = Vector512.FusedMultiplyAdd(g0, Vector512.Load(q0 + 3), a3);
+        }
+        sums[0] += Vector512.Sum(a0 + b0);
+        if (taps > 1) sums[1] += Vector512.Sum(a1 + b1);
+        if (taps > 2) sums[2] += Vector512.Sum(a2 + b2);
+        if (taps > 3) sums[3] += Vector512.Sum(a3 + b3);
     }
 }

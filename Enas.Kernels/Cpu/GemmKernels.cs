@@ -8,6 +8,7 @@ namespace Enas.Kernels.Cpu;
 /// A panel: kc steps of <see cref="MR"/> floats; B panel: kc steps of NR floats (32 with Vector512, 16 with the
 /// Vector256 fallback). 6 x 2 vector accumulators stay in registers for the whole k loop (12 zmm or ymm).
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmKernels
 {
     /// <summary>Rows of one A panel.</summary>

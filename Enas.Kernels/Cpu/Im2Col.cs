@@ -22,31 +22,33 @@ internal static unsafe class Im2Col
     /// <summary>col [C*R*S, OH*OW] from one image x [C, H, W].</summary>
     public static void Forward<T>(in Conv2DDescriptor d, T* x, T* col) where T : unmanaged, INumber<T>
     {
-        int oh = d.OutH, ow = d.OutW, plane = oh * ow;
-        for (int c = 0; c < d.C; c++)
-        for (int r = 0; r < d.R; r++)
-        for (int s = 0; s < d.S; s++)
+        long plane = (long)d.OutH * d.OutW;
+        for (int q = 0; q < d.C * d.R * d.S; q++) Row(d, x, q, col + q * plane);
+    }
+
+    /// <summary>Row q = (c, r, s) of the column matrix of image x: dst [OH*OW].</summary>
+    public static void Row<T>(in Conv2DDescriptor d, T* x, int q, T* dst) where T : unmanaged, INumber<T>
+    {
+        int oh = d.OutH, ow = d.OutW;
+        int c = q / (d.R * d.S), r = q / d.S % d.R, s = q % d.S;
+        var (lo, hi) = ValidRange(ow, d.W, d.Stride, d.Pad, s);
+        int shift = s - d.Pad;
+        for (int y = 0; y < oh; y++)
         {
-            T* dst = col + (long)((c * d.R + r) * d.S + s) * plane;
-            var (lo, hi) = ValidRange(ow, d.W, d.Stride, d.Pad, s);
-            int shift = s - d.Pad;
-            for (int y = 0; y < oh; y++)
+            T* drow = dst + y * ow;
+            int ih = y * d.Stride - d.Pad + r;
+            if ((uint)ih >= (uint)d.H || hi <= lo)
             {
-                T* drow = dst + y * ow;
-                int ih = y * d.Stride - d.Pad + r;
-                if ((uint)ih >= (uint)d.H || hi <= lo)
-                {
-                    new Span<T>(drow, ow).Clear();
-                    continue;
-                }
-                T* srow = x + ((long)c * d.H + ih) * d.W;
-                for (int i = 0; i < lo; i++) drow[i] = T.Zero;
-                if (d.Stride == 1)
-                    new ReadOnlySpan<T>(srow + lo + shift, hi - lo).CopyTo(new Span<T>(drow + lo, hi - lo));
-                else
-                    for (int i = lo; i < hi; i++) drow[i] = srow[i * d.Stride + shift];
-                for (int i = hi; i < ow; i++) drow[i] = T.Zero;
+                new Span<T>(drow, ow).Clear();
+                continue;
             }
+            T* srow = x + ((long)c * d.H + ih) * d.W;
+            for (int i = 0; i < lo; i++) drow[i] = T.Zero;
+            if (d.Stride == 1)
+                new ReadOnlySpan<T>(srow + lo + shift, hi - lo).CopyTo(new Span<T>(drow + lo, hi - lo));
+            else
+                for (int i = lo; i < hi; i++) drow[i] = srow[i * d.Stride + shift];
+            for (int i = hi; i < ow; i++) drow[i] = T.Zero;
         }
     }
 

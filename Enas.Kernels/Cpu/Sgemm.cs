@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Enas.Kernels.Cpu;
 
@@ -7,6 +8,7 @@ namespace Enas.Kernels.Cpu;
 /// micro-tiles) over <see cref="GemmKernels"/>. Float64 (gradient checks only) uses a plain row-axpy loop.
 /// All drivers compute C = alpha * op(A) * op(B) + beta * C on one thread; beta == 0 ignores C's contents.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class Sgemm
 {
     /// <summary>Depth of one packed block (B micro-panel KC x 32 floats = 32 KiB stays in L1).</summary>
@@ -22,6 +24,17 @@ internal static unsafe class Sgemm
     public static void Serial(bool transA, bool transB, int m, int n, int k, float alpha, float* a, long lda,
         float* b, long ldb, float beta, float* c, long ldc)
     {
+        var packer = new MatrixPackB(transB, b, ldb);
+        Packed(ref packer, transA, m, n, k, alpha, a, lda, beta, c, ldc, NC);
+    }
+
+    /// <summary>
+    /// Single-threaded float32 GEMM whose B operand is produced block by block by <paramref name="packB"/> (a plain
+    /// matrix, or an image read through im2col addressing). <paramref name="ncBlock"/> bounds the packed B block.
+    /// </summary>
+    public static void Packed<TPack>(ref TPack packB, bool transA, int m, int n, int k, float alpha, float* a,
+        long lda, float beta, float* c, long ldc, int ncBlock) where TPack : struct, IPackB
+    {
         if (m <= 0 || n <= 0) return;
         if (alpha == 0f || k <= 0)
         {
@@ -30,18 +43,20 @@ internal static unsafe class Sgemm
         }
         bool wide = GemmKernels.Wide;
         int nrFull = wide ? 32 : 16;
-        int ncMax = Math.Min(NC, RoundUp(n, nrFull));
-        int kcMax = Math.Min(KC, k);
-        float* pa = CpuScratch.Get<float>(CpuScratch.Slot.PackA, (long)RoundUp(Math.Min(MC, m), GemmKernels.MR) * kcMax);
-        float* pb = CpuScratch.Get<float>(CpuScratch.Slot.PackB, (long)ncMax * kcMax);
-        for (int jc = 0; jc < n; jc += NC)
+        ncBlock = RoundUp(ncBlock, nrFull);
+        int ncMax = Math.Min(ncBlock, RoundUp(n, nrFull));
+        // Balanced depth blocks (324 -> 162 + 162 rather than 256 + 68).
+        int kBlocks = (k + KC - 1) / KC, kcStep = (k + kBlocks - 1) / kBlocks;
+        float* pa = CpuScratch.Get<float>(CpuScratch.Slot.PackA, (long)RoundUp(Math.Min(MC, m), GemmKernels.MR) * kcStep);
+        float* pb = CpuScratch.Get<float>(CpuScratch.Slot.PackB, (long)ncMax * kcStep);
+        for (int jc = 0; jc < n; jc += ncBlock)
         {
-            int nc = Math.Min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC)
+            int nc = Math.Min(ncBlock, n - jc);
+            for (int pc = 0; pc < k; pc += kcStep)
             {
-                int kc = Math.Min(KC, k - pc);
+                int kc = Math.Min(kcStep, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
-                GemmKernels.PackB(transB, b, ldb, pc, jc, kc, nc, nrFull, pb);
+                packB.Pack(pc, jc, kc, nc, nrFull, pb);
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);

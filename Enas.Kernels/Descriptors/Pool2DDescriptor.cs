@@ -3,7 +3,10 @@ namespace Enas.Kernels;
 /// <summary>Pooling flavour.</summary>
 public enum PoolKind
 {
-    /// <summary>Maximum over the window; padding never wins.</summary>
+    /// <summary>
+    /// Maximum over the window; padding never wins. The backward routes each output's gradient to the FIRST maximum
+    /// of its window in row-major order (kh outer, kw inner, padded positions skipped), on every backend.
+    /// </summary>
     Max,
     /// <summary>Mean over the window; padded positions are excluded from the count (as ENAS uses).</summary>
     Average,

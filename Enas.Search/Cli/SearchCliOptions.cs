@@ -24,6 +24,8 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> ValidationSize = new("--validation-size") { Description = "Images held out of the training set for rewards and derive" };
     public readonly Option<int?> ControllerSteps = new("--controller-steps") { Description = "Controller steps per epoch" };
     public readonly Option<int?> ControllerAggregate = new("--controller-aggregate") { Description = "Architectures sampled per controller step" };
+    public readonly Option<double?> LrMax = new("--lr-max") { Description = "Child learning rate at the start of each cosine period (default 0.05)" };
+    public readonly Option<double?> LrMin = new("--lr-min") { Description = "Child learning rate at the end of each cosine period (default 0.0005)" };
     public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };
     public readonly Option<int?> RetrainEpochs = new("--retrain-epochs") { Description = "Epochs of the suggested retraining" };
     public readonly Option<int?> RetrainChannels = new("--retrain-channels") { Description = "Width of the retrained network (wider than the search if you like)" };
@@ -32,7 +34,7 @@ internal sealed class SearchCliOptions
     public IEnumerable<Option> All() =>
     [
         Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller,
-        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, DeriveSamples, RetrainEpochs, RetrainChannels, RetrainLayers,
+        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, LrMax, LrMin, DeriveSamples, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
 
     /// <summary>The preset overridden by every option the user gave.</summary>
@@ -61,6 +63,8 @@ internal sealed class SearchCliOptions
             ControllerSteps = p.GetValue(ControllerSteps) ?? o.ControllerSteps,
             ControllerAggregate = p.GetValue(ControllerAggregate) ?? o.ControllerAggregate,
             DeriveSamples = p.GetValue(DeriveSamples) ?? o.DeriveSamples,
+            LrMax = p.GetValue(LrMax) ?? o.LrMax,
+            LrMin = p.GetValue(LrMin) ?? o.LrMin,
             Retrain = r with
             {
                 Epochs = p.GetValue(RetrainEpochs) ?? r.Epochs,

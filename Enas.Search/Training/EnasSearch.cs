@@ -64,7 +64,11 @@ public sealed class EnasSearch : IDisposable
         _rewardBatches = new Batcher(data.Validation, options.BatchSize, Mix(seed, 7), shuffle: true);
         _deriveBatches = new Batcher(data.Validation, options.BatchSize, Mix(seed, 8), shuffle: false);
         _state = new SearchState { ConfigJson = _configJson };
-        if (folder.IsResumed && File.Exists(CheckpointPath)) Restore();
+        if (folder.IsResumed)
+        {
+            if (File.Exists(CheckpointPath)) Restore();
+            else TruncateMetrics(0); // interrupted before the first checkpoint: start over cleanly
+        }
     }
 
     /// <summary>The search space.</summary>
@@ -94,8 +98,14 @@ public sealed class EnasSearch : IDisposable
         _trainRng.SetState(_state.TrainRng);
         _controllerRng.SetState(_state.ControllerRng);
         _dropRng.SetState(_state.DropoutRng);
-        if (File.Exists(_folder.MetricsPath) && new FileInfo(_folder.MetricsPath).Length > _state.MetricsBytes)
-            using (var fs = new FileStream(_folder.MetricsPath, FileMode.Open)) fs.SetLength(_state.MetricsBytes);
+        TruncateMetrics(_state.MetricsBytes);
+    }
+
+    /// <summary>Drops metrics lines written after the checkpoint (they will be produced again).</summary>
+    private void TruncateMetrics(long length)
+    {
+        if (File.Exists(_folder.MetricsPath) && new FileInfo(_folder.MetricsPath).Length > length)
+            using (var fs = new FileStream(_folder.MetricsPath, FileMode.Open)) fs.SetLength(length);
     }
 
     /// <summary>Runs the remaining epochs, then derive. <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
@@ -201,6 +211,7 @@ public sealed class EnasSearch : IDisposable
     /// <summary>Frees the shared weights and the controller.</summary>
     public void Dispose()
     {
+        _sgd.Dispose();
         _bank.Dispose();
         _controller.Dispose();
     }

@@ -45,7 +45,7 @@ public static class Retrainer
         var network = Network(space, o, train);
         using var fresh = new FreshWeights(o.Seed * 31 + 17, device);
         var child = ChildBuilder.Build(space, arch, network, fresh, device);
-        var sgd = new ChildSgd(fresh.Parameters, 0.9, r.L2, o.GradClip);
+        using var sgd = new ChildSgd(fresh.Parameters, 0.9, r.L2, o.GradClip);
         int[] boundaries = [10, 30, 70, 150, 310, 630];
         var schedule = boundaries.Contains(r.Epochs)
             ? new CosineRestarts(r.LrMax, r.LrMin, 10, 2)
@@ -55,7 +55,7 @@ public static class Retrainer
         var testBatches = new Batcher(test, Math.Max(r.BatchSize, 100), 0, shuffle: false);
         var rng = new XoshiroRandom(o.Seed * 7919 + 3);
         progress.Message($"retraining {space.Describe(arch).ReplaceLineEndings(" | ")}: {child.ParameterCount:N0} parameters " +
-                         $"(C={network.Channels}, layers={network.Layers}), {r.Epochs} epochs on {train.Count} images");
+                         $"(C={network.Channels}, layers={(space is MacroSpace m ? m.Layers : network.Layers)}), {r.Epochs} epochs on {train.Count} images");
         var clock = Stopwatch.StartNew();
         int steps = batcher.BatchesPerEpoch;
         double trainAcc = 0, testAcc = 0;

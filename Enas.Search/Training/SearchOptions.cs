@@ -16,11 +16,11 @@ public sealed record SearchOptions
     /// <summary>Micro: computed nodes per cell (B).</summary>
     public int Nodes { get; init; } = 5;
     /// <summary>Micro: normal layers L (L+2 cells); macro: layers.</summary>
-    public int Layers { get; init; } = 2;
+    public int Layers { get; init; } = 3;
     /// <summary>Base width C.</summary>
     public int Channels { get; init; } = 8;
     /// <summary>Search epochs.</summary>
-    public int Epochs { get; init; } = 4;
+    public int Epochs { get; init; } = 8;
     /// <summary>Child minibatch size (training, reward and derive).</summary>
     public int BatchSize { get; init; } = 64;
     /// <summary>"fashion-mnist" or "cifar10".</summary>
@@ -34,9 +34,9 @@ public sealed record SearchOptions
     /// <summary>"enas" (LSTM policy) or "random" (uniform baseline).</summary>
     public string Controller { get; init; } = "enas";
     /// <summary>Training images used by the search (0: all remaining after the validation split).</summary>
-    public int TrainSubset { get; init; } = 6000;
+    public int TrainSubset { get; init; } = 5000;
     /// <summary>Validation images held out of the training set (rewards and derive).</summary>
-    public int ValidationSize { get; init; } = 1000;
+    public int ValidationSize { get; init; } = 2000;
     /// <summary>Controller steps per epoch.</summary>
     public int ControllerSteps { get; init; } = 10;
     /// <summary>Architectures sampled per controller step (gradients averaged).</summary>
@@ -101,7 +101,7 @@ public sealed record SearchOptions
 public sealed record RetrainOptions
 {
     /// <summary>Epochs.</summary>
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = 8;
     /// <summary>Base width (0: the search width).</summary>
     public int Channels { get; init; } = 16;
     /// <summary>Micro normal layers (0: the search value).</summary>

@@ -56,6 +56,7 @@ public class ArchitectureTests
         var reduce = micro.Cell(arch, true);
         Assert.Equal(new MicroNode(1, OpKind.SepConv5x5, 3, OpKind.SepConv5x5), reduce.Nodes[2]);
         Assert.Equal(new[] { 2, 4, 5, 6 }, reduce.LooseEnds());
+        Assert.StartsWith("micro normal: n2=avg3(0)+sep3(0); n3=id(0)+sep5(0);", arch.ToString());
 
         var macro = new MacroSpace(24);
         var m = Architecture.ParseOfficial(macro, SearchSpaces.PublishedMacro);

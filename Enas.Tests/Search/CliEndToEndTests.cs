@@ -71,6 +71,17 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(File.ReadAllText(Path.Combine(run1, "best-architecture.txt")), File.ReadAllText(Path.Combine(run2, "best-architecture.txt")));
         Assert.Equal(MetricsWithoutTimes(run1), MetricsWithoutTimes(run2));
 
+        // A corrupted checkpoint is detected on load (clear message, exit 2) and left as it is.
+        var ckpt = Path.Combine(run2, "checkpoints", "last.ckpt");
+        var bytes = File.ReadAllBytes(ckpt);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(ckpt, bytes);
+        string err;
+        (code, _, err) = Cli("--resume", "--out", run2);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("checksum", err);
+        Assert.Equal(bytes, File.ReadAllBytes(ckpt));
+
         // Retrain the derived architecture from scratch for one epoch, then evaluate the saved model.
         var run3 = Path.Combine(_root, "run3");
         var arch = Path.Combine(run1, "best-architecture.json");
@@ -83,6 +94,18 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
             "--channels", "4", "--layers", "1");
         Assert.Equal(0, code);
         Assert.Contains("test accuracy:", stdout);
+    }
+
+    [Fact]
+    public void DivergingLossStopsWithAMessageAndWritesNoCheckpoint()
+    {
+        var data = DataDir();
+        var outDir = Path.Combine(_root, "diverge");
+        var args = Tiny(data, outDir).Concat(["--lr-max", "1e30", "--lr-min", "1e30"]).ToArray();
+        var (code, _, err) = Cli(args);
+        Assert.Equal(CliApp.Diverged, code);
+        Assert.Contains("loss became", err);
+        Assert.False(File.Exists(Path.Combine(outDir, "checkpoints", "last.ckpt")));
     }
 
     [Fact]

@@ -11,12 +11,14 @@ internal static class Peak
     private static float s_sink;
 
     /// <summary>GFLOP/s summed over <paramref name="threads"/> threads.</summary>
-    public static double Measure(int threads)
+    public static double Measure(int threads, bool quickRun = false)
     {
         CpuParallel.MaxThreads = threads;
+        int iterations = quickRun ? Iterations / 8 : Iterations;
         int lanes = Vector512.IsHardwareAccelerated ? 16 : 8;
-        double flops = 2.0 * lanes * 12 * Iterations * threads;
-        double ms = Harness.MedianMs(() => CpuParallel.ForParts(threads, _ => s_sink += Spin(Iterations)), 2, 7, 1);
+        double flops = 2.0 * lanes * 12 * iterations * threads;
+        double ms = Harness.MedianMs(() => CpuParallel.ForParts(threads, _ => s_sink += Spin(iterations)), 1,
+            quickRun ? 5 : 7, 1);
         return flops / (ms * 1e6);
     }
 
