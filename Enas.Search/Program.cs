@@ -1,12 +1,10 @@
+using Enas.Search.Cli;
+
 namespace Enas.Search;
 
-/// <summary>Command-line entry point (the search CLI lands with the CNN search issue).</summary>
+/// <summary>Command-line entry point: <c>enas [options]</c> searches; <c>train</c> retrains; <c>eval</c> evaluates.</summary>
 public static class Program
 {
     /// <summary>Runs the CLI.</summary>
-    public static int Main(string[] args)
-    {
-        Console.WriteLine("Enas: the search command is not available yet; run the tests with `dotnet test Enas.Tests`.");
-        return args.Length == 0 ? 0 : 2;
-    }
+    public static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
 }

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Enas.Search.Data;
+using Enas.Search.Reporting;
+using Enas.Search.Training;
+
+namespace Enas.Search.Cli;
+
+/// <summary>The root command: search, derive, write outputs, print how to retrain.</summary>
+internal static class SearchAction
+{
+    public static int Run(SearchOptions options, string? outDir, bool resume, TextWriter stdout, bool? live = null)
+    {
+        if (resume)
+        {
+            if (outDir is null) throw new CliException("--resume needs --out pointing at the run to continue");
+            var folderForConfig = RunFolder.OpenForResume(outDir);
+            options = JsonSerializer.Deserialize(folderForConfig.ReadConfig(), SearchJsonContext.Default.SearchOptions)
+                      ?? throw new CliException($"cannot read {folderForConfig.ConfigPath}");
+        }
+        var device = DeviceSelection.Resolve(options.Device);
+        outDir ??= Path.Combine("runs", $"{options.Space}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        // Load and validate the data before anything is written.
+        var splits = LoadSplits(options);
+        var configJson = JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions);
+        var folder = RunFolder.Open(outDir, configJson, resume);
+        using var progress = new ProgressReporter(stdout, live);
+        using var search = new EnasSearch(options, splits, device, folder, progress);
+        stdout.WriteLine($"ENAS {options.Space} search on {options.Dataset}: {splits.Train.Count} training / {splits.Validation.Count} validation images, " +
+                         $"{search.Space.Decisions.Count} decisions per architecture, {search.SharedParameterCount:N0} shared parameters, " +
+                         $"controller {options.Controller}, device {device}");
+        if (search.EpochsDone > 0) stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {options.Epochs}");
+        stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(search.EstimateRemaining())} " +
+                         $"({options.Epochs - search.EpochsDone} epochs x {search.StepsPerEpoch} steps, measured on this machine just now)");
+        stdout.WriteLine($"output folder: {folder.Path}");
+        var outcome = search.Run() ?? throw new InvalidOperationException("search stopped early");
+        RunOutputs.Write(folder, search.Space, outcome);
+        var best = outcome.Ranked[0];
+        stdout.WriteLine();
+        stdout.WriteLine($"best architecture ({options.Space}): {best.Architecture.ToOfficialString()}");
+        stdout.WriteLine("  " + search.Space.Describe(best.Architecture).ReplaceLineEndings(Environment.NewLine + "  "));
+        stdout.WriteLine($"shared-weight accuracy (search-time, on {options.DeriveBatches} validation batches; NOT a final accuracy): {best.SharedWeightAccuracy:P2}");
+        stdout.WriteLine($"search time: {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(outcome.Summary.Seconds))}");
+        stdout.WriteLine($"outputs: {folder.Path} (best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, checkpoints/)");
+        stdout.WriteLine("retrain it from scratch and measure test accuracy with:");
+        stdout.WriteLine("  " + RetrainCommand(options, folder));
+        return 0;
+    }
+
+    public static string RetrainCommand(SearchOptions o, RunFolder folder)
+    {
+        var r = o.Retrain;
+        var parts = new List<string>
+        {
+            "dotnet run -c Release --project Enas.Search -- train",
+            $"--arch {Quote(folder.BestArchitectureJsonPath)}", $"--dataset {o.Dataset}",
+        };
+        if (o.DataDir is not null) parts.Add($"--data {Quote(o.DataDir)}");
+        parts.Add($"--epochs {r.Epochs}");
+        parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
+        if (o.Space == "micro") parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
+        parts.Add($"--out {Quote(Path.Combine(folder.Path, "retrain"))}");
+        return string.Join(' ', parts);
+    }
+
+    private static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
+
+    public static DataSplits LoadSplits(SearchOptions o)
+    {
+        var data = Datasets.Load(o.Dataset, o.DataDir);
+        if (o.ValidationSize >= data.Train.Count)
+            throw new CliException($"--validation-size {o.ValidationSize} leaves no training images ({data.Train.Count} in the training set)");
+        var splits = DataSplits.Create(data, o.ValidationSize, o.Seed);
+        if (o.TrainSubset > 0 && o.TrainSubset < splits.Train.Count)
+        {
+            var idx = Enumerable.Range(0, o.TrainSubset).ToArray();
+            splits = splits with { Train = splits.Train.Subset(idx, splits.Train.Name + $"[:{o.TrainSubset}]") };
+        }
+        return splits;
+    }
+}

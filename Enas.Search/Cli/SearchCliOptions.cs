@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Enas.Search.Training;
+
+namespace Enas.Search.Cli;
+
+/// <summary>The search options of the root command. Nullable values: unset options keep the preset's value.</summary>
+internal sealed class SearchCliOptions
+{
+    public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (default cpu: sized for a 2-core CPU, ~30 min)" };
+    public readonly Option<string?> Space = new("--space") { Description = "Search space: micro (cells) or macro (whole network)" };
+    public readonly Option<int?> Cells = new("--cells") { Description = "Micro: computed nodes per cell, B (default 5)" };
+    public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L (two reduction cells are added); macro: number of layers" };
+    public readonly Option<int?> Channels = new("--channels") { Description = "Base channel width C during search" };
+    public readonly Option<int?> Epochs = new("--epochs") { Description = "Search epochs" };
+    public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Child minibatch size" };
+    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist (default) or cifar10" };
+    public readonly Option<string?> Data = new("--data") { Description = "Dataset folder (Fashion-MNIST default: /usr/share/datasets/fashion-mnist; CIFAR-10 binary folder required)" };
+    public readonly Option<string?> Device = new("--device") { Description = "auto, cpu or cuda (auto = cpu in this build)" };
+    public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (same seed on the CPU = same result)" };
+    public readonly Option<string?> Out = new("--out") { Description = "Run folder (default runs/<space>-<timestamp>)" };
+    public readonly Option<bool> Resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint (pass the same options)" };
+    public readonly Option<string?> Controller = new("--controller") { Description = "enas (LSTM policy, default) or random (uniform baseline)" };
+    public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Training images used by the search (0 = all)" };
+    public readonly Option<int?> ValidationSize = new("--validation-size") { Description = "Images held out of the training set for rewards and derive" };
+    public readonly Option<int?> ControllerSteps = new("--controller-steps") { Description = "Controller steps per epoch" };
+    public readonly Option<int?> ControllerAggregate = new("--controller-aggregate") { Description = "Architectures sampled per controller step" };
+    public readonly Option<double?> LrMax = new("--lr-max") { Description = "Child learning rate at the start of each cosine period (default 0.05)" };
+    public readonly Option<double?> LrMin = new("--lr-min") { Description = "Child learning rate at the end of each cosine period (default 0.0005)" };
+    public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };
+    public readonly Option<int?> RetrainEpochs = new("--retrain-epochs") { Description = "Epochs of the suggested retraining" };
+    public readonly Option<int?> RetrainChannels = new("--retrain-channels") { Description = "Width of the retrained network (wider than the search if you like)" };
+    public readonly Option<int?> RetrainLayers = new("--retrain-layers") { Description = "Micro: layers of the retrained network (deeper if you like)" };
+
+    public IEnumerable<Option> All() =>
+    [
+        Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller,
+        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, LrMax, LrMin, DeriveSamples, RetrainEpochs, RetrainChannels, RetrainLayers,
+    ];
+
+    /// <summary>The preset overridden by every option the user gave.</summary>
+    public SearchOptions Bind(ParseResult p)
+    {
+        var preset = p.GetValue(Preset) ?? "cpu";
+        SearchOptions o;
+        try { o = Presets.Get(preset); }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
+        var r = o.Retrain;
+        o = o with
+        {
+            Space = p.GetValue(Space) ?? o.Space,
+            Nodes = p.GetValue(Cells) ?? o.Nodes,
+            Layers = p.GetValue(Layers) ?? (p.GetValue(Space) == "macro" && o.Space != "macro" ? 12 : o.Layers),
+            Channels = p.GetValue(Channels) ?? o.Channels,
+            Epochs = p.GetValue(Epochs) ?? o.Epochs,
+            BatchSize = p.GetValue(BatchSize) ?? o.BatchSize,
+            Dataset = p.GetValue(Dataset) ?? o.Dataset,
+            DataDir = p.GetValue(Data) ?? o.DataDir,
+            Device = p.GetValue(Device) ?? o.Device,
+            Seed = p.GetValue(Seed) ?? o.Seed,
+            Controller = p.GetValue(Controller) ?? o.Controller,
+            TrainSubset = p.GetValue(TrainSubset) ?? o.TrainSubset,
+            ValidationSize = p.GetValue(ValidationSize) ?? o.ValidationSize,
+            ControllerSteps = p.GetValue(ControllerSteps) ?? o.ControllerSteps,
+            ControllerAggregate = p.GetValue(ControllerAggregate) ?? o.ControllerAggregate,
+            DeriveSamples = p.GetValue(DeriveSamples) ?? o.DeriveSamples,
+            LrMax = p.GetValue(LrMax) ?? o.LrMax,
+            LrMin = p.GetValue(LrMin) ?? o.LrMin,
+            Retrain = r with
+            {
+                Epochs = p.GetValue(RetrainEpochs) ?? r.Epochs,
+                Channels = p.GetValue(RetrainChannels) ?? r.Channels,
+                Layers = p.GetValue(RetrainLayers) ?? r.Layers,
+            },
+        };
+        if (o.Space == "macro" && p.GetValue(Preset) is null)
+            o = o with { ControllerSettings = Enas.Search.Controller.ControllerOptions.ForMacro(), Retrain = o.Retrain with { Layers = 0 } };
+        try { o.Validate(); }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
+        return o;
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Enas.Search.Training;
+
+namespace Enas.Search.Cli;
+
+/// <summary>Options of <c>train</c> and <c>eval</c> (retraining sizes).</summary>
+internal sealed class TrainCliOptions
+{
+    public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (paper-micro: C=36, 15 layers, 630 epochs, cutout 16)" };
+    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist (default) or cifar10" };
+    public readonly Option<string?> Data = new("--data") { Description = "Dataset folder" };
+    public readonly Option<int?> Epochs = new("--epochs") { Description = "Training epochs" };
+    public readonly Option<int?> Channels = new("--channels") { Description = "Base width C" };
+    public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L" };
+    public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Minibatch size" };
+    public readonly Option<int?> Cutout = new("--cutout") { Description = "Cutout square side (0 = off)" };
+    public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images (0 = all)" };
+    public readonly Option<string?> Device = new("--device") { Description = "auto, cpu or cuda (auto = cpu in this build)" };
+    public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed" };
+    public readonly Option<string?> Out = new("--out") { Description = "Output folder (default runs/train-<timestamp>)" };
+
+    public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, TrainSubset, Device, Seed, Out];
+
+    public SearchOptions Bind(ParseResult p)
+    {
+        SearchOptions o;
+        try { o = Presets.Get(p.GetValue(Preset) ?? "cpu"); }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
+        var r = o.Retrain;
+        o = o with
+        {
+            Dataset = p.GetValue(Dataset) ?? o.Dataset,
+            DataDir = p.GetValue(Data) ?? o.DataDir,
+            Device = p.GetValue(Device) ?? o.Device,
+            Seed = p.GetValue(Seed) ?? o.Seed,
+            Retrain = r with
+            {
+                Epochs = p.GetValue(Epochs) ?? r.Epochs,
+                Channels = p.GetValue(Channels) ?? r.Channels,
+                Layers = p.GetValue(Layers) ?? r.Layers,
+                BatchSize = p.GetValue(BatchSize) ?? r.BatchSize,
+                Cutout = p.GetValue(Cutout) ?? r.Cutout,
+                TrainSubset = p.GetValue(TrainSubset) ?? r.TrainSubset,
+            },
+        };
+        if (o.Retrain.Epochs < 1 || o.Retrain.Channels < 0 || o.Retrain.Layers < 0 || o.Retrain.BatchSize < 1)
+            throw new CliException("train: --epochs and --batch-size must be >= 1, --channels/--layers >= 0");
+        return o;
+    }
+}

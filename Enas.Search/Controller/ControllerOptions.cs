@@ -1,0 +1,44 @@
+namespace Enas.Search.Controller;
+
+/// <summary>
+/// Controller settings. Defaults follow the official CIFAR micro search (enas-reference §4.1); use
+/// <see cref="ForMacro"/> for the macro defaults.
+/// </summary>
+public sealed record ControllerOptions
+{
+    /// <summary>LSTM hidden size (64 in the official CIFAR code).</summary>
+    public int Hidden { get; init; } = 64;
+
+    /// <summary>Logit temperature (null: none, as for CIFAR).</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>tanh constant c: logits become c·tanh(logits) (1.10 micro, 1.5 macro).</summary>
+    public double? TanhConstant { get; init; } = 1.10;
+
+    /// <summary>Micro op logits use c / this (2.5).</summary>
+    public double OpTanhReduce { get; init; } = 2.5;
+
+    /// <summary>Adam learning rate (3.5e-3 micro, 1e-3 macro); beta1 = 0, epsilon = 1e-3.</summary>
+    public double LearningRate { get; init; } = 3.5e-3;
+
+    /// <summary>Adam epsilon (1e-3 in the official code).</summary>
+    public double AdamEpsilon { get; init; } = 1e-3;
+
+    /// <summary>Entropy bonus weight added to the reward.</summary>
+    public double EntropyWeight { get; init; } = 1e-4;
+
+    /// <summary>Baseline EMA decay.</summary>
+    public double BaselineDecay { get; init; } = 0.99;
+
+    /// <summary>Macro skip target rate ρ.</summary>
+    public double SkipTarget { get; init; } = 0.4;
+
+    /// <summary>Macro skip-penalty weight.</summary>
+    public double SkipWeight { get; init; } = 0.8;
+
+    /// <summary>Micro: add the constant +0.25 sep-conv prior on the normal cell.</summary>
+    public bool OpPrior { get; init; } = true;
+
+    /// <summary>Official macro settings.</summary>
+    public static ControllerOptions ForMacro() => new() { TanhConstant = 1.5, LearningRate = 1e-3 };
+}

@@ -1,0 +1,118 @@
+using Enas.Engine;
+using Enas.Search.Sharing;
+using Enas.Search.Spaces;
+
+namespace Enas.Search.Network;
+
+/// <summary>
+/// One macro branch: conv ops are 1×1 conv-BN-ReLU then the k×k (regular or depthwise-separable) conv-BN-ReLU;
+/// pool ops are 1×1 conv-BN-ReLU then 3×3 stride-1 pooling. Weights per (layer, op).
+/// </summary>
+internal sealed class MacroBranch
+{
+    private readonly OpKind _op;
+    private readonly ConvBn _input;
+    private readonly ConvBn? _conv;
+    private readonly SeparableConv? _sep;
+    private readonly BatchNormSite? _sepBn;
+
+    public MacroBranch(IWeightSource source, int layer, OpKind op, int width)
+    {
+        _op = op;
+        string cell = $"layer{layer}";
+        _input = new ConvBn(source, new WeightKey(cell, -1, op, "in_conv"), width, width, 1, false, true);
+        if (op.IsSeparable())
+        {
+            var key = new WeightKey(cell, -1, op, "out_sep");
+            _sep = new SeparableConv(source, key, width, width, op.KernelSize());
+            _sepBn = new BatchNormSite(source, key, width);
+        }
+        else if (!op.IsPool())
+            _conv = new ConvBn(source, new WeightKey(cell, -1, op, "out_conv"), width, width, op.KernelSize(), false, true);
+    }
+
+    public Tensor Forward(Tensor x, ForwardContext ctx)
+    {
+        var y = _input.Forward(x, ctx);
+        if (_sep is not null) return _sepBn!.Apply(_sep.Forward(y), ctx).Relu();
+        if (_conv is not null) return _conv.Forward(y, ctx);
+        return Pools.Apply(_op, y);
+    }
+}
+
+/// <summary>
+/// Macro network: stem 3×3 conv + BN, L layers (op output + the sampled earlier outputs, summed, then BN), a
+/// factorised reduction of every stored output after the reduction layers, classifier.
+/// </summary>
+internal sealed class MacroNetwork : ChildNetwork
+{
+    private ConvBn _stem = null!;
+    private MacroBranch[] _branches = [];
+    private BatchNormSite?[] _sumBn = [];
+    private Dictionary<int, FactorizedReduce[]> _reductions = new();
+    private MacroLayer[] _layers = [];
+    private Parameter _fc = null!;
+    private double _dropoutKeep;
+
+    public static MacroNetwork? Build(MacroSpace space, Architecture? arch, NetworkOptions o, IWeightSource source, Device device)
+    {
+        var rec = new RecordingSource(source);
+        MacroLayer[]? layers = arch is null ? null : space.Decode(arch).ToArray();
+        int width = o.Channels;
+        var stem = new ConvBn(rec, new WeightKey("stem", -1, null, "conv"), o.InputChannels, width, 3, false, false);
+        var branches = new MacroBranch[space.Layers];
+        var sumBn = new BatchNormSite?[space.Layers];
+        var reductions = new Dictionary<int, FactorizedReduce[]>();
+        for (int i = 0; i < space.Layers; i++)
+        {
+            if (layers is null)
+                foreach (var op in MacroSpace.Ops) _ = new MacroBranch(rec, i, op, width);
+            else branches[i] = new MacroBranch(rec, i, layers[i].Op, width);
+            if (i > 0) sumBn[i] = new BatchNormSite(rec, new WeightKey($"layer{i}", -1, null, "sum"), width);
+            if (space.ReductionAfter.Contains(i))
+            {
+                int next = o.DoubleAtReductions ? 2 * width : width;
+                var fr = new FactorizedReduce[i + 1];
+                for (int j = 0; j <= i; j++)
+                    fr[j] = new FactorizedReduce(rec, new WeightKey($"layer{i}", j, null, "reduce"), width, next, device);
+                reductions[i] = fr;
+                width = next;
+            }
+        }
+        var fc = rec.Get(new WeightKey("head", -1, null, "fc"), new Shape(o.Classes, width), WeightInit.HeNormal, width);
+        if (layers is null) return null;
+        return new MacroNetwork
+        {
+            Architecture = arch!,
+            Parameters = rec.Used,
+            ParameterCount = rec.Used.Sum(x => x.ElementCount),
+            _stem = stem, _branches = branches, _sumBn = sumBn, _reductions = reductions, _layers = layers,
+            _fc = fc, _dropoutKeep = o.DropoutKeep,
+        };
+    }
+
+    /// <inheritdoc />
+    public override ChildOutput Forward(Tensor images, ForwardContext ctx)
+    {
+        var x = _stem.Forward(images, ctx);
+        var outputs = new List<Tensor>(_layers.Length);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var y = _branches[i].Forward(x, ctx);
+            if (i > 0)
+            {
+                for (int j = 0; j < i; j++)
+                    if (_layers[i].Skips[j]) y = y + outputs[j];
+                y = _sumBn[i]!.Apply(y, ctx);
+            }
+            outputs.Add(y);
+            x = y;
+            if (_reductions.TryGetValue(i, out var fr))
+            {
+                for (int j = 0; j <= i; j++) outputs[j] = fr[j].Forward(outputs[j], ctx);
+                x = outputs[i];
+            }
+        }
+        return new ChildOutput(Head(x, _fc, _dropoutKeep, ctx, relu: false), null);
+    }
+}

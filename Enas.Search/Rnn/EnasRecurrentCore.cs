@@ -1,0 +1,89 @@
+using Enas.Engine;
+using Enas.Engine.Nn;
+
+namespace Enas.Search.Rnn;
+
+/// <summary>
+/// The ENAS cell as a language-model core. Holds the weight bank (shared: all edges; or one cell's fresh weights)
+/// and the current cell, which search replaces at every step with <see cref="SetCell"/>.
+/// </summary>
+public sealed class EnasRecurrentCore : Module, IRecurrentCore
+{
+    private RecurrentCell _cell;
+
+    /// <summary>Wraps <paramref name="weights"/> running <paramref name="cell"/>.</summary>
+    public EnasRecurrentCore(RnnWeightBank weights, RnnCellSpec cell)
+    {
+        Weights = RegisterModule("cell", weights);
+        _cell = new RecurrentCell(cell, weights);
+    }
+
+    /// <summary>The weights.</summary>
+    public RnnWeightBank Weights { get; }
+
+    /// <summary>The cell currently run.</summary>
+    public RnnCellSpec Cell => _cell.Spec;
+
+    /// <inheritdoc />
+    public int Hidden => Weights.Hidden;
+
+    /// <inheritdoc />
+    public int StateCount => 1;
+
+    /// <summary>Runs <paramref name="cell"/> from now on (its edges must be in the bank).</summary>
+    public void SetCell(RnnCellSpec cell) => _cell = new RecurrentCell(cell, Weights);
+
+    /// <inheritdoc />
+    public (Tensor Outputs, Tensor[] State) Forward(Tensor inputs, int steps, IReadOnlyList<Tensor> state,
+        LmDropout dropout, bool training, Random rng)
+    {
+        var h = state[0];
+        int batch = h.Shape[0];
+        var recurrent = training && dropout.DropConnect > 0
+            ? Weights.Recurrent.Dropout(dropout.DropConnect, rng)
+            : Weights.Recurrent;
+        var hiddenMask = LockedDropout.Mask(batch, Hidden, dropout.Hidden, training, rng, h);
+        var projected = _cell.ProjectInput(inputs);
+        var outputs = new Tensor[steps];
+        for (int t = 0; t < steps; t++)
+        {
+            var fed = hiddenMask is null ? h : h * hiddenMask;
+            h = _cell.Step(projected.Slice(0, t * batch, batch), fed, recurrent);
+            outputs[t] = h;
+        }
+        return (steps == 1 ? outputs[0] : Tensor.Concat(outputs, 0), [h]);
+    }
+}
+
+/// <summary>The plain-LSTM baseline core (the engine's <see cref="LstmCell"/>) of the same hidden size.</summary>
+public sealed class LstmRecurrentCore : Module, IRecurrentCore
+{
+    private readonly LstmCell _lstm;
+
+    /// <summary>Creates the LSTM with input size <paramref name="inputSize"/> and hidden size <paramref name="hidden"/>.</summary>
+    public LstmRecurrentCore(int inputSize, int hidden, Random rng) =>
+        _lstm = RegisterModule("lstm", new LstmCell("lstm", inputSize, hidden, rng));
+
+    /// <inheritdoc />
+    public int Hidden => _lstm.HiddenSize;
+
+    /// <inheritdoc />
+    public int StateCount => 2;
+
+    /// <inheritdoc />
+    public (Tensor Outputs, Tensor[] State) Forward(Tensor inputs, int steps, IReadOnlyList<Tensor> state,
+        LmDropout dropout, bool training, Random rng)
+    {
+        var (h, c) = (state[0], state[1]);
+        int batch = h.Shape[0];
+        var hiddenMask = LockedDropout.Mask(batch, Hidden, dropout.Hidden, training, rng, h);
+        var outputs = new Tensor[steps];
+        for (int t = 0; t < steps; t++)
+        {
+            var fed = hiddenMask is null ? h : h * hiddenMask;
+            (h, c) = _lstm.Forward(inputs.Slice(0, t * batch, batch), fed, c);
+            outputs[t] = h;
+        }
+        return (steps == 1 ? outputs[0] : Tensor.Concat(outputs, 0), [h, c]);
+    }
+}

@@ -1,0 +1,71 @@
+using Enas.Engine;
+
+namespace Enas.Search.Rnn;
+
+/// <summary>
+/// One step of an ENAS recurrent cell on weights from a <see cref="RnnWeightBank"/> (shared or fresh; the same code).
+/// Node 0: c = σ(x·Wx_c + h_{t-1}·Wh_c), s_0 = h_{t-1} + c·(f(x·Wx_h + h_{t-1}·Wh_h) − h_{t-1}). Node i reading j:
+/// c = σ(s_j·W_c), s_i = s_j + c·(f(s_j·W_h) − s_j) (the highway c·f + (1 − c)·s_j). h_t = mean of the loose ends.
+/// </summary>
+public sealed class RecurrentCell
+{
+    private readonly RnnWeightBank _weights;
+
+    /// <summary>Binds <paramref name="cell"/> to <paramref name="weights"/> (which must hold its edges).</summary>
+    public RecurrentCell(RnnCellSpec cell, RnnWeightBank weights)
+    {
+        if (cell.Nodes.Length != weights.Nodes)
+            throw new ArgumentException($"cell has {cell.Nodes.Length} nodes, weights are for {weights.Nodes}");
+        for (int i = 1; i < cell.Nodes.Length; i++)
+            if (!weights.HasEdge(i, cell.Nodes[i].Input))
+                throw new ArgumentException($"weights lack edge {cell.Nodes[i].Input} -> {i} that the cell uses");
+        Spec = cell;
+        _weights = weights;
+    }
+
+    /// <summary>The decoded cell.</summary>
+    public RnnCellSpec Spec { get; }
+
+    /// <summary>Hidden size H.</summary>
+    public int Hidden => _weights.Hidden;
+
+    /// <summary>Projects inputs x [n, D] (all time steps at once) to node 0's pre-activations [n, 2H].</summary>
+    public Tensor ProjectInput(Tensor x) => x.MatMul(_weights.Input);
+
+    /// <summary>
+    /// One step: <paramref name="xProjected"/> [B, 2H] (rows of <see cref="ProjectInput"/>), h_{t-1} [B, H] and the
+    /// recurrent matrix to use [H, 2H] (the bank's, or a DropConnect copy of it) to h_t [B, H].
+    /// </summary>
+    public Tensor Step(Tensor xProjected, Tensor hPrev, Tensor recurrent)
+    {
+        int h = Hidden;
+        var nodes = Spec.Nodes;
+        var states = new Tensor[nodes.Length];
+        states[0] = Highway(xProjected + hPrev.MatMul(recurrent), hPrev, nodes[0].Activation, h);
+        for (int i = 1; i < nodes.Length; i++)
+        {
+            var from = states[nodes[i].Input];
+            states[i] = Highway(from.MatMul(_weights.Edge(i, nodes[i].Input)), from, nodes[i].Activation, h);
+        }
+        var ends = Spec.LooseEnds;
+        var sum = states[ends[0]];
+        for (int k = 1; k < ends.Length; k++) sum = sum + states[ends[k]];
+        return ends.Length == 1 ? sum : sum * (1.0 / ends.Length);
+    }
+
+    private static Tensor Highway(Tensor pre, Tensor prev, RnnActivation activation, int h)
+    {
+        var c = pre.Slice(1, 0, h).Sigmoid();
+        var candidate = Activate(pre.Slice(1, h, h), activation);
+        return prev + c * (candidate - prev);
+    }
+
+    private static Tensor Activate(Tensor x, RnnActivation a) => a switch
+    {
+        RnnActivation.Tanh => x.Tanh(),
+        RnnActivation.Relu => x.Relu(),
+        RnnActivation.Identity => x,
+        RnnActivation.Sigmoid => x.Sigmoid(),
+        _ => throw new ArgumentOutOfRangeException(nameof(a), a, "unknown activation"),
+    };
+}

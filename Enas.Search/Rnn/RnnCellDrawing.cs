@@ -1,0 +1,32 @@
+using Enas.Search.Drawing;
+using Enas.Search.Spaces;
+
+namespace Enas.Search.Rnn;
+
+/// <summary>SVG drawing of a recurrent cell: x_t and h_{t-1} on the left, nodes by depth, loose ends averaged into h_t.</summary>
+public static class RnnCellDrawing
+{
+    /// <summary>The cell of <paramref name="architecture"/> as SVG text.</summary>
+    public static string Svg(RnnSpace space, Architecture architecture)
+    {
+        var cell = space.Decode(architecture);
+        var depth = new int[cell.Nodes.Length];
+        var nodes = new List<DrawNode> { new("x", "x_t", 0, "#cde4ff"), new("h", "h_{t-1}", 0, "#cde4ff") };
+        var edges = new List<DrawEdge>();
+        for (int i = 0; i < cell.Nodes.Length; i++)
+        {
+            var n = cell.Nodes[i];
+            depth[i] = i == 0 ? 1 : depth[n.Input] + 1;
+            nodes.Add(new DrawNode($"n{i}", $"{i}: {n.Activation.Name()}", depth[i], "#fff2c6"));
+            if (i == 0)
+            {
+                edges.Add(new DrawEdge("x", "n0", ""));
+                edges.Add(new DrawEdge("h", "n0", ""));
+            }
+            else edges.Add(new DrawEdge($"n{n.Input}", $"n{i}", ""));
+        }
+        nodes.Add(new DrawNode("out", "h_t = mean", depth.Max() + 1, "#d7f5d0"));
+        foreach (int e in cell.LooseEnds) edges.Add(new DrawEdge($"n{e}", "out", ""));
+        return LayeredSvg.Render($"recurrent cell ({cell.Nodes.Length} nodes, highway edges)", nodes, edges);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Enas.Search.Data;
+using Enas.Search.Reporting;
+using Enas.Search.Spaces;
+
+namespace Enas.Search.Rnn;
+
+/// <summary>
+/// Runs a recurrent-cell search (then retrains the derived cell), or trains a given cell or the LSTM baseline, and
+/// prints validation and test perplexities. Writes best-architecture.json/.txt, rnn-cell.svg and metrics.jsonl into
+/// the output folder; the search checkpoints after every epoch (checkpoints/last.ckpt) and <c>--resume</c> continues it.
+/// </summary>
+internal static class RnnCliAction
+{
+    public static int Run(RnnCliRequest r, TextWriter stdout)
+    {
+        var o = r.Options;
+        var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
+        stdout.WriteLine($"{corpus.Description}: vocabulary {corpus.Vocabulary.Count:N0}, tokens train {corpus.Train.Length:N0} / " +
+                         $"valid {corpus.Valid.Length:N0} / test {corpus.Test.Length:N0}");
+        if (r.Resume && r.Out is null) throw new Cli.CliException("--resume needs --out pointing at the run to continue");
+        string outDir = r.Out ?? Path.Combine("runs", $"rnn-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(outDir);
+        void Log(string line) => stdout.WriteLine(line);
+
+        if (r.Baseline == "lstm")
+        {
+            Report(RnnRetrain.Run(null, null, corpus, o, r.RetrainEpochs, Log), stdout);
+            return 0;
+        }
+        if (r.Cell is not null)
+        {
+            var space = new RnnSpace(o.Nodes);
+            var arch = Architecture.ParseOfficial(space, r.Cell);
+            stdout.WriteLine(space.Describe(arch));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch));
+            Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log), stdout);
+            return 0;
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var search = new RnnSearch(o, corpus);
+        stdout.WriteLine($"ENAS rnn search: {o.Nodes} nodes, hidden {o.Hidden}, batch {o.BatchSize}, BPTT {o.Bptt}, " +
+                         $"{o.Epochs} epochs x {search.WindowsPerEpoch} windows, controller {o.Controller}");
+        stdout.WriteLine(search.Summary);
+        string checkpoint = Path.Combine(outDir, RunFolder.CheckpointsFolder, "last.ckpt");
+        string metricsPath = Path.Combine(outDir, RunFolder.MetricsFile);
+        if (r.Resume)
+        {
+            if (!File.Exists(checkpoint)) throw new Cli.CliException($"--resume: no checkpoint at {checkpoint}");
+            long bytes = search.LoadCheckpoint(checkpoint);
+            if (File.Exists(metricsPath) && new FileInfo(metricsPath).Length > bytes)
+                using (var fs = new FileStream(metricsPath, FileMode.Open)) fs.SetLength(bytes);
+            stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {o.Epochs}");
+        }
+        else if (File.Exists(checkpoint))
+            throw new Cli.CliException($"{outDir} already holds a search; pass --resume to continue it or choose another --out");
+        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+        using (var metrics = MetricsLog.Open(metricsPath, resume: r.Resume))
+        {
+            for (int e = search.EpochsDone; e < o.Epochs; e++)
+            {
+                var ep = search.RunEpoch();
+                metrics.Write("epoch", ("epoch", ep.Epoch), ("lr", ep.LearningRate), ("train_loss", ep.Shared.Loss),
+                    ("tokens_per_second", ep.Shared.TokensPerSecond), ("diverged_windows", ep.Shared.Diverged), ("reward", ep.MeanReward),
+                    ("shared_weight_valid_ppl", ep.MeanSharedWeightValidPerplexity), ("entropy", ep.MeanEntropy),
+                    ("seconds", clock.Elapsed.TotalSeconds));
+                stdout.WriteLine($"epoch {ep.Epoch}/{o.Epochs}: lr {ep.LearningRate:G3}, train loss {ep.Shared.Loss:F3} " +
+                                 $"({ep.Shared.TokensPerSecond:F0} tokens/s{(ep.Shared.Diverged > 0 ? $", {ep.Shared.Diverged} windows skipped: non-finite" : "")}), controller reward {ep.MeanReward:F3}, " +
+                                 $"shared-weight valid ppl {ep.MeanSharedWeightValidPerplexity:F1}, entropy {ep.MeanEntropy:F2}");
+                search.SaveCheckpoint(checkpoint, new FileInfo(metricsPath).Length);
+            }
+            var ranked = search.Derive();
+            var best = ranked[0];
+            metrics.Write("derive", ("candidates", ranked.Count), ("best", best.Architecture.ToOfficialString()),
+                ("shared_weight_valid_ppl", best.SharedWeightValidPerplexity), ("seconds", clock.Elapsed.TotalSeconds));
+            AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureJsonFile),
+                ArchitectureJson.Serialize(search.Space, best.Architecture));
+            AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureTextFile),
+                best.Architecture.ToOfficialString() + "\n" + search.Space.Describe(best.Architecture) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(search.Space, best.Architecture));
+            stdout.WriteLine($"search time {clock.Elapsed.TotalSeconds:F0} s; best cell: {best.Architecture.ToOfficialString()}");
+            stdout.WriteLine(search.Space.Describe(best.Architecture));
+            stdout.WriteLine($"shared-weight validation perplexity (search-time, NOT a final number): {best.SharedWeightValidPerplexity:F1}");
+            if (r.RetrainEpochs > 0)
+                Report(RnnRetrain.Run(search.Space, best.Architecture, corpus, o, r.RetrainEpochs, Log), stdout);
+        }
+        stdout.WriteLine($"outputs: {outDir}");
+        return 0;
+    }
+
+    private static void Report(RnnRetrainResult r, TextWriter stdout) =>
+        stdout.WriteLine($"{r.Model}: {r.Parameters:N0} parameters, valid ppl {r.ValidPerplexity:F2}, test ppl {r.TestPerplexity:F2}");
+}

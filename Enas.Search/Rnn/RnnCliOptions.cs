@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Enas.Search.Cli;
+
+namespace Enas.Search.Rnn;
+
+/// <summary>
+/// Options of the recurrent search (<c>--space rnn</c>) and of the plain-LSTM baseline (<c>--baseline lstm</c>) on
+/// the root command. Shared flags (--epochs, --batch-size, --data, --seed, --out, --controller, --controller-steps,
+/// --derive-samples, --retrain-epochs) are read from the CNN search's options.
+/// </summary>
+internal sealed class RnnCliOptions
+{
+    public readonly Option<int?> Nodes = new("--nodes") { Description = "rnn: nodes of the recurrent cell N (default 12)" };
+    public readonly Option<int?> Hidden = new("--hidden") { Description = "rnn: embedding = hidden size (default 64)" };
+    public readonly Option<int?> Bptt = new("--bptt") { Description = "rnn: truncated-BPTT window (default 35)" };
+    public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "rnn: cap on BPTT windows per epoch (default: whole stream)" };
+    public readonly Option<string?> Baseline = new("--baseline") { Description = "rnn: 'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
+    public readonly Option<string?> Cell = new("--cell") { Description = "rnn: train this cell (official token string, e.g. the TF ptb_final arc) from scratch instead of searching" };
+
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell];
+
+    /// <summary>True when the command line asks for language modelling.</summary>
+    public bool Applies(ParseResult p, SearchCliOptions s) =>
+        p.GetValue(s.Space) == RnnSpace.SpaceName || p.GetValue(Baseline) is not null || p.GetValue(Cell) is not null ||
+        p.GetValue(s.Dataset) is "ptb" or "ptb-mini";
+
+    public RnnCliRequest Bind(ParseResult p, SearchCliOptions s)
+    {
+        var d = new RnnSearchOptions();
+        var o = d with
+        {
+            Nodes = p.GetValue(Nodes) ?? d.Nodes,
+            Hidden = p.GetValue(Hidden) ?? d.Hidden,
+            Bptt = p.GetValue(Bptt) ?? d.Bptt,
+            MaxWindowsPerEpoch = p.GetValue(MaxWindows) ?? d.MaxWindowsPerEpoch,
+            Epochs = p.GetValue(s.Epochs) ?? d.Epochs,
+            BatchSize = p.GetValue(s.BatchSize) ?? d.BatchSize,
+            Seed = p.GetValue(s.Seed) ?? d.Seed,
+            Controller = p.GetValue(s.Controller) switch { null or "enas" or "lstm" => "lstm", "random" => "random",
+                var c => throw new CliException($"--controller {c}: allowed enas or random") },
+            ControllerSteps = p.GetValue(s.ControllerSteps) ?? d.ControllerSteps,
+            ControllerAggregate = p.GetValue(s.ControllerAggregate) ?? d.ControllerAggregate,
+            DeriveSamples = p.GetValue(s.DeriveSamples) ?? d.DeriveSamples,
+        };
+        if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0)
+            throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs not negative");
+        string dataset = p.GetValue(s.Dataset) ?? "ptb";
+        if (dataset is not ("ptb" or "ptb-mini"))
+            throw new CliException($"--dataset {dataset}: language modelling reads ptb (ptb.train/valid/test.txt) or ptb-mini");
+        string data = p.GetValue(s.Data) ?? throw new CliException(
+            "--data DIR is required for --space rnn: a folder holding ptb.train.txt, ptb.valid.txt and ptb.test.txt " +
+            "(or ptb.valid.txt and ptb.test.txt with --dataset ptb-mini)");
+        string? baseline = p.GetValue(Baseline);
+        if (baseline is not null and not "lstm") throw new CliException($"--baseline {baseline}: only 'lstm' is available");
+        return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), p.GetValue(s.RetrainEpochs) ?? o.Epochs,
+            p.GetValue(s.Out), p.GetValue(s.Resume));
+    }
+}
+
+/// <summary>What the user asked for.</summary>
+internal sealed record RnnCliRequest(RnnSearchOptions Options, string Dataset, string DataDir, string? Baseline,
+    string? Cell, int RetrainEpochs, string? Out, bool Resume);

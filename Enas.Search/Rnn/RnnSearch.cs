@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using Enas.Engine;
+using Enas.Engine.Autodiff;
+using Enas.Engine.Optim;
+using Enas.Search.Controller;
+using Enas.Search.Data;
+using Enas.Search.Spaces;
+using Enas.Search.Training;
+using Enas.Search.Util;
+
+namespace Enas.Search.Rnn;
+
+/// <summary>One scored derive candidate (search-time perplexity, measured with the SHARED weights).</summary>
+public sealed record RnnCandidate(Architecture Architecture, double SharedWeightValidPerplexity);
+
+/// <summary>Per-epoch numbers of a search.</summary>
+public sealed record RnnSearchEpoch(int Epoch, double LearningRate, LmEpochResult Shared, double MeanReward,
+    double MeanSharedWeightValidPerplexity, double MeanEntropy, double Baseline);
+
+/// <summary>
+/// ENAS recurrent-cell search on a word corpus: per epoch, truncated-BPTT training of the shared bank with a cell
+/// sampled from the controller for every window, then controller updates by REINFORCE with reward
+/// c / (validation perplexity of the sampled cell on one random validation window, shared weights) plus the entropy
+/// bonus. <see cref="Derive"/> scores sampled cells on the same validation windows and ranks them.
+/// </summary>
+public sealed class RnnSearch : IDisposable
+{
+    private readonly RnnSearchOptions _o;
+    private readonly TokenBatches _train, _valid;
+    private readonly LanguageModel _lm;
+    private readonly EnasRecurrentCore _core;
+    private readonly IController _controller;
+    private readonly Reinforce _reinforce;
+    private readonly Sgd _sgd;
+    private readonly StepDecay _schedule;
+    private readonly XoshiroRandom _trainRng, _controllerRng, _dropRng;
+    private int _epoch;
+
+    /// <summary>Sets up the shared language model, the controller and the optimisers.</summary>
+    public RnnSearch(RnnSearchOptions options, WordCorpus corpus)
+    {
+        _o = options;
+        Space = new RnnSpace(options.Nodes);
+        _train = new TokenBatches(corpus.Train, options.BatchSize);
+        _valid = new TokenBatches(corpus.Valid, options.BatchSize);
+        var init = new XoshiroRandom(options.Seed);
+        _controllerRng = init.Fork();
+        _trainRng = init.Fork();
+        _dropRng = init.Fork();
+        var bank = new RnnWeightBank(options.Nodes, options.Hidden, options.Hidden, options.InitRange, init.Fork());
+        var first = Space.Decode(new RandomController(Space).Sample(init.Fork()).Architecture);
+        _core = new EnasRecurrentCore(bank, first);
+        _lm = new LanguageModel(corpus.Vocabulary.Count, _core, options.InitRange, init.Fork());
+        _controller = options.Controller == "random"
+            ? new RandomController(Space)
+            : new RnnController(Space, options.ControllerSettings, init.NextUInt64());
+        _reinforce = new Reinforce(_controller, options.ControllerSettings);
+        _sgd = new Sgd(_lm.Parameters(), options.LearningRate, momentum: 0, weightDecay: options.WeightDecay);
+        _schedule = new StepDecay(options.LearningRate, options.LrDecay, options.DecayStart);
+    }
+
+    /// <summary>The space searched.</summary>
+    public RnnSpace Space { get; }
+
+    /// <summary>Shared parameters (fixed, whatever cell is sampled): embedding, softmax bias and the cell bank.</summary>
+    public long SharedParameterCount => _lm.Module.ParameterCount();
+
+    /// <summary>One line describing the shared weights.</summary>
+    public string Summary => $"{_core.Weights.Summary()}; language model total {SharedParameterCount:N0} parameters";
+
+    /// <summary>Windows per shared-training epoch.</summary>
+    public int WindowsPerEpoch => Math.Min(_o.MaxWindowsPerEpoch, _train.WindowCount(_o.Bptt));
+
+    /// <summary>Runs the next epoch (shared training, then the controller phase).</summary>
+    public RnnSearchEpoch RunEpoch(Action<int, int>? progress = null)
+    {
+        double lr = _schedule.LearningRateAt(_epoch);
+        _sgd.LearningRate = lr;
+        _lm.Module.Train();
+        var shared = LmTrainer.Epoch(_lm, _sgd, _train, _o.Bptt, _o.Dropout, _o.GradClip, _dropRng,
+            _ => _core.SetCell(Space.Decode(SampleArchitecture(_trainRng))), _o.MaxWindowsPerEpoch, progress);
+
+        double rewardSum = 0, pplSum = 0, entSum = 0;
+        int finite = 0;
+        for (int s = 0; s < _o.ControllerSteps; s++)
+        {
+            using (var tape = Tape.Record())
+            {
+                var sample = _controller.Sample(_controllerRng);
+                int window = _controllerRng.Next(_valid.WindowCount(_o.Bptt));
+                double ppl = ScoreOnWindows(sample.Architecture, [window]);
+                // A cell whose shared-weight outputs overflow (NaN/inf perplexity) earns no reward, instead of
+                // poisoning the baseline.
+                double reward = _reinforce.Reward(double.IsFinite(ppl) ? _o.RewardConstant / ppl : 0, sample.EntropyValue);
+                _reinforce.Accumulate(tape, sample, reward, 1.0 / _o.ControllerAggregate);
+                rewardSum += reward;
+                pplSum += double.IsFinite(ppl) ? ppl : 0;
+                finite += double.IsFinite(ppl) ? 1 : 0;
+                entSum += sample.EntropyValue;
+            }
+            if ((s + 1) % _o.ControllerAggregate == 0 || s == _o.ControllerSteps - 1) _reinforce.Step();
+        }
+        int n = Math.Max(_o.ControllerSteps, 1);
+        _epoch++;
+        return new RnnSearchEpoch(_epoch, lr, shared, rewardSum / n, finite > 0 ? pplSum / finite : double.PositiveInfinity,
+            entSum / n, _reinforce.Baseline);
+    }
+
+    /// <summary>
+    /// Samples <see cref="RnnSearchOptions.DeriveSamples"/> cells (plus the greedy one for a learning controller),
+    /// scores each on the same first <see cref="RnnSearchOptions.DeriveWindows"/> validation windows with the shared
+    /// weights, and returns them best (lowest perplexity) first.
+    /// </summary>
+    public IReadOnlyList<RnnCandidate> Derive()
+    {
+        var rng = new XoshiroRandom(_o.Seed * 31 + 7);
+        var windows = Enumerable.Range(0, Math.Min(_o.DeriveWindows, _valid.WindowCount(_o.Bptt))).ToArray();
+        var seen = new HashSet<Architecture>();
+        var list = new List<RnnCandidate>();
+        for (int k = 0; k <= _o.DeriveSamples; k++)
+        {
+            bool greedy = k == 0;
+            if (greedy && !_controller.Learns) continue;
+            Architecture arch;
+            using (TensorScope.Begin())
+            using (Tape.NoGrad())
+                arch = _controller.Sample(rng, greedy).Architecture;
+            if (!seen.Add(arch)) continue;
+            double ppl = ScoreOnWindows(arch, windows);
+            list.Add(new RnnCandidate(arch, double.IsFinite(ppl) ? ppl : double.PositiveInfinity));
+        }
+        list.Sort((a, b) => a.SharedWeightValidPerplexity.CompareTo(b.SharedWeightValidPerplexity));
+        return list;
+    }
+
+    /// <summary>Validation perplexity of <paramref name="arch"/> with the shared weights on the given windows
+    /// (state carried from the first of them on, no dropout). NaN or infinity when the cell's outputs overflow.</summary>
+    public double ScoreOnWindows(Architecture arch, IReadOnlyList<int> windows)
+    {
+        _core.SetCell(Space.Decode(arch));
+        _lm.ResetState();
+        double total = 0;
+        long count = 0;
+        var starts = _valid.WindowStarts(_o.Bptt).ToArray();
+        using (Tape.NoGrad())
+            foreach (int w in windows)
+            {
+                var (x, y, len) = _valid.Window(starts[w], _o.Bptt);
+                using var scope = TensorScope.Begin();
+                total += _lm.WindowLoss(x, y, len, _valid.BatchSize, LmDropout.None, false, _dropRng).Item() * x.Length;
+                count += x.Length;
+            }
+        _lm.ResetState();
+        return Math.Exp(total / count);
+    }
+
+    private Architecture SampleArchitecture(XoshiroRandom rng)
+    {
+        using (TensorScope.Begin())
+        using (Tape.NoGrad())
+            return _controller.Sample(rng).Architecture;
+    }
+
+    /// <summary>Epochs done (after a resume, those of the original run too).</summary>
+    public int EpochsDone => _epoch;
+
+    /// <summary>Identity of the configuration, stored in checkpoints (resume refuses a different one).</summary>
+    public string ConfigIdentity => _o.ToString();
+
+    /// <summary>Writes everything needed to continue exactly (atomic, checksummed). Call between epochs.</summary>
+    public void SaveCheckpoint(string path, long metricsBytes)
+    {
+        var state = new SearchState
+        {
+            EpochsDone = _epoch, Baseline = _reinforce.Baseline, ControllerSteps = _reinforce.Optimizer?.StepCount ?? 0,
+            ChildSteps = _sgd.StepCount, TrainRng = _trainRng.GetState(), ControllerRng = _controllerRng.GetState(),
+            DropoutRng = _dropRng.GetState(), MetricsBytes = metricsBytes, ConfigJson = ConfigIdentity,
+        };
+        RnnSearchCheckpoint.Save(path, state, [.. _lm.Parameters()], _controller, _reinforce.Optimizer);
+    }
+
+    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> with the same options; returns the
+    /// metrics length to truncate the log to.</summary>
+    public long LoadCheckpoint(string path)
+    {
+        var state = RnnSearchCheckpoint.Load(path, [.. _lm.Parameters()], _controller, _reinforce.Optimizer);
+        if (state.ConfigJson != ConfigIdentity)
+            throw new InvalidDataException($"cannot resume from '{path}': it was written with a different configuration " +
+                                           "(pass the same options as the original run, or start a new --out folder)");
+        _epoch = state.EpochsDone;
+        _reinforce.Baseline = state.Baseline;
+        _sgd.StepCount = state.ChildSteps;
+        _trainRng.SetState(state.TrainRng);
+        _controllerRng.SetState(state.ControllerRng);
+        _dropRng.SetState(state.DropoutRng);
+        return state.MetricsBytes;
+    }
+
+    /// <summary>Frees the shared model and the controller.</summary>
+    public void Dispose()
+    {
+        _sgd.Dispose();
+        _lm.Dispose();
+        _controller.Dispose();
+    }
+}

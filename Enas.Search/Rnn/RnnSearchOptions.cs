@@ -1,0 +1,73 @@
+using Enas.Search.Controller;
+
+namespace Enas.Search.Rnn;
+
+/// <summary>
+/// Settings of a recurrent-cell search and of retraining. The defaults are sized for a 2-core CPU on mini-PTB; the
+/// paper's schedule (SGD lr 20, ×0.96 per epoch from epoch 15, clip 0.25, BPTT 35, reward 80/ppl) is kept as is.
+/// </summary>
+public sealed record RnnSearchOptions
+{
+    /// <summary>Cell nodes N (12 in the paper).</summary>
+    public int Nodes { get; init; } = 12;
+
+    /// <summary>Embedding = hidden size (tied softmax).</summary>
+    public int Hidden { get; init; } = 64;
+
+    /// <summary>Parallel token streams per batch.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Truncated-BPTT window.</summary>
+    public int Bptt { get; init; } = 35;
+
+    /// <summary>Search epochs (one pass over the training stream each, or <see cref="MaxWindowsPerEpoch"/>).</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Caps the shared-training windows per epoch (the epy code uses 400 steps per epoch).</summary>
+    public int MaxWindowsPerEpoch { get; init; } = int.MaxValue;
+
+    /// <summary>Initial SGD learning rate (20).</summary>
+    public double LearningRate { get; init; } = 20;
+
+    /// <summary>Per-epoch decay factor (0.96) from <see cref="DecayStart"/>.</summary>
+    public double LrDecay { get; init; } = 0.96;
+
+    /// <summary>First epoch of decay (15).</summary>
+    public int DecayStart { get; init; } = 15;
+
+    /// <summary>Global gradient-norm clip (0.25).</summary>
+    public double GradClip { get; init; } = 0.25;
+
+    /// <summary>L2 weight decay in SGD (1e-7 as the epy search).</summary>
+    public double WeightDecay { get; init; } = 1e-7;
+
+    /// <summary>Uniform initialisation range (0.025 for search in epy; 0.04 otherwise).</summary>
+    public double InitRange { get; init; } = 0.04;
+
+    /// <summary>Dropouts.</summary>
+    public LmDropout Dropout { get; init; } = new();
+
+    /// <summary>"lstm" (REINFORCE) or "random".</summary>
+    public string Controller { get; init; } = "lstm";
+
+    /// <summary>Controller settings (hidden 100 etc.).</summary>
+    public ControllerOptions ControllerSettings { get; init; } = RnnController.DefaultOptions;
+
+    /// <summary>Controller samples per epoch.</summary>
+    public int ControllerSteps { get; init; } = 20;
+
+    /// <summary>Samples whose gradients are averaged per controller update.</summary>
+    public int ControllerAggregate { get; init; } = 1;
+
+    /// <summary>Reward constant c in c / validation perplexity (80).</summary>
+    public double RewardConstant { get; init; } = 80;
+
+    /// <summary>Architectures sampled and scored at derive time.</summary>
+    public int DeriveSamples { get; init; } = 20;
+
+    /// <summary>Validation windows each derive candidate is scored on (the same ones for all).</summary>
+    public int DeriveWindows { get; init; } = 4;
+
+    /// <summary>Random seed.</summary>
+    public ulong Seed { get; init; } = 1;
+}

@@ -1,0 +1,61 @@
+using Enas.Engine;
+using Enas.Engine.Autodiff;
+using Enas.Search.Controller;
+using Enas.Search.Data;
+using Enas.Search.Network;
+using Enas.Search.Sharing;
+using Enas.Search.Spaces;
+using Enas.Search.Util;
+
+namespace Enas.Search.Training;
+
+/// <summary>An architecture and its accuracy with the shared search weights (NOT a final accuracy).</summary>
+public sealed record ScoredArchitecture(Architecture Architecture, double SharedWeightAccuracy, bool Greedy);
+
+/// <summary>
+/// Derive: sample K architectures from the trained policy (plus its greedy, most likely one), score every distinct
+/// one on the same validation batches with the shared weights, and rank them.
+/// </summary>
+public static class Deriver
+{
+    /// <summary>Candidates ranked best first.</summary>
+    public static IReadOnlyList<ScoredArchitecture> Run(IController controller, WeightBank bank, NetworkOptions network,
+        Batcher validation, int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)
+    {
+        var candidates = new List<(Architecture Arch, bool Greedy)>();
+        var seen = new HashSet<Architecture>();
+        using (TensorScope.Begin())
+        using (Tape.NoGrad())
+        {
+            if (controller.Learns)
+            {
+                var g = controller.Sample(rng, greedy: true).Architecture;
+                if (seen.Add(g)) candidates.Add((g, true));
+            }
+            for (int i = 0; i < samples; i++)
+            {
+                var a = controller.Sample(rng).Architecture;
+                if (seen.Add(a)) candidates.Add((a, false));
+            }
+        }
+        var ctx = new ForwardContext(false, rng);
+        var fixedBatches = Enumerable.Range(0, Math.Min(batches, validation.BatchesPerEpoch))
+            .Select(b => validation.GetBatch(0, b)).ToList();
+        var scored = new List<ScoredArchitecture>(candidates.Count);
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            var child = ChildBuilder.Build(controller.Space, candidates[i].Arch, network, bank, device);
+            long correct = 0, total = 0;
+            foreach (var batch in fixedBatches)
+            {
+                correct += (long)Math.Round(Evaluator.Accuracy(child, batch, device, ctx) * batch.Count);
+                total += batch.Count;
+            }
+            scored.Add(new ScoredArchitecture(candidates[i].Arch, (double)correct / Math.Max(1, total), candidates[i].Greedy));
+            onStep?.Invoke(i + 1, candidates.Count);
+        }
+        // Stable order: by accuracy, then by sampling order.
+        return scored.Select((s, i) => (s, i)).OrderByDescending(x => x.s.SharedWeightAccuracy).ThenBy(x => x.i)
+            .Select(x => x.s).ToList();
+    }
+}

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Enas.Engine;
+using Enas.Search.Controller;
+using Enas.Search.Data;
+using Enas.Search.Network;
+using Enas.Search.Reporting;
+using Enas.Search.Sharing;
+using Enas.Search.Spaces;
+using Enas.Search.Util;
+
+namespace Enas.Search.Training;
+
+/// <summary>Result of a search: ranked derive candidates (best first) and the summary written to the run folder.</summary>
+public sealed record SearchOutcome(IReadOnlyList<ScoredArchitecture> Ranked, SearchSummary Summary);
+
+/// <summary>
+/// Orchestrates ENAS: per epoch one pass of shared-weight training then one controller phase, a metrics line for
+/// each, and a checkpoint; then derive. Resuming loads the last checkpoint and continues with identical random
+/// streams, so on the CPU a resumed run ends exactly like an uninterrupted one.
+/// </summary>
+public sealed class EnasSearch : IDisposable
+{
+    /// <summary>Checkpoint file name inside the run's checkpoints folder.</summary>
+    public const string CheckpointName = "last.ckpt";
+
+    private readonly SearchOptions _o;
+    private readonly string _configJson;
+    private readonly DataSplits _data;
+    private readonly Device _device;
+    private readonly RunFolder _folder;
+    private readonly ProgressReporter _progress;
+    private readonly ISearchSpace _space;
+    private readonly NetworkOptions _network;
+    private readonly WeightBank _bank;
+    private readonly IController _controller;
+    private readonly Reinforce _reinforce;
+    private readonly ChildSgd _sgd;
+    private readonly CosineRestarts _schedule;
+    private readonly XoshiroRandom _trainRng, _controllerRng, _dropRng;
+    private readonly Batcher _train, _rewardBatches, _deriveBatches;
+    private SearchState _state;
+
+    /// <summary>Sets up the bank, controller and optimisers (and restores the checkpoint when the folder is resumed).</summary>
+    public EnasSearch(SearchOptions options, DataSplits data, Device device, RunFolder folder, ProgressReporter progress)
+    {
+        _o = options;
+        _configJson = JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions);
+        (_data, _device, _folder, _progress) = (data, device, folder, progress);
+        _space = options.CreateSpace();
+        var train = data.Train;
+        _network = options.SearchNetwork(train.Channels, train.Height, train.ClassCount);
+        ulong seed = options.Seed;
+        _bank = ChildBuilder.CreateBank(_space, _network, Mix(seed, 1), device);
+        _controller = options.Controller == "random"
+            ? new RandomController(_space)
+            : new LstmController(_space, options.ControllerSettings, Mix(seed, 2));
+        _reinforce = new Reinforce(_controller, options.ControllerSettings);
+        _sgd = new ChildSgd(_bank.Parameters, 0.9, options.L2, options.GradClip);
+        _schedule = new CosineRestarts(options.LrMax, options.LrMin, options.LrT0, options.LrTMul);
+        (_trainRng, _controllerRng, _dropRng) = (new XoshiroRandom(Mix(seed, 3)), new XoshiroRandom(Mix(seed, 4)), new XoshiroRandom(Mix(seed, 5)));
+        var augment = new Augmenter(new AugmentOptions(options.Retrain.CropPadding, options.Retrain.Flip));
+        _train = new Batcher(train, options.BatchSize, Mix(seed, 6), shuffle: true, dropLast: false, augmenter: augment);
+        _rewardBatches = new Batcher(data.Validation, options.BatchSize, Mix(seed, 7), shuffle: true);
+        _deriveBatches = new Batcher(data.Validation, options.BatchSize, Mix(seed, 8), shuffle: false);
+        _state = new SearchState { ConfigJson = _configJson };
+        if (folder.IsResumed)
+        {
+            if (File.Exists(CheckpointPath)) Restore();
+            else TruncateMetrics(0); // interrupted before the first checkpoint: start over cleanly
+        }
+    }
+
+    /// <summary>The search space.</summary>
+    public ISearchSpace Space => _space;
+
+    /// <summary>Shared parameters (fixed).</summary>
+    public long SharedParameterCount => _bank.ParameterCount;
+
+    /// <summary>Epochs already done (after a resume).</summary>
+    public int EpochsDone => _state.EpochsDone;
+
+    /// <summary>Path of the checkpoint.</summary>
+    public string CheckpointPath => Path.Combine(_folder.CheckpointsPath, CheckpointName);
+
+    /// <summary>Child training steps per epoch.</summary>
+    public int StepsPerEpoch => _train.BatchesPerEpoch;
+
+    private static ulong Mix(ulong seed, ulong stream) => seed * 0x9E3779B97F4A7C15UL + stream * 0xD1B54A32D192ED03UL + stream;
+
+    private void Restore()
+    {
+        _state = SearchCheckpoint.Load(CheckpointPath, _bank, _controller, _sgd, _reinforce.Optimizer);
+        if (_state.ConfigJson != _configJson)
+            throw new InvalidDataException($"cannot resume: the checkpoint in {_folder.Path} was written with a different configuration " +
+                                           "(pass the same options as the original run, or start a new --out folder)");
+        _reinforce.Baseline = _state.Baseline;
+        _trainRng.SetState(_state.TrainRng);
+        _controllerRng.SetState(_state.ControllerRng);
+        _dropRng.SetState(_state.DropoutRng);
+        TruncateMetrics(_state.MetricsBytes);
+    }
+
+    /// <summary>Drops metrics lines written after the checkpoint (they will be produced again).</summary>
+    private void TruncateMetrics(long length)
+    {
+        if (File.Exists(_folder.MetricsPath) && new FileInfo(_folder.MetricsPath).Length > length)
+            using (var fs = new FileStream(_folder.MetricsPath, FileMode.Open)) fs.SetLength(length);
+    }
+
+    /// <summary>Runs the remaining epochs, then derive. <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
+    public SearchOutcome? Run(int stopAfterEpochs = int.MaxValue)
+    {
+        var clock = Stopwatch.StartNew();
+        var shared = new SharedTrainer(_controller, _bank, _sgd, _network, _o.AuxWeight, _device);
+        var ctrl = new ControllerTrainer(_controller, _reinforce, _bank, _network, _device);
+        using (var metrics = _folder.OpenMetrics())
+        {
+            for (int epoch = _state.EpochsDone; epoch < _o.Epochs; epoch++)
+            {
+                if (epoch >= stopAfterEpochs) return null;
+                var t0 = clock.Elapsed;
+                double lr = _schedule.At(epoch);
+                _sgd.LearningRate = lr;
+                _progress.Start($"epoch {epoch + 1}/{_o.Epochs} shared weights", _train.BatchesPerEpoch);
+                var s = shared.RunEpoch(_train, epoch, _trainRng, _dropRng, (i, n) => _progress.Report(i));
+                metrics.Write("epoch", ("epoch", epoch + 1), ("lr", lr), ("train_loss", s.Loss),
+                    ("shared_weight_train_accuracy", s.Accuracy), ("grad_norm", s.GradNorm), ("steps", s.Steps),
+                    ("seconds", (clock.Elapsed - t0).TotalSeconds));
+                long rewardBatches = _state.RewardBatches;
+                var t1 = clock.Elapsed;
+                _progress.Start($"epoch {epoch + 1}/{_o.Epochs} controller", _o.ControllerSteps);
+                var c = ctrl.RunPhase(_rewardBatches, _o.ControllerSteps, _o.ControllerAggregate, _controllerRng,
+                    ref rewardBatches, (i, n) => _progress.Report(i));
+                metrics.Write("controller", ("epoch", epoch + 1), ("reward", c.MeanReward),
+                    ("shared_weight_valid_accuracy", c.MeanAccuracy), ("entropy", c.MeanEntropy), ("baseline", c.Baseline),
+                    ("loss", c.MeanLoss), ("samples", c.Samples), ("seconds", (clock.Elapsed - t1).TotalSeconds));
+                _progress.Message($"epoch {epoch + 1}/{_o.Epochs}: train loss {s.Loss:F4}, shared-weight train acc {s.Accuracy:P1}, " +
+                                  $"controller reward {c.MeanReward:F4} (shared-weight valid acc {c.MeanAccuracy:P1}), entropy {c.MeanEntropy:F2}");
+                _state = _state with
+                {
+                    EpochsDone = epoch + 1, Baseline = _reinforce.Baseline, ControllerSteps = _reinforce.Optimizer?.StepCount ?? 0,
+                    ChildSteps = _sgd.StepCount, RewardBatches = rewardBatches, TrainRng = _trainRng.GetState(),
+                    ControllerRng = _controllerRng.GetState(), DropoutRng = _dropRng.GetState(),
+                    MetricsBytes = new FileInfo(_folder.MetricsPath).Length,
+                };
+                SearchCheckpoint.Save(CheckpointPath, _state, _bank, _controller, _sgd, _reinforce.Optimizer);
+            }
+            return Derive(metrics, clock);
+        }
+    }
+
+    private SearchOutcome Derive(MetricsLog metrics, Stopwatch clock)
+    {
+        // A dedicated stream so derive does not depend on how many epochs this process ran.
+        var rng = new XoshiroRandom(Mix(_o.Seed, 9));
+        _progress.Start($"derive: scoring {_o.DeriveSamples} sampled architectures", _o.DeriveSamples + 1);
+        var ranked = Deriver.Run(_controller, _bank, _network, _deriveBatches, _o.DeriveSamples, _o.DeriveBatches, rng, _device,
+            (i, n) => _progress.Report(i));
+        var best = ranked[0];
+        metrics.Write("derive", ("candidates", ranked.Count), ("best", best.Architecture.ToOfficialString()),
+            ("shared_weight_accuracy", best.SharedWeightAccuracy));
+        var summary = new SearchSummary
+        {
+            BestArchitecture = best.Architecture.ToOfficialString(),
+            Description = _space.Describe(best.Architecture),
+            SharedWeightAccuracy = best.SharedWeightAccuracy,
+            SharedParameters = _bank.ParameterCount,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Top = ranked.Take(5).Select(r => new TopCandidate(r.Architecture.ToOfficialString(), r.SharedWeightAccuracy, r.Greedy)).ToList(),
+        };
+        return new SearchOutcome(ranked, summary);
+    }
+
+    /// <summary>
+    /// Expected wall time of the remaining search, from timing two training steps and two reward evaluations on
+    /// throwaway samples (weights are not changed and the run's random streams are not touched).
+    /// </summary>
+    public TimeSpan EstimateRemaining()
+    {
+        var rng = new XoshiroRandom(12345);
+        var batch = _train.GetBatch(0, 0);
+        var sw = Stopwatch.StartNew();
+        double train = 0, eval = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            Architecture arch;
+            using (TensorScope.Begin())
+            using (Enas.Engine.Autodiff.Tape.NoGrad())
+                arch = _controller.Sample(rng).Architecture;
+            var child = ChildBuilder.Build(_space, arch, _network, _bank, _device);
+            sw.Restart();
+            using (var tape = Enas.Engine.Autodiff.Tape.Record())
+            {
+                var (images, labels) = batch.ToTensors(_device);
+                var loss = child.Forward(images, new ForwardContext(true, rng)).Logits.CrossEntropy(labels);
+                tape.Backward(loss);
+            }
+            foreach (var p in _bank.Parameters) p.ZeroGrad();
+            if (i > 0) train += sw.Elapsed.TotalSeconds / 2;
+            sw.Restart();
+            Evaluator.Accuracy(child, batch, _device, new ForwardContext(false, rng));
+            if (i > 0) eval += sw.Elapsed.TotalSeconds / 2;
+        }
+        int epochs = _o.Epochs - _state.EpochsDone;
+        double seconds = epochs * (_train.BatchesPerEpoch * train * 1.15 + _o.ControllerSteps * _o.ControllerAggregate * eval * 1.2)
+                         + (_o.DeriveSamples + 1) * _o.DeriveBatches * eval;
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>Frees the shared weights and the controller.</summary>
+    public void Dispose()
+    {
+        _sgd.Dispose();
+        _bank.Dispose();
+        _controller.Dispose();
+    }
+}

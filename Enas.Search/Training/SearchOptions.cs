@@ -1,0 +1,138 @@
+using System.Text.Json.Serialization;
+using Enas.Search.Controller;
+using Enas.Search.Network;
+using Enas.Search.Spaces;
+
+namespace Enas.Search.Training;
+
+/// <summary>
+/// Every setting of a search (and of the retraining it suggests), bound from the CLI and written to the run folder as
+/// <c>config.json</c>. Defaults are sized for a 2-core CPU; <see cref="Presets"/> has the paper's settings.
+/// </summary>
+public sealed record SearchOptions
+{
+    /// <summary>"micro" or "macro".</summary>
+    public string Space { get; init; } = MicroSpace.SpaceName;
+    /// <summary>Micro: computed nodes per cell (B).</summary>
+    public int Nodes { get; init; } = 5;
+    /// <summary>Micro: normal layers L (L+2 cells); macro: layers.</summary>
+    public int Layers { get; init; } = 3;
+    /// <summary>Base width C.</summary>
+    public int Channels { get; init; } = 8;
+    /// <summary>Search epochs.</summary>
+    public int Epochs { get; init; } = 8;
+    /// <summary>Child minibatch size (training, reward and derive).</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>"fashion-mnist" or "cifar10".</summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+    /// <summary>Dataset folder (null: the dataset's default).</summary>
+    public string? DataDir { get; init; }
+    /// <summary>"auto", "cpu" or "cuda".</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>Master seed.</summary>
+    public ulong Seed { get; init; } = 1;
+    /// <summary>"enas" (LSTM policy) or "random" (uniform baseline).</summary>
+    public string Controller { get; init; } = "enas";
+    /// <summary>Training images used by the search (0: all remaining after the validation split).</summary>
+    public int TrainSubset { get; init; } = 5000;
+    /// <summary>Validation images held out of the training set (rewards and derive).</summary>
+    public int ValidationSize { get; init; } = 2000;
+    /// <summary>Controller steps per epoch.</summary>
+    public int ControllerSteps { get; init; } = 10;
+    /// <summary>Architectures sampled per controller step (gradients averaged).</summary>
+    public int ControllerAggregate { get; init; } = 5;
+    /// <summary>Child learning rate range and SGDR periods.</summary>
+    public double LrMax { get; init; } = 0.05;
+    /// <summary>Minimum child learning rate.</summary>
+    public double LrMin { get; init; } = 0.0005;
+    /// <summary>First SGDR period (epochs).</summary>
+    public int LrT0 { get; init; } = 10;
+    /// <summary>SGDR period multiplier.</summary>
+    public int LrTMul { get; init; } = 2;
+    /// <summary>L2 coefficient λ (loss += λ·Σw²).</summary>
+    public double L2 { get; init; } = 1e-4;
+    /// <summary>Child gradient-norm clip.</summary>
+    public double GradClip { get; init; } = 5.0;
+    /// <summary>Micro: auxiliary head during search.</summary>
+    public bool AuxHead { get; init; }
+    /// <summary>Auxiliary loss weight.</summary>
+    public double AuxWeight { get; init; } = 0.4;
+    /// <summary>Dropout keep before the classifier during search.</summary>
+    public double DropoutKeep { get; init; } = 0.9;
+    /// <summary>Controller settings (lr, tanh constant, ...).</summary>
+    public ControllerOptions ControllerSettings { get; init; } = new();
+    /// <summary>Architectures sampled by derive (K).</summary>
+    public int DeriveSamples { get; init; } = 100;
+    /// <summary>Validation batches every derive candidate is scored on.</summary>
+    public int DeriveBatches { get; init; } = 2;
+    /// <summary>Retraining: epochs, width, layers, batch, L2, dropout keep, drop-path keep, cutout, aux head.</summary>
+    public RetrainOptions Retrain { get; init; } = new();
+
+    /// <summary>The search space.</summary>
+    public ISearchSpace CreateSpace() => SearchSpaces.Create(Space, Space == MacroSpace.SpaceName ? Layers : Nodes);
+
+    /// <summary>Network sizes for the search children.</summary>
+    public NetworkOptions SearchNetwork(int inputChannels, int imageSize, int classes) => new()
+    {
+        InputChannels = inputChannels, ImageSize = imageSize, Classes = classes, Channels = Channels,
+        Layers = Layers, AuxHead = AuxHead && Space == MicroSpace.SpaceName, DropoutKeep = DropoutKeep,
+    };
+
+    /// <summary>Checks ranges; throws <see cref="ArgumentException"/> naming the option.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
+        Check(Space is MicroSpace.SpaceName or MacroSpace.SpaceName, $"--space must be micro or macro, got '{Space}'");
+        Check(Nodes is >= 1 and <= 16, $"--cells must be 1..16, got {Nodes}");
+        Check(Layers is >= 1 and <= 48, $"--layers must be 1..48, got {Layers}");
+        Check(Channels is >= 2 and <= 1024, $"--channels must be 2..1024, got {Channels}");
+        Check(Epochs >= 1, $"--epochs must be >= 1, got {Epochs}");
+        Check(BatchSize is >= 1 and <= 4096, $"--batch-size must be 1..4096, got {BatchSize}");
+        Check(Controller is "enas" or "random", $"--controller must be enas or random, got '{Controller}'");
+        Check(ValidationSize >= 1, $"--validation-size must be >= 1, got {ValidationSize}");
+        Check(TrainSubset >= 0, $"--train-subset must be >= 0, got {TrainSubset}");
+        Check(ControllerSteps >= 0 && ControllerAggregate >= 1, "controller steps must be >= 0 and aggregate >= 1");
+        Check(DeriveSamples >= 1 && DeriveBatches >= 1, "derive needs at least one sample and one batch");
+        Check(LrMax > 0 && LrMin >= 0 && LrMin <= LrMax, "learning rates must satisfy 0 <= lr-min <= lr-max, lr-max > 0");
+    }
+}
+
+/// <summary>Settings of training one architecture from scratch.</summary>
+public sealed record RetrainOptions
+{
+    /// <summary>Epochs.</summary>
+    public int Epochs { get; init; } = 8;
+    /// <summary>Base width (0: the search width).</summary>
+    public int Channels { get; init; } = 16;
+    /// <summary>Micro normal layers (0: the search value).</summary>
+    public int Layers { get; init; } = 3;
+    /// <summary>Minibatch size.</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>Learning rate range.</summary>
+    public double LrMax { get; init; } = 0.05;
+    /// <summary>Minimum learning rate.</summary>
+    public double LrMin { get; init; } = 0.0001;
+    /// <summary>L2 coefficient.</summary>
+    public double L2 { get; init; } = 2e-4;
+    /// <summary>Dropout keep before the classifier.</summary>
+    public double DropoutKeep { get; init; } = 0.8;
+    /// <summary>Micro drop-path keep probability (1: off).</summary>
+    public double DropPathKeep { get; init; } = 0.6;
+    /// <summary>Micro auxiliary head.</summary>
+    public bool AuxHead { get; init; } = true;
+    /// <summary>Cutout square side (0: off).</summary>
+    public int Cutout { get; init; }
+    /// <summary>Pad-and-crop padding (4 for 32×32 CIFAR, 2 suits 28×28).</summary>
+    public int CropPadding { get; init; } = 2;
+    /// <summary>Random horizontal flips.</summary>
+    public bool Flip { get; init; } = true;
+    /// <summary>Training images (0: the full training set).</summary>
+    public int TrainSubset { get; init; }
+}
+
+/// <summary>Source-generated JSON for the configuration and checkpoint metadata.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SearchOptions))]
+[JsonSerializable(typeof(SearchState))]
+[JsonSerializable(typeof(SearchSummary))]
+internal sealed partial class SearchJsonContext : JsonSerializerContext;

@@ -1,0 +1,28 @@
+namespace Enas.Search.Training;
+
+/// <summary>Scalar state of a search saved in every checkpoint's metadata (tensors are saved alongside).</summary>
+public sealed record SearchState
+{
+    /// <summary>Format version.</summary>
+    public int Version { get; init; } = 1;
+    /// <summary>Epochs completed.</summary>
+    public int EpochsDone { get; init; }
+    /// <summary>REINFORCE baseline.</summary>
+    public double Baseline { get; init; }
+    /// <summary>Controller Adam steps.</summary>
+    public long ControllerSteps { get; init; }
+    /// <summary>Child SGD steps.</summary>
+    public long ChildSteps { get; init; }
+    /// <summary>Validation minibatches consumed by rewards so far.</summary>
+    public long RewardBatches { get; init; }
+    /// <summary>State of the generator that samples architectures for shared training.</summary>
+    public ulong[] TrainRng { get; init; } = [];
+    /// <summary>State of the generator that samples architectures for the controller.</summary>
+    public ulong[] ControllerRng { get; init; } = [];
+    /// <summary>State of the generator for dropout / drop-path.</summary>
+    public ulong[] DropoutRng { get; init; } = [];
+    /// <summary>Length of metrics.jsonl when the checkpoint was written (resume truncates to it).</summary>
+    public long MetricsBytes { get; init; }
+    /// <summary>The resolved config the run was started with (resume refuses a different one).</summary>
+    public string ConfigJson { get; init; } = "";
+}

@@ -1,0 +1,77 @@
+using Enas.Search.Cli;
+using Enas.Search.Data;
+using Enas.Tests.Infrastructure;
+
+namespace Enas.Tests.Rnn;
+
+public class RnnCliTests
+{
+    private static void WriteCorpus(TempFolder dir)
+    {
+        var rng = new Random(2);
+        string[] words = ["the", "cat", "sat", "on", "a", "mat", "N"];
+        string[] Lines(int n) => [.. Enumerable.Range(0, n).Select(_ =>
+            string.Join(' ', Enumerable.Range(0, 4 + rng.Next(5)).Select(i => words[(i + rng.Next(2)) % words.Length])))];
+        File.WriteAllLines(dir[WordCorpus.TrainFile], Lines(80));
+        File.WriteAllLines(dir[WordCorpus.ValidFile], Lines(30));
+        File.WriteAllLines(dir[WordCorpus.TestFile], Lines(30));
+    }
+
+    [Fact]
+    public void SearchDerivesWritesOutputsAndRetrains()
+    {
+        using var dir = new TempFolder();
+        WriteCorpus(dir);
+        var outDir = dir["run"];
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string[] args = ["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8",
+            "--batch-size", "4", "--bptt", "6", "--epochs", "1", "--max-windows", "3", "--controller-steps", "2",
+            "--derive-samples", "3", "--retrain-epochs", "1", "--out", outDir];
+        int code = CliApp.Run(args, stdout, stderr, live: false);
+        Assert.True(code == 0, stderr.ToString() + stdout);
+        var text = stdout.ToString();
+        Assert.Contains("best cell:", text);
+        Assert.Contains("test ppl", text);
+        foreach (var f in new[] { "best-architecture.json", "best-architecture.txt", "rnn-cell.svg", "metrics.jsonl" })
+            Assert.True(File.Exists(Path.Combine(outDir, f)), f);
+        Assert.True(File.Exists(Path.Combine(outDir, "checkpoints", "last.ckpt")));
+        var again = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(args, new StringWriter(), again, live: false));
+        Assert.Contains("pass --resume", again.ToString());
+        var resumed = new StringWriter();
+        Assert.Equal(0, CliApp.Run([.. args, "--resume"], resumed, stderr, live: false));
+        Assert.Contains("resuming after epoch 1 of 1", resumed.ToString());
+        // the same derive result: nothing was trained after the checkpoint
+        string Best(string t) => t.Split('\n').First(l => l.StartsWith("search time")).Split("best cell:")[1].Trim();
+        Assert.Equal(Best(text), Best(resumed.ToString()));
+        Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(outDir, "rnn-cell.svg")).TrimStart().Split('\n').First(l => l.StartsWith("<svg")));
+    }
+
+    [Fact]
+    public void LstmBaselineAndGivenCellTrain()
+    {
+        using var dir = new TempFolder();
+        WriteCorpus(dir);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string[] common = ["--data", dir.Path, "--hidden", "8", "--batch-size", "4", "--bptt", "6", "--max-windows", "3",
+            "--retrain-epochs", "1", "--out", dir["run"]];
+        Assert.Equal(0, CliApp.Run(["--baseline", "lstm", .. common], stdout, stderr, live: false));
+        Assert.Contains("lstm:", stdout.ToString());
+        Assert.Equal(0, CliApp.Run(["--space", "rnn", "--nodes", "3", "--cell", "0 0 1 1 3", .. common], stdout, stderr, live: false));
+        Assert.Contains("enas cell [0 0 1 1 3]", stdout.ToString());
+    }
+
+    [Fact]
+    public void MissingDataAndMissingFilesAreUsageErrors()
+    {
+        var stderr = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn"], new StringWriter(), stderr, live: false));
+        Assert.Contains("--data DIR is required", stderr.ToString());
+        using var dir = new TempFolder();
+        stderr = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path], new StringWriter(), stderr, live: false));
+        Assert.Contains("ptb.train.txt: file not found", stderr.ToString());
+    }
+}

@@ -1,0 +1,159 @@
+using Enas.Engine;
+using Enas.Engine.Autodiff;
+using Enas.Search.Controller;
+using Enas.Search.Data;
+using Enas.Search.Rnn;
+using Enas.Search.Util;
+using Xunit.Abstractions;
+
+namespace Enas.Tests.Rnn;
+
+public sealed class RnnSearchTests(ITestOutputHelper output)
+{
+    private static WordCorpus Tiny()
+    {
+        var rng = new Random(4);
+        string[] words = ["a", "b", "c", "d", "e", "f"];
+        string Line() => string.Join(' ', Enumerable.Range(0, 5 + rng.Next(4)).Select(i => words[(i * 2 + rng.Next(2)) % 6]));
+        return WordCorpus.FromLines([.. Enumerable.Range(0, 60).Select(_ => Line())],
+            [.. Enumerable.Range(0, 20).Select(_ => Line())], [.. Enumerable.Range(0, 20).Select(_ => Line())]);
+    }
+
+    private static RnnSearchOptions Small(string controller) => new()
+    {
+        Nodes = 4, Hidden = 8, BatchSize = 4, Bptt = 8, Epochs = 2, MaxWindowsPerEpoch = 6, ControllerSteps = 3,
+        ControllerAggregate = 2, DeriveSamples = 4, DeriveWindows = 2, Controller = controller,
+        ControllerSettings = RnnController.DefaultOptions with { Hidden = 12 }, Dropout = new LmDropout(),
+    };
+
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("random")]
+    public void SearchRunsDerivesAndRetrains(string controller)
+    {
+        var corpus = Tiny();
+        var o = Small(controller);
+        using var search = new RnnSearch(o, corpus);
+        long before = search.SharedParameterCount;
+        output.WriteLine(search.Summary);
+        for (int e = 0; e < o.Epochs; e++)
+        {
+            var r = search.RunEpoch();
+            output.WriteLine($"epoch {r.Epoch}: loss {r.Shared.Loss:F3}, reward {r.MeanReward:F3}, ppl {r.MeanSharedWeightValidPerplexity:F2}");
+            Assert.True(double.IsFinite(r.Shared.Loss) && r.MeanReward > 0);
+            Assert.Equal(6, r.Shared.Windows);
+        }
+        Assert.Equal(before, search.SharedParameterCount);
+        var ranked = search.Derive();
+        Assert.InRange(ranked.Count, 2, 5);
+        for (int i = 1; i < ranked.Count; i++)
+            Assert.True(ranked[i - 1].SharedWeightValidPerplexity <= ranked[i].SharedWeightValidPerplexity);
+        search.Space.Validate(ranked[0].Architecture);
+        // scoring is deterministic (no dropout, fresh state)
+        Assert.Equal(ranked[0].SharedWeightValidPerplexity, search.ScoreOnWindows(ranked[0].Architecture, [0, 1]), 9);
+
+        var retrain = RnnRetrain.Run(search.Space, ranked[0].Architecture, corpus, o with { MaxWindowsPerEpoch = 4 }, 1);
+        Assert.True(retrain.TestPerplexity > 1 && retrain.TestPerplexity < 50, $"test ppl {retrain.TestPerplexity}");
+        Assert.True(retrain.Parameters < before);
+    }
+
+    [Fact]
+    public void LstmBaselineRetrains()
+    {
+        var r = RnnRetrain.Run(null, null, Tiny(), Small("lstm") with { MaxWindowsPerEpoch = 4 }, 1);
+        Assert.Equal("lstm", r.Model);
+        Assert.True(double.IsFinite(r.ValidPerplexity) && double.IsFinite(r.TestPerplexity));
+    }
+
+    [Fact]
+    public void ControllerSamplesValidCellsWithAllFourActivationsAndLearnsABandit()
+    {
+        var space = new RnnSpace(5);
+        var options = RnnController.DefaultOptions with { Hidden = 16, LearningRate = 0.02, AdamEpsilon = 1e-8, BaselineDecay = 0.8 };
+        using var controller = new RnnController(space, options, 3);
+        var trainer = new Reinforce(controller, options);
+        var rng = new XoshiroRandom(9);
+        var seenActs = new HashSet<int>();
+        // reward: fraction of nodes using sigmoid (activation 3)
+        double Reward(Enas.Search.Spaces.Architecture a)
+        {
+            var cell = space.Decode(a);
+            return cell.Nodes.Count(n => n.Activation == RnnActivation.Sigmoid) / (double)cell.Nodes.Length;
+        }
+        double Mean(int n)
+        {
+            double s = 0;
+            using var scope = TensorScope.Begin();
+            using (Tape.NoGrad())
+                for (int i = 0; i < n; i++)
+                {
+                    var a = controller.Sample(rng).Architecture;
+                    space.Validate(a);
+                    foreach (var node in space.Decode(a).Nodes) seenActs.Add((int)node.Activation);
+                    s += Reward(a);
+                }
+            return s / n;
+        }
+        double before = Mean(40);
+        Assert.Equal(4, seenActs.Count);
+        for (int step = 0; step < 40; step++)
+        {
+            for (int m = 0; m < 2; m++)
+            {
+                using var tape = Tape.Record();
+                var sample = controller.Sample(rng);
+                trainer.Accumulate(tape, sample, trainer.Reward(Reward(sample.Architecture), sample.EntropyValue), 0.5);
+            }
+            trainer.Step();
+        }
+        double after = Mean(40);
+        output.WriteLine($"sigmoid share {before:F3} -> {after:F3}");
+        Assert.True(after > before + 0.2, $"controller did not learn: {before:F3} -> {after:F3}");
+        using var scope2 = TensorScope.Begin();
+        var g1 = controller.Sample(new XoshiroRandom(1), greedy: true).Architecture;
+        var g2 = controller.Sample(new XoshiroRandom(2), greedy: true).Architecture;
+        Assert.Equal(g1, g2);
+    }
+}
+
+public sealed class RnnSearchResumeTests
+{
+    [Fact]
+    public void ResumedSearchEndsExactlyLikeAnUninterruptedOne()
+    {
+        var rng = new Random(4);
+        string[] words = ["a", "b", "c", "d", "e"];
+        string Line() => string.Join(' ', Enumerable.Range(0, 6).Select(i => words[(i + rng.Next(2)) % 5]));
+        var corpus = WordCorpus.FromLines([.. Enumerable.Range(0, 40).Select(_ => Line())],
+            [.. Enumerable.Range(0, 15).Select(_ => Line())], [.. Enumerable.Range(0, 15).Select(_ => Line())]);
+        var o = new RnnSearchOptions
+        {
+            Nodes = 3, Hidden = 6, BatchSize = 3, Bptt = 6, Epochs = 2, MaxWindowsPerEpoch = 3, ControllerSteps = 2,
+            DeriveSamples = 3, DeriveWindows = 2, ControllerSettings = RnnController.DefaultOptions with { Hidden = 8 },
+        };
+        IReadOnlyList<RnnCandidate> straight;
+        using (var s = new RnnSearch(o, corpus))
+        {
+            s.RunEpoch();
+            s.RunEpoch();
+            straight = s.Derive();
+        }
+        using var dir = new Enas.Tests.Infrastructure.TempFolder();
+        using (var s = new RnnSearch(o, corpus))
+        {
+            s.RunEpoch();
+            s.SaveCheckpoint(dir["c.ckpt"], 123);
+        }
+        using (var s = new RnnSearch(o, corpus))
+        {
+            Assert.Equal(123, s.LoadCheckpoint(dir["c.ckpt"]));
+            Assert.Equal(1, s.EpochsDone);
+            s.RunEpoch();
+            var resumed = s.Derive();
+            Assert.Equal(straight.Select(c => (c.Architecture, c.SharedWeightValidPerplexity)),
+                resumed.Select(c => (c.Architecture, c.SharedWeightValidPerplexity)));
+        }
+        using (var other = new RnnSearch(o with { Hidden = 7 }, corpus))
+            Assert.Throws<InvalidDataException>(() => other.LoadCheckpoint(dir["c.ckpt"]));
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Enas.Search.Cli;
+using Enas.Search.Data;
+using Enas.Search.Reporting;
+using Enas.Search.Training;
+using Xunit.Abstractions;
+
+namespace Enas.Tests.Search;
+
+public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("enas-cli-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    private string DataDir()
+    {
+        var dir = Path.Combine(_root, "data");
+        SyntheticImages.WriteFashionMnist(dir, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
+        return dir;
+    }
+
+    private (int Code, string Out, string Err) Cli(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliApp.Run(args, o, e, live: false);
+        output.WriteLine($"$ enas {string.Join(' ', args)}\n{o}{e}exit {code}");
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static string[] Tiny(string data, string outDir) =>
+    [
+        "--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "2", "--batch-size", "16",
+        "--train-subset", "48", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
+        "--derive-samples", "4", "--seed", "3", "--out", outDir,
+    ];
+
+    private static List<string> MetricsWithoutTimes(string runDir) => MetricsLog.ReadAll(Path.Combine(runDir, "metrics.jsonl"))
+        .Select(r => { r.Remove("seconds"); return r.ToJsonString(); }).ToList();
+
+    [Fact]
+    public void SearchDeriveRetrainEvalAndResume()
+    {
+        var data = DataDir();
+        var run1 = Path.Combine(_root, "run1");
+        var (code, stdout, _) = Cli(Tiny(data, run1));
+        Assert.Equal(0, code);
+        Assert.Contains("shared-weight accuracy", stdout);
+        Assert.Contains("train --arch", stdout);
+        foreach (var f in new[] { "config.json", "metrics.jsonl", "best-architecture.json", "best-architecture.txt", "top-architectures.txt",
+                     "summary.json", "normal-cell.svg", "reduction-cell.svg", "reward.svg", "accuracy.svg", "checkpoints/last.ckpt" })
+            Assert.True(File.Exists(Path.Combine(run1, f)), $"missing {f}");
+        var kinds = MetricsLog.ReadAll(Path.Combine(run1, "metrics.jsonl")).Select(r => (string?)r["kind"]).ToList();
+        Assert.Equal(new[] { "epoch", "controller", "epoch", "controller", "derive" }, kinds);
+
+        // Interrupted run: stop after epoch 1 (checkpoint written), leave a torn metrics line, then --resume.
+        var run2 = Path.Combine(_root, "run2");
+        var options = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(run1, "config.json")), SearchJsonContext.Default.SearchOptions)!;
+        var folder = RunFolder.Create(run2, File.ReadAllText(Path.Combine(run1, "config.json")));
+        using (var progress = new ProgressReporter(TextWriter.Null, live: false))
+        using (var search = new EnasSearch(options, SearchAction.LoadSplits(options), Enas.Engine.Device.Cpu, folder, progress))
+            Assert.Null(search.Run(stopAfterEpochs: 1));
+        File.AppendAllText(Path.Combine(run2, "metrics.jsonl"), "{\"kind\":\"epoch\",\"epoch\":2,\"lr\":0.0");
+        (code, _, _) = Cli("--resume", "--out", run2);
+        Assert.Equal(0, code);
+        Assert.Equal(File.ReadAllText(Path.Combine(run1, "best-architecture.txt")), File.ReadAllText(Path.Combine(run2, "best-architecture.txt")));
+        Assert.Equal(MetricsWithoutTimes(run1), MetricsWithoutTimes(run2));
+
+        // A corrupted checkpoint is detected on load (clear message, exit 2) and left as it is.
+        var ckpt = Path.Combine(run2, "checkpoints", "last.ckpt");
+        var bytes = File.ReadAllBytes(ckpt);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(ckpt, bytes);
+        string err;
+        (code, _, err) = Cli("--resume", "--out", run2);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("checksum", err);
+        Assert.Equal(bytes, File.ReadAllBytes(ckpt));
+
+        // Retrain the derived architecture from scratch for one epoch, then evaluate the saved model.
+        var run3 = Path.Combine(_root, "run3");
+        var arch = Path.Combine(run1, "best-architecture.json");
+        (code, stdout, _) = Cli("train", "--arch", arch, "--data", data, "--epochs", "1", "--channels", "4", "--layers", "1",
+            "--batch-size", "16", "--out", run3);
+        Assert.Equal(0, code);
+        Assert.Contains("test accuracy after training from scratch", stdout);
+        Assert.True(File.Exists(Path.Combine(run3, "model.ckpt")));
+        (code, stdout, _) = Cli("eval", "--arch", arch, "--model", Path.Combine(run3, "model.ckpt"), "--data", data,
+            "--channels", "4", "--layers", "1");
+        Assert.Equal(0, code);
+        Assert.Contains("test accuracy:", stdout);
+    }
+
+    [Fact]
+    public void DivergingLossStopsWithAMessageAndWritesNoCheckpoint()
+    {
+        var data = DataDir();
+        var outDir = Path.Combine(_root, "diverge");
+        var args = Tiny(data, outDir).Concat(["--lr-max", "1e30", "--lr-min", "1e30"]).ToArray();
+        var (code, _, err) = Cli(args);
+        Assert.Equal(CliApp.Diverged, code);
+        Assert.Contains("loss became", err);
+        Assert.False(File.Exists(Path.Combine(outDir, "checkpoints", "last.ckpt")));
+    }
+
+    [Fact]
+    public void BadInputsGiveAMessageAndNonZeroExitWithoutWriting()
+    {
+        var data = DataDir();
+        var outDir = Path.Combine(_root, "bad");
+        var (code, _, err) = Cli("--space", "foo", "--data", data, "--out", outDir);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--space must be micro or macro", err);
+        (code, _, err) = Cli("--data", Path.Combine(_root, "nowhere"), "--out", outDir);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("nowhere", err);
+        (code, _, err) = Cli("--device", "cuda", "--data", data, "--out", outDir);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("CUDA", err);
+        Assert.False(Directory.Exists(outDir));
+        (code, _, err) = Cli("--resume", "--out", outDir);
+        Assert.Equal(CliApp.UsageError, code);
+        var badArch = Path.Combine(_root, "bad.json");
+        File.WriteAllText(badArch, "{\"schemaVersion\":1,\"space\":\"micro\",\"size\":2,\"tokens\":[0,9]}");
+        (code, _, err) = Cli("train", "--arch", badArch, "--data", data);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("needs 16", err);
+        (code, _, _) = Cli("--cells", "abc");
+        Assert.NotEqual(0, code);
+        (code, var help, _) = Cli("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--controller", help);
+        Assert.Contains("--preset", help);
+    }
+}
