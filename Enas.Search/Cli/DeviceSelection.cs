@@ -1,20 +1,30 @@
 using Enas.Engine;
+using Enas.Kernels;
 
 namespace Enas.Search.Cli;
 
 /// <summary>
-/// Maps <c>--device</c> to an engine device. The one place to rewire when the CUDA backend lands: today "auto" is
-/// the CPU and "cuda" is a clear error.
+/// Maps <c>--device</c> (auto | cpu | cuda | cuda:N) to an engine device through the kernels' device selection:
+/// auto takes CUDA device 0 when ILGPU sees one and the managed CPU backend otherwise; an explicit CUDA request on a
+/// machine without one is an error, never a silent fallback. Prints which device was chosen and why.
 /// </summary>
 public static class DeviceSelection
 {
-    /// <summary>Resolves "auto", "cpu" or "cuda".</summary>
-    public static Device Resolve(string name) => name switch
+    /// <summary>Resolves the option and reports the choice on standard output.</summary>
+    public static Device Resolve(string name)
     {
-        "auto" or "cpu" => Device.Cpu,
-        "cuda" => throw new CliException("--device cuda: the CUDA backend is not wired into this build yet; use --device cpu (or auto)"),
-        _ => throw new CliException($"--device must be auto, cpu or cuda, got '{name}'"),
-    };
+        Kernels.Gpu.DeviceChoice choice;
+        try
+        {
+            choice = Kernels.Gpu.DeviceSelection.Resolve(name);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            throw new CliException(ex.Message);
+        }
+        Console.WriteLine($"device: {choice.Reason}");
+        return choice.Kind == DeviceKind.Cpu ? Device.Cpu : new Device(choice.Kind, choice.Ordinal);
+    }
 }
 
 /// <summary>A user error: printed without a stack trace, exit code 2.</summary>

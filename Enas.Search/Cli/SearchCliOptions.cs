@@ -15,7 +15,7 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Child minibatch size" };
     public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist (default) or cifar10" };
     public readonly Option<string?> Data = new("--data") { Description = "Dataset folder (Fashion-MNIST default: /usr/share/datasets/fashion-mnist; CIFAR-10 binary folder required)" };
-    public readonly Option<string?> Device = new("--device") { Description = "auto, cpu or cuda (auto = cpu in this build)" };
+    public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (same seed on the CPU = same result)" };
     public readonly Option<string?> Out = new("--out") { Description = "Run folder (default runs/<space>-<timestamp>)" };
     public readonly Option<bool> Resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint (pass the same options)" };

@@ -15,7 +15,7 @@ internal sealed class TrainCliOptions
     public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Minibatch size" };
     public readonly Option<int?> Cutout = new("--cutout") { Description = "Cutout square side (0 = off)" };
     public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images (0 = all)" };
-    public readonly Option<string?> Device = new("--device") { Description = "auto, cpu or cuda (auto = cpu in this build)" };
+    public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed" };
     public readonly Option<string?> Out = new("--out") { Description = "Output folder (default runs/train-<timestamp>)" };
 

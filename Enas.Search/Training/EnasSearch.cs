@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Enas.Engine;
+using Enas.Engine.Optim;
 using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Network;
@@ -36,7 +37,7 @@ public sealed class EnasSearch : IDisposable
     private readonly IController _controller;
     private readonly Reinforce _reinforce;
     private readonly ChildSgd _sgd;
-    private readonly CosineRestarts _schedule;
+    private readonly CosineWithRestarts _schedule;
     private readonly XoshiroRandom _trainRng, _controllerRng, _dropRng;
     private readonly Batcher _train, _rewardBatches, _deriveBatches;
     private SearchState _state;
@@ -57,7 +58,7 @@ public sealed class EnasSearch : IDisposable
             : new LstmController(_space, options.ControllerSettings, Mix(seed, 2));
         _reinforce = new Reinforce(_controller, options.ControllerSettings);
         _sgd = new ChildSgd(_bank.Parameters, 0.9, options.L2, options.GradClip);
-        _schedule = new CosineRestarts(options.LrMax, options.LrMin, options.LrT0, options.LrTMul);
+        _schedule = new CosineWithRestarts(options.LrMax, options.LrMin, options.LrT0, options.LrTMul);
         (_trainRng, _controllerRng, _dropRng) = (new XoshiroRandom(Mix(seed, 3)), new XoshiroRandom(Mix(seed, 4)), new XoshiroRandom(Mix(seed, 5)));
         var augment = new Augmenter(new AugmentOptions(options.Retrain.CropPadding, options.Retrain.Flip));
         _train = new Batcher(train, options.BatchSize, Mix(seed, 6), shuffle: true, dropLast: false, augmenter: augment);
@@ -120,7 +121,7 @@ public sealed class EnasSearch : IDisposable
             {
                 if (epoch >= stopAfterEpochs) return null;
                 var t0 = clock.Elapsed;
-                double lr = _schedule.At(epoch);
+                double lr = _schedule.LearningRateAt(epoch);
                 _sgd.LearningRate = lr;
                 _progress.Start($"epoch {epoch + 1}/{_o.Epochs} shared weights", _train.BatchesPerEpoch);
                 var s = shared.RunEpoch(_train, epoch, _trainRng, _dropRng, (i, n) => _progress.Report(i));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Enas.Engine;
 using Enas.Engine.Autodiff;
+using Enas.Engine.Optim;
 using Enas.Search.Data;
 using Enas.Search.Network;
 using Enas.Search.Reporting;
@@ -48,8 +49,8 @@ public static class Retrainer
         using var sgd = new ChildSgd(fresh.Parameters, 0.9, r.L2, o.GradClip);
         int[] boundaries = [10, 30, 70, 150, 310, 630];
         var schedule = boundaries.Contains(r.Epochs)
-            ? new CosineRestarts(r.LrMax, r.LrMin, 10, 2)
-            : new CosineRestarts(r.LrMax, r.LrMin, r.Epochs, 1);
+            ? new CosineWithRestarts(r.LrMax, r.LrMin, 10, 2)
+            : new CosineWithRestarts(r.LrMax, r.LrMin, r.Epochs, 1);
         var augment = new Augmenter(new AugmentOptions(r.CropPadding, r.Flip, r.Cutout));
         var batcher = new Batcher(train, r.BatchSize, o.Seed * 131 + 7, shuffle: true, augmenter: augment);
         var testBatches = new Batcher(test, Math.Max(r.BatchSize, 100), 0, shuffle: false);
@@ -61,7 +62,7 @@ public static class Retrainer
         double trainAcc = 0, testAcc = 0;
         for (int epoch = 0; epoch < r.Epochs; epoch++)
         {
-            sgd.LearningRate = schedule.At(epoch);
+            sgd.LearningRate = schedule.LearningRateAt(epoch);
             progress.Start($"retrain epoch {epoch + 1}/{r.Epochs}", steps);
             long correct = 0, seen = 0;
             double lossSum = 0;

@@ -34,7 +34,7 @@ public sealed record SearchOptions
     /// <summary>"enas" (LSTM policy) or "random" (uniform baseline).</summary>
     public string Controller { get; init; } = "enas";
     /// <summary>Training images used by the search (0: all remaining after the validation split).</summary>
-    public int TrainSubset { get; init; } = 5000;
+    public int TrainSubset { get; init; } = 20000;
     /// <summary>Validation images held out of the training set (rewards and derive).</summary>
     public int ValidationSize { get; init; } = 2000;
     /// <summary>Controller steps per epoch.</summary>
