@@ -6,7 +6,7 @@ namespace Enas.Search.Cli;
 /// <summary>The search options of the root command. Nullable values: unset options keep the preset's value.</summary>
 internal sealed class SearchCliOptions
 {
-    public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (default cpu: sized for a 2-core CPU, ~30 min)" };
+    public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (default cpu: sized for a 2-core CPU, about 15 min)" };
     public readonly Option<string?> Space = new("--space") { Description = "Search space: micro (cells) or macro (whole network)" };
     public readonly Option<int?> Cells = new("--cells") { Description = "Micro: computed nodes per cell, B (default 5)" };
     public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L (two reduction cells are added); macro: number of layers" };
