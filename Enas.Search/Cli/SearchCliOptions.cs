@@ -7,13 +7,13 @@ namespace Enas.Search.Cli;
 internal sealed class SearchCliOptions
 {
     public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (default cpu: sized for a 2-core CPU, about 15 min)" };
-    public readonly Option<string?> Space = new("--space") { Description = "Search space: micro (cells) or macro (whole network)" };
+    public readonly Option<string?> Space = new("--space") { Description = "Search space: micro (cells), macro (whole network) or rnn (recurrent cell, language modelling)" };
     public readonly Option<int?> Cells = new("--cells") { Description = "Micro: computed nodes per cell, B (default 5)" };
     public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L (two reduction cells are added); macro: number of layers" };
     public readonly Option<int?> Channels = new("--channels") { Description = "Base channel width C during search" };
     public readonly Option<int?> Epochs = new("--epochs") { Description = "Search epochs" };
     public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Child minibatch size" };
-    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist (default) or cifar10" };
+    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist (default) or cifar10; with --space rnn: ptb or ptb-mini" };
     public readonly Option<string?> Data = new("--data") { Description = "Dataset folder (Fashion-MNIST default: /usr/share/datasets/fashion-mnist; CIFAR-10 binary folder required)" };
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (same seed on the CPU = same result)" };

@@ -82,7 +82,7 @@ public sealed record SearchOptions
     public void Validate()
     {
         static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
-        Check(Space is MicroSpace.SpaceName or MacroSpace.SpaceName, $"--space must be micro or macro, got '{Space}'");
+        Check(Space is MicroSpace.SpaceName or MacroSpace.SpaceName, $"--space must be micro, macro or rnn, got '{Space}'");
         Check(Nodes is >= 1 and <= 16, $"--cells must be 1..16, got {Nodes}");
         Check(Layers is >= 1 and <= 48, $"--layers must be 1..48, got {Layers}");
         Check(Channels is >= 2 and <= 1024, $"--channels must be 2..1024, got {Channels}");

@@ -115,7 +115,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         var outDir = Path.Combine(_root, "bad");
         var (code, _, err) = Cli("--space", "foo", "--data", data, "--out", outDir);
         Assert.Equal(CliApp.UsageError, code);
-        Assert.Contains("--space must be micro or macro", err);
+        Assert.Contains("--space must be micro, macro or rnn", err);
         (code, _, err) = Cli("--data", Path.Combine(_root, "nowhere"), "--out", outDir);
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("nowhere", err);
