@@ -14,7 +14,9 @@ namespace Enas.Tests.Gpu;
 /// The whole ENAS child (ops, layers, loss, optimiser) runs unchanged on the ILGPU backend: one training step of a
 /// random micro and macro child on ILGPU's CPU accelerator gives the same loss, gradients and updated weights as the
 /// managed CPU backend from the same initial weights.
+/// Runs alone: it shares the emulator backend whose live-buffer count the parity tests check.
 /// </summary>
+[Collection(LeakCheckCollection.Name)]
 public class ChildOnIlgpuTests
 {
     private static readonly NetworkOptions Tiny = new()
