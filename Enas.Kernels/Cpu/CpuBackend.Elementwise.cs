@@ -284,16 +284,4 @@ public sealed partial class CpuBackend
             TensorPrimitives.MultiplyAdd(xs, fa, ys, ys);
         });
     }
-
-    /// <summary>Offsets into operands A and B of output element <paramref name="i"/>.</summary>
-    internal static void BroadcastOffsets(in BroadcastDescriptor d, long i, out long ia, out long ib)
-    {
-        long d123 = (long)d.D1 * d.D2 * d.D3, d23 = (long)d.D2 * d.D3;
-        long i0 = i / d123, r = i - i0 * d123;
-        long i1 = r / d23;
-        r -= i1 * d23;
-        long i2 = r / d.D3, i3 = r - i2 * d.D3;
-        ia = i0 * d.A0 + i1 * d.A1 + i2 * d.A2 + i3 * d.A3;
-        ib = i0 * d.B0 + i1 * d.B1 + i2 * d.B2 + i3 * d.B3;
-    }
 }

@@ -18,8 +18,8 @@ internal static class RnnSearchCheckpoint
         HostAdam? adam)
     {
         var entries = new List<CheckpointEntry>();
-        for (int i = 0; i < model.Count; i++) entries.Add(Entry($"lm.{i}", model[i]));
-        for (int i = 0; i < controller.Parameters.Count; i++) entries.Add(Entry($"controller.{i}", controller.Parameters[i]));
+        for (int i = 0; i < model.Count; i++) entries.Add(SearchCheckpoint.Entry($"lm.{i}", model[i]));
+        for (int i = 0; i < controller.Parameters.Count; i++) entries.Add(SearchCheckpoint.Entry($"controller.{i}", controller.Parameters[i]));
         if (adam is not null)
             foreach (var (name, data) in adam.State()) entries.Add(new CheckpointEntry("adam." + name, [data.Length], data));
         Checkpoint.Write(path, JsonSerializer.Serialize(state, SearchJsonContext.Default.SearchState), entries);
@@ -30,30 +30,13 @@ internal static class RnnSearchCheckpoint
         var (meta, entries) = Checkpoint.Read(path);
         var state = JsonSerializer.Deserialize(meta, SearchJsonContext.Default.SearchState)
                     ?? throw new InvalidDataException($"checkpoint '{path}' has no search state");
-        Restore(entries, "lm", model, path);
-        Restore(entries, "controller", controller.Parameters, path);
+        SearchCheckpoint.Restore(entries, "lm", model, path);
+        SearchCheckpoint.Restore(entries, "controller", controller.Parameters, path);
         foreach (var (name, e) in entries)
             if (name.StartsWith("adam.", StringComparison.Ordinal))
                 (adam ?? throw new InvalidDataException($"checkpoint '{path}' has controller optimiser state but the controller does not learn"))
                     .LoadState(name[5..], e.Data);
         if (adam is not null) adam.StepCount = state.ControllerSteps;
         return state;
-    }
-
-    private static CheckpointEntry Entry(string name, Parameter p) => new(name, p.Shape.ToArray(), p.ToFloatArray());
-
-    private static void Restore(IReadOnlyDictionary<string, CheckpointEntry> entries, string prefix,
-        IReadOnlyList<Parameter> parameters, string path)
-    {
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            if (!entries.TryGetValue($"{prefix}.{i}", out var e))
-                throw new InvalidDataException($"checkpoint '{path}' lacks {prefix} tensor {i} ({parameters[i].Name}); was it written by another configuration?");
-            if (e.Data.Length != parameters[i].ElementCount)
-                throw new InvalidDataException($"checkpoint '{path}': {prefix} tensor {i} ({parameters[i].Name}) has {e.Data.Length} values, expected {parameters[i].ElementCount}");
-            parameters[i].Load<float>(e.Data);
-        }
-        if (entries.ContainsKey($"{prefix}.{parameters.Count}"))
-            throw new InvalidDataException($"checkpoint '{path}' has more {prefix} tensors than this configuration");
     }
 }

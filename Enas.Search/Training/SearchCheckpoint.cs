@@ -44,9 +44,11 @@ internal static class SearchCheckpoint
         return state;
     }
 
-    private static CheckpointEntry Entry(string name, Parameter p) => new(name, p.Shape.ToArray(), p.ToFloatArray());
+    /// <summary>A parameter as a checkpoint entry.</summary>
+    internal static CheckpointEntry Entry(string name, Parameter p) => new(name, p.Shape.ToArray(), p.ToFloatArray());
 
-    private static void Restore(IReadOnlyDictionary<string, CheckpointEntry> entries, string prefix,
+    /// <summary>Loads "prefix.i" entries into the parameters, checking names, counts and sizes.</summary>
+    internal static void Restore(IReadOnlyDictionary<string, CheckpointEntry> entries, string prefix,
         IReadOnlyList<Parameter> parameters, string path)
     {
         for (int i = 0; i < parameters.Count; i++)
