@@ -5,7 +5,7 @@ namespace Enas.Search.Controller;
 
 /// <summary>
 /// REINFORCE with an exponential-moving-average baseline: reward R = accuracy + w_ent·entropy,
-/// b ← b − (1 − decay)(b − R), loss = −log π(arch)·(R − b) + w_skip·skip-penalty. Gradients of several samples are
+/// b ← b − (1 − decay)(b − R) (b starts at the first reward), loss = −log π(arch)·(R − b) + w_skip·skip-penalty. Gradients of several samples are
 /// averaged and applied with Adam (β1 = 0).
 /// </summary>
 public sealed class Reinforce
@@ -36,7 +36,10 @@ public sealed class Reinforce
     /// </summary>
     public double Accumulate(Tape tape, ControllerSample sample, double reward, double scale)
     {
-        Baseline -= (1 - _o.BaselineDecay) * (Baseline - reward);
+        // The baseline starts at the first reward (0 would make every early advantage positive and reinforce
+        // whatever happens to be sampled first).
+        if (Baseline == 0) Baseline = reward;
+        else Baseline -= (1 - _o.BaselineDecay) * (Baseline - reward);
         if (!_controller.Learns) return 0;
         var loss = sample.LogProb * (-(reward - Baseline));
         if (sample.SkipPenalty is { } penalty && _o.SkipWeight != 0) loss = loss + penalty * _o.SkipWeight;

@@ -11,12 +11,17 @@ public sealed class EnasRecurrentCore : Module, IRecurrentCore
 {
     private RecurrentCell _cell;
 
-    /// <summary>Wraps <paramref name="weights"/> running <paramref name="cell"/>.</summary>
-    public EnasRecurrentCore(RnnWeightBank weights, RnnCellSpec cell)
+    /// <summary>Wraps <paramref name="weights"/> running <paramref name="cell"/>; the state's rows are capped at norm
+    /// <paramref name="maxHiddenNorm"/> after every step (0 turns the cap off; see <see cref="HiddenNormClip"/>).</summary>
+    public EnasRecurrentCore(RnnWeightBank weights, RnnCellSpec cell, double maxHiddenNorm = HiddenNormClip.DefaultMaxNorm)
     {
         Weights = RegisterModule("cell", weights);
         _cell = new RecurrentCell(cell, weights);
+        MaxHiddenNorm = maxHiddenNorm;
     }
+
+    /// <summary>Cap on each row's norm of the hidden state (0: none).</summary>
+    public double MaxHiddenNorm { get; }
 
     /// <summary>The weights.</summary>
     public RnnWeightBank Weights { get; }
@@ -48,7 +53,7 @@ public sealed class EnasRecurrentCore : Module, IRecurrentCore
         for (int t = 0; t < steps; t++)
         {
             var fed = hiddenMask is null ? h : h * hiddenMask;
-            h = _cell.Step(projected.Slice(0, t * batch, batch), fed, recurrent);
+            h = HiddenNormClip.Apply(_cell.Step(projected.Slice(0, t * batch, batch), fed, recurrent), MaxHiddenNorm);
             outputs[t] = h;
         }
         return (steps == 1 ? outputs[0] : Tensor.Concat(outputs, 0), [h]);

@@ -116,7 +116,8 @@ public sealed class LanguageModel : IDisposable
 
     /// <summary>
     /// One SGD step on a window: forward, backward, global-norm clipping to <paramref name="clip"/>, update. Returns
-    /// the loss and the gradient norm before clipping (a non-finite norm skips the update).
+    /// the loss and the gradient norm before clipping (a non-finite norm skips the update; a non-finite loss also
+    /// resets the carried state, so the next window starts from zeros).
     /// </summary>
     public (double Loss, double GradNorm) TrainWindow(Optimizer optimizer, int[] inputs, int[] targets, int steps,
         int batch, LmDropout dropout, double clip, Random rng)
@@ -130,6 +131,8 @@ public sealed class LanguageModel : IDisposable
             tape.Backward(loss);
         }
         ReleaseRetired();
+        // A window that overflowed leaves a non-finite carried state that would poison every later window: start over.
+        if (!double.IsFinite(lossValue)) ResetState();
         norm = GradClip.ClipGlobalNorm(optimizer.Parameters, clip);
         if (double.IsFinite(norm)) optimizer.Step();
         optimizer.ZeroGrad();

@@ -34,7 +34,8 @@ internal static class RnnCliAction
             var arch = Architecture.ParseOfficial(space, r.Cell);
             stdout.WriteLine(space.Describe(arch));
             AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch));
-            Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log), stdout);
+            if (r.Compare) new RnnComparison(outDir).Run(space, arch, corpus, o, r.RetrainEpochs, Log);
+            else Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log), stdout);
             return 0;
         }
 
@@ -64,10 +65,11 @@ internal static class RnnCliAction
                 metrics.Write("epoch", ("epoch", ep.Epoch), ("lr", ep.LearningRate), ("train_loss", ep.Shared.Loss),
                     ("tokens_per_second", ep.Shared.TokensPerSecond), ("diverged_windows", ep.Shared.Diverged), ("reward", ep.MeanReward),
                     ("shared_weight_valid_ppl", ep.MeanSharedWeightValidPerplexity), ("entropy", ep.MeanEntropy),
-                    ("seconds", clock.Elapsed.TotalSeconds));
+                    ("baseline", ep.Baseline), ("greedy_cell", ep.GreedyCell), ("seconds", clock.Elapsed.TotalSeconds));
                 stdout.WriteLine($"epoch {ep.Epoch}/{o.Epochs}: lr {ep.LearningRate:G3}, train loss {ep.Shared.Loss:F3} " +
                                  $"({ep.Shared.TokensPerSecond:F0} tokens/s{(ep.Shared.Diverged > 0 ? $", {ep.Shared.Diverged} windows skipped: non-finite" : "")}), controller reward {ep.MeanReward:F3}, " +
-                                 $"shared-weight valid ppl {ep.MeanSharedWeightValidPerplexity:F1}, entropy {ep.MeanEntropy:F2}");
+                                 $"shared-weight valid ppl {ep.MeanSharedWeightValidPerplexity:F1}, entropy {ep.MeanEntropy:F2}; " +
+                                 $"most likely cell {ep.GreedyCell}");
                 search.SaveCheckpoint(checkpoint, new FileInfo(metricsPath).Length);
             }
             var ranked = search.Derive();
@@ -82,7 +84,9 @@ internal static class RnnCliAction
             stdout.WriteLine($"search time {clock.Elapsed.TotalSeconds:F0} s; best cell: {best.Architecture.ToOfficialString()}");
             stdout.WriteLine(search.Space.Describe(best.Architecture));
             stdout.WriteLine($"shared-weight validation perplexity (search-time, NOT a final number): {best.SharedWeightValidPerplexity:F1}");
-            if (r.RetrainEpochs > 0)
+            if (r.Compare)
+                new RnnComparison(outDir).Run(search.Space, best.Architecture, corpus, o, r.RetrainEpochs, Log);
+            else if (r.RetrainEpochs > 0)
                 Report(RnnRetrain.Run(search.Space, best.Architecture, corpus, o, r.RetrainEpochs, Log), stdout);
         }
         stdout.WriteLine($"outputs: {outDir}");

@@ -17,7 +17,11 @@ internal sealed class RnnCliOptions
     public readonly Option<string?> Baseline = new("--baseline") { Description = "rnn: 'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
     public readonly Option<string?> Cell = new("--cell") { Description = "rnn: train this cell (official token string, e.g. the TF ptb_final arc) from scratch instead of searching" };
 
-    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell];
+    public readonly Option<bool> Compare = new("--compare") { Description = "rnn: after the search (or for --cell), also train a uniformly random cell and the plain LSTM with the same budget and print the comparison (comparison.txt/.json)" };
+
+    public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "rnn: fixed validation windows each controller sample is scored on (default 2; 0 = one random window per sample, as the official code)" };
+
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, RewardWindows];
 
     /// <summary>True when the command line asks for language modelling.</summary>
     public bool Applies(ParseResult p, SearchCliOptions s) =>
@@ -33,6 +37,7 @@ internal sealed class RnnCliOptions
             Hidden = p.GetValue(Hidden) ?? d.Hidden,
             Bptt = p.GetValue(Bptt) ?? d.Bptt,
             MaxWindowsPerEpoch = p.GetValue(MaxWindows) ?? d.MaxWindowsPerEpoch,
+            RewardWindows = p.GetValue(RewardWindows) ?? d.RewardWindows,
             Epochs = p.GetValue(s.Epochs) ?? d.Epochs,
             BatchSize = p.GetValue(s.BatchSize) ?? d.BatchSize,
             Seed = p.GetValue(s.Seed) ?? d.Seed,
@@ -42,8 +47,8 @@ internal sealed class RnnCliOptions
             ControllerAggregate = p.GetValue(s.ControllerAggregate) ?? d.ControllerAggregate,
             DeriveSamples = p.GetValue(s.DeriveSamples) ?? d.DeriveSamples,
         };
-        if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0)
-            throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs not negative");
+        if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
+            throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
         string dataset = p.GetValue(s.Dataset) ?? "ptb";
         if (dataset is not ("ptb" or "ptb-mini"))
             throw new CliException($"--dataset {dataset}: language modelling reads ptb (ptb.train/valid/test.txt) or ptb-mini");
@@ -52,11 +57,16 @@ internal sealed class RnnCliOptions
             "(or ptb.valid.txt and ptb.test.txt with --dataset ptb-mini)");
         string? baseline = p.GetValue(Baseline);
         if (baseline is not null and not "lstm") throw new CliException($"--baseline {baseline}: only 'lstm' is available");
-        return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), p.GetValue(s.RetrainEpochs) ?? o.Epochs,
-            p.GetValue(s.Out), p.GetValue(s.Resume));
+        bool compare = p.GetValue(Compare);
+        if (compare && baseline is not null)
+            throw new CliException("--compare trains the LSTM baseline itself; leave out --baseline");
+        int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? o.Epochs;
+        if (compare && retrainEpochs < 1) throw new CliException("--compare needs --retrain-epochs of at least 1");
+        return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), retrainEpochs,
+            p.GetValue(s.Out), p.GetValue(s.Resume), compare);
     }
 }
 
 /// <summary>What the user asked for.</summary>
 internal sealed record RnnCliRequest(RnnSearchOptions Options, string Dataset, string DataDir, string? Baseline,
-    string? Cell, int RetrainEpochs, string? Out, bool Resume);
+    string? Cell, int RetrainEpochs, string? Out, bool Resume, bool Compare = false);

@@ -30,7 +30,7 @@ public static class RnnRetrain
         if (space is not null && architecture is not null)
         {
             var cell = space.Decode(architecture);
-            core = new EnasRecurrentCore(RnnWeightBank.ForCell(cell, o.Hidden, o.Hidden, o.InitRange, rng.Fork()), cell);
+            core = new EnasRecurrentCore(RnnWeightBank.ForCell(cell, o.Hidden, o.Hidden, o.InitRange, rng.Fork()), cell, o.MaxHiddenNorm);
             name = $"enas cell [{architecture.ToOfficialString()}]";
         }
         else

@@ -14,14 +14,23 @@ namespace Enas.Search.Rnn;
 public sealed record RnnCandidate(Architecture Architecture, double SharedWeightValidPerplexity);
 
 /// <summary>Per-epoch numbers of a search.</summary>
+/// <param name="Epoch">Epochs done.</param>
+/// <param name="LearningRate">Shared-weight SGD learning rate of the epoch.</param>
+/// <param name="Shared">The shared-training pass.</param>
+/// <param name="MeanReward">Mean controller reward.</param>
+/// <param name="MeanEntropy">Mean entropy of the sampled decisions.</param>
+/// <param name="Baseline">REINFORCE baseline after the epoch.</param>
+/// <param name="MeanSharedWeightValidPerplexity">Geometric mean over the epoch's controller samples (finite ones) of
+/// their shared-weight validation perplexity (an arithmetic mean would be one overflowing cell's value).</param>
+/// <param name="GreedyCell">The policy's most likely cell after the epoch (official token string).</param>
 public sealed record RnnSearchEpoch(int Epoch, double LearningRate, LmEpochResult Shared, double MeanReward,
-    double MeanSharedWeightValidPerplexity, double MeanEntropy, double Baseline);
+    double MeanSharedWeightValidPerplexity, double MeanEntropy, double Baseline, string GreedyCell = "");
 
 /// <summary>
 /// ENAS recurrent-cell search on a word corpus: per epoch, truncated-BPTT training of the shared bank with a cell
 /// sampled from the controller for every window, then controller updates by REINFORCE with reward
-/// c / (validation perplexity of the sampled cell on one random validation window, shared weights) plus the entropy
-/// bonus. <see cref="Derive"/> scores sampled cells on the same validation windows and ranks them.
+/// c / (validation perplexity of the sampled cell with the shared weights, on fixed validation windows or one random
+/// window per sample: <see cref="RnnSearchOptions.RewardWindows"/>) plus the entropy bonus. <see cref="Derive"/> scores sampled cells on the same validation windows and ranks them.
 /// </summary>
 public sealed class RnnSearch : IDisposable
 {
@@ -49,7 +58,7 @@ public sealed class RnnSearch : IDisposable
         _dropRng = init.Fork();
         var bank = new RnnWeightBank(options.Nodes, options.Hidden, options.Hidden, options.InitRange, init.Fork());
         var first = Space.Decode(new RandomController(Space).Sample(init.Fork()).Architecture);
-        _core = new EnasRecurrentCore(bank, first);
+        _core = new EnasRecurrentCore(bank, first, options.MaxHiddenNorm);
         _lm = new LanguageModel(corpus.Vocabulary.Count, _core, options.InitRange, init.Fork());
         _controller = options.Controller == "random"
             ? new RandomController(Space)
@@ -87,14 +96,13 @@ public sealed class RnnSearch : IDisposable
             using (var tape = Tape.Record())
             {
                 var sample = _controller.Sample(_controllerRng);
-                int window = _controllerRng.Next(_valid.WindowCount(_o.Bptt));
-                double ppl = ScoreOnWindows(sample.Architecture, [window]);
+                double ppl = ScoreOnWindows(sample.Architecture, RewardWindows());
                 // A cell whose shared-weight outputs overflow (NaN/inf perplexity) earns no reward, instead of
                 // poisoning the baseline.
                 double reward = _reinforce.Reward(double.IsFinite(ppl) ? _o.RewardConstant / ppl : 0, sample.EntropyValue);
                 _reinforce.Accumulate(tape, sample, reward, 1.0 / _o.ControllerAggregate);
                 rewardSum += reward;
-                pplSum += double.IsFinite(ppl) ? ppl : 0;
+                pplSum += double.IsFinite(ppl) ? Math.Log(ppl) : 0;
                 finite += double.IsFinite(ppl) ? 1 : 0;
                 entSum += sample.EntropyValue;
             }
@@ -102,8 +110,12 @@ public sealed class RnnSearch : IDisposable
         }
         int n = Math.Max(_o.ControllerSteps, 1);
         _epoch++;
-        return new RnnSearchEpoch(_epoch, lr, shared, rewardSum / n, finite > 0 ? pplSum / finite : double.PositiveInfinity,
-            entSum / n, _reinforce.Baseline);
+        string greedy;
+        using (TensorScope.Begin())
+        using (Tape.NoGrad())
+            greedy = _controller.Sample(new XoshiroRandom(1), greedy: _controller.Learns).Architecture.ToOfficialString();
+        return new RnnSearchEpoch(_epoch, lr, shared, rewardSum / n, finite > 0 ? Math.Exp(pplSum / finite) : double.PositiveInfinity,
+            entSum / n, _reinforce.Baseline, greedy);
     }
 
     /// <summary>
@@ -152,6 +164,14 @@ public sealed class RnnSearch : IDisposable
             }
         _lm.ResetState();
         return Math.Exp(total / count);
+    }
+
+    private int[] RewardWindows()
+    {
+        int count = _valid.WindowCount(_o.Bptt);
+        if (_o.RewardWindows <= 0) return [_controllerRng.Next(count)];
+        int n = Math.Min(_o.RewardWindows, count);
+        return [.. Enumerable.Range(0, n).Select(k => (int)((long)k * count / n))];
     }
 
     private Architecture SampleArchitecture(XoshiroRandom rng)

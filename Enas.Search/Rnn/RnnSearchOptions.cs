@@ -44,6 +44,10 @@ public sealed record RnnSearchOptions
     /// <summary>Uniform initialisation range (0.025 for search in epy; 0.04 otherwise).</summary>
     public double InitRange { get; init; } = 0.04;
 
+    /// <summary>Cap on the norm of each row of the ENAS cell's hidden state after every step (25, as ENAS-pytorch;
+    /// 0 turns it off). Keeps identity/ReLU chains from overflowing.</summary>
+    public double MaxHiddenNorm { get; init; } = HiddenNormClip.DefaultMaxNorm;
+
     /// <summary>Dropouts.</summary>
     public LmDropout Dropout { get; init; } = new();
 
@@ -53,11 +57,20 @@ public sealed record RnnSearchOptions
     /// <summary>Controller settings (hidden 100 etc.).</summary>
     public ControllerOptions ControllerSettings { get; init; } = RnnController.DefaultOptions;
 
-    /// <summary>Controller samples per epoch.</summary>
-    public int ControllerSteps { get; init; } = 20;
+    /// <summary>Controller samples (and, with <see cref="ControllerAggregate"/> 1, updates) per epoch; each costs one
+    /// validation window's forward pass.</summary>
+    public int ControllerSteps { get; init; } = 100;
 
     /// <summary>Samples whose gradients are averaged per controller update.</summary>
     public int ControllerAggregate { get; init; } = 1;
+
+    /// <summary>
+    /// Validation windows every controller sample is scored on: 0 draws one random window per sample (the official
+    /// code); n &gt; 0 uses the same n windows, evenly spaced over the validation stream, for every sample (default 2).
+    /// Perplexity differs more between windows than between cells, so a random window per sample buries the signal
+    /// the baseline is meant to expose; fixed windows remove that noise at n forward passes per sample.
+    /// </summary>
+    public int RewardWindows { get; init; } = 2;
 
     /// <summary>Reward constant c in c / validation perplexity (80).</summary>
     public double RewardConstant { get; init; } = 80;

@@ -64,6 +64,34 @@ public class RnnCliTests
     }
 
     [Fact]
+    public void CompareTrainsTheSearchedCellARandomCellAndTheLstmWithOneBudget()
+    {
+        using var dir = new TempFolder();
+        WriteCorpus(dir);
+        var outDir = dir["run"];
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string[] args = ["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8",
+            "--batch-size", "4", "--bptt", "6", "--epochs", "1", "--max-windows", "3", "--controller-steps", "2",
+            "--derive-samples", "3", "--retrain-epochs", "2", "--compare", "--out", outDir];
+        Assert.True(CliApp.Run(args, stdout, stderr, live: false) == 0, stderr.ToString() + stdout);
+        var table = File.ReadAllText(Path.Combine(outDir, "comparison.txt"));
+        Assert.Contains("searched: enas cell [", table);
+        Assert.Contains("random: enas cell [", table);
+        Assert.Contains("lstm: lstm", table);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "comparison.json")));
+        Assert.Equal(3, json.RootElement.GetArrayLength());
+        foreach (var model in json.RootElement.EnumerateArray())
+        {
+            Assert.Equal(2, model.GetProperty("epochs").GetArrayLength());
+            Assert.True(model.GetProperty("test_ppl").GetDouble() is > 1 and < 100);
+        }
+        var bad = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(["--baseline", "lstm", "--compare", "--data", dir.Path], new StringWriter(), bad, live: false));
+        Assert.Contains("leave out --baseline", bad.ToString());
+    }
+
+    [Fact]
     public void MissingDataAndMissingFilesAreUsageErrors()
     {
         var stderr = new StringWriter();
