@@ -82,11 +82,12 @@ public sealed class LstmRecurrentCore : Module, IRecurrentCore
         var (h, c) = (state[0], state[1]);
         int batch = h.Shape[0];
         var hiddenMask = LockedDropout.Mask(batch, Hidden, dropout.Hidden, training, rng, h);
+        var projected = _lstm.ProjectInput(inputs);
         var outputs = new Tensor[steps];
         for (int t = 0; t < steps; t++)
         {
             var fed = hiddenMask is null ? h : h * hiddenMask;
-            (h, c) = _lstm.Forward(inputs.Slice(0, t * batch, batch), fed, c);
+            (h, c) = _lstm.ForwardProjected(projected.Slice(0, t * batch, batch), fed, c);
             outputs[t] = h;
         }
         return (steps == 1 ? outputs[0] : Tensor.Concat(outputs, 0), [h, c]);

@@ -118,6 +118,15 @@ public class LayerTests
             Tensor.FromArray(h, new Shape(n, hidden)), Tensor.FromArray(c, new Shape(n, hidden)));
         TensorAssert.Close(expectedH, hNext.ToArray<double>(), 1e-12, 1e-12, "lstm h");
         TensorAssert.Close(expectedC, cNext.ToArray<double>(), 1e-12, 1e-12, "lstm c");
+        // the same step from the sequence-wide input projection (row block 1 of a 3-step sequence)
+        var xs = Tensor.FromArray(Seeds.Uniform(3 * n * input, 7), new Shape(3 * n, input));
+        xs = Tensor.Concat([xs.Slice(0, 0, n), Tensor.FromArray(x, new Shape(n, input)), xs.Slice(0, 2 * n, n)], 0);
+        var (hp, cp) = cell.ForwardProjected(cell.ProjectInput(xs).Slice(0, n, n),
+            Tensor.FromArray(h, new Shape(n, hidden)), Tensor.FromArray(c, new Shape(n, hidden)));
+        TensorAssert.Close(expectedH, hp.ToArray<double>(), 1e-12, 1e-12, "lstm h from the projection");
+        TensorAssert.Close(expectedC, cp.ToArray<double>(), 1e-12, 1e-12, "lstm c from the projection");
+        Assert.Throws<ShapeMismatchException>(() => cell.ForwardProjected(xs, Tensor.FromArray(h, new Shape(n, hidden)),
+            Tensor.FromArray(c, new Shape(n, hidden))));
     }
 
     [Fact]

@@ -17,6 +17,12 @@ public class RnnCliTests
         File.WriteAllLines(dir[WordCorpus.TestFile], Lines(30));
     }
 
+    /// <summary>A one-epoch search of a 3-node cell on the tiny corpus in <paramref name="dir"/>.</summary>
+    private static string[] TinySearch(TempFolder dir, string outDir, params string[] extra) =>
+        ["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8", "--batch-size", "4",
+         "--bptt", "6", "--epochs", "1", "--max-windows", "3", "--controller-steps", "2", "--derive-samples", "3",
+         "--out", outDir, .. extra];
+
     [Fact]
     public void SearchDerivesWritesOutputsAndRetrains()
     {
@@ -25,9 +31,7 @@ public class RnnCliTests
         var outDir = dir["run"];
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        string[] args = ["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8",
-            "--batch-size", "4", "--bptt", "6", "--epochs", "1", "--max-windows", "3", "--controller-steps", "2",
-            "--derive-samples", "3", "--retrain-epochs", "1", "--out", outDir];
+        string[] args = TinySearch(dir, outDir, "--retrain-epochs", "1");
         int code = CliApp.Run(args, stdout, stderr, live: false);
         Assert.True(code == 0, stderr.ToString() + stdout);
         var text = stdout.ToString();
@@ -71,9 +75,7 @@ public class RnnCliTests
         var outDir = dir["run"];
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        string[] args = ["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8",
-            "--batch-size", "4", "--bptt", "6", "--epochs", "1", "--max-windows", "3", "--controller-steps", "2",
-            "--derive-samples", "3", "--retrain-epochs", "2", "--compare", "--out", outDir];
+        string[] args = TinySearch(dir, outDir, "--retrain-epochs", "2", "--compare");
         Assert.True(CliApp.Run(args, stdout, stderr, live: false) == 0, stderr.ToString() + stdout);
         var table = File.ReadAllText(Path.Combine(outDir, "comparison.txt"));
         Assert.Contains("searched: enas cell [", table);
