@@ -84,19 +84,24 @@ public sealed class LstmCell : Module
         return x.MatMul(WeightInput) + Bias;
     }
 
-    /// <summary>One step from a row block [N, 4H] of <see cref="ProjectInput"/>, h and c [N, H].</summary>
-    public (Tensor H, Tensor C) ForwardProjected(Tensor xProjected, Tensor h, Tensor c)
+    /// <summary>
+    /// One step from a row block [N, 4H] of <see cref="ProjectInput"/>, h and c [N, H]. <paramref name="weightHidden"/>
+    /// [H, 4H] replaces <see cref="WeightHidden"/> for this step (e.g. a DropConnect-masked copy of it).
+    /// </summary>
+    public (Tensor H, Tensor C) ForwardProjected(Tensor xProjected, Tensor h, Tensor c, Tensor? weightHidden = null)
     {
         if (xProjected.Shape.Rank != 2 || xProjected.Shape[1] != 4 * HiddenSize ||
-            h.Shape != new Shape(xProjected.Shape[0], HiddenSize) || c.Shape != h.Shape)
+            h.Shape != new Shape(xProjected.Shape[0], HiddenSize) || c.Shape != h.Shape ||
+            (weightHidden is not null && weightHidden.Shape != WeightHidden.Shape))
             throw new ShapeMismatchException("LstmCell",
-                $"'{Name}' expects projected x [N, {4 * HiddenSize}], h and c [N, {HiddenSize}]; got {xProjected.Shape}, {h.Shape}, {c.Shape}");
-        return Step(xProjected, h, c);
+                $"'{Name}' expects projected x [N, {4 * HiddenSize}], h and c [N, {HiddenSize}], hidden weight " +
+                $"{WeightHidden.Shape}; got {xProjected.Shape}, {h.Shape}, {c.Shape}, {weightHidden?.Shape ?? WeightHidden.Shape}");
+        return Step(xProjected, h, c, weightHidden ?? WeightHidden);
     }
 
-    private (Tensor H, Tensor C) Step(Tensor xProjected, Tensor h, Tensor c)
+    private (Tensor H, Tensor C) Step(Tensor xProjected, Tensor h, Tensor c, Tensor? weightHidden = null)
     {
-        var gates = xProjected + h.MatMul(WeightHidden);
+        var gates = xProjected + h.MatMul(weightHidden ?? WeightHidden);
         int hs = HiddenSize;
         var i = gates.Slice(1, 0, hs).Sigmoid();
         var f = gates.Slice(1, hs, hs).Sigmoid();

@@ -60,7 +60,8 @@ public sealed class EnasRecurrentCore : Module, IRecurrentCore
     }
 }
 
-/// <summary>The plain-LSTM baseline core (the engine's <see cref="LstmCell"/>) of the same hidden size.</summary>
+/// <summary>The plain-LSTM baseline core (the engine's <see cref="LstmCell"/>) of the same hidden size, regularised
+/// like the ENAS cell (locked hidden dropout, DropConnect on its hidden-to-hidden weights).</summary>
 public sealed class LstmRecurrentCore : Module, IRecurrentCore
 {
     private readonly LstmCell _lstm;
@@ -83,11 +84,13 @@ public sealed class LstmRecurrentCore : Module, IRecurrentCore
         int batch = h.Shape[0];
         var hiddenMask = LockedDropout.Mask(batch, Hidden, dropout.Hidden, training, rng, h);
         var projected = _lstm.ProjectInput(inputs);
+        // DropConnect on the hidden-to-hidden weights, as on the ENAS cell's (and AWD-LSTM's weight drop)
+        var recurrent = training && dropout.DropConnect > 0 ? _lstm.WeightHidden.Dropout(dropout.DropConnect, rng) : null;
         var outputs = new Tensor[steps];
         for (int t = 0; t < steps; t++)
         {
             var fed = hiddenMask is null ? h : h * hiddenMask;
-            (h, c) = _lstm.ForwardProjected(projected.Slice(0, t * batch, batch), fed, c);
+            (h, c) = _lstm.ForwardProjected(projected.Slice(0, t * batch, batch), fed, c, recurrent);
             outputs[t] = h;
         }
         return (steps == 1 ? outputs[0] : Tensor.Concat(outputs, 0), [h, c]);

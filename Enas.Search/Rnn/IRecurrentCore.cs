@@ -17,7 +17,8 @@ public sealed record LmDropout
     /// <summary>Locked dropout on the cell outputs before the softmax.</summary>
     public double Output { get; init; } = 0.4;
 
-    /// <summary>DropConnect on the hidden-to-hidden weights (one mask per window; the ENAS cell only).</summary>
+    /// <summary>DropConnect on the hidden-to-hidden weights (one mask per window): the ENAS cell's node-0 recurrent
+    /// matrix, the LSTM's W_hh.</summary>
     public double DropConnect { get; init; } = 0.5;
 
     /// <summary>No dropout at all.</summary>

@@ -49,7 +49,7 @@ public sealed class RnnComparison
 
     private void Add(RnnRetrainResult result, string role, Action<string>? log)
     {
-        _results.Add(result with { Model = $"{role}: {result.Model}" });
+        _results.Add(result with { Model = result.Model == role ? role : $"{role}: {result.Model}" });
         AtomicFile.WriteAllText(Path.Combine(_outDir, "comparison.json"), Json());
         AtomicFile.WriteAllText(Path.Combine(_outDir, "comparison.txt"), Table());
         log?.Invoke(Table());

@@ -80,7 +80,7 @@ public class RnnCliTests
         var table = File.ReadAllText(Path.Combine(outDir, "comparison.txt"));
         Assert.Contains("searched: enas cell [", table);
         Assert.Contains("random: enas cell [", table);
-        Assert.Contains("lstm: lstm", table);
+        Assert.Contains("\nlstm |", "\n" + table);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "comparison.json")));
         Assert.Equal(3, json.RootElement.GetArrayLength());
         foreach (var model in json.RootElement.EnumerateArray())
