@@ -27,7 +27,7 @@ public static class CliApp
         var rnn = new Rnn.RnnCliOptions();
         foreach (var o in rnn.All()) root.Options.Add(o);
         root.SetAction(p => Guard(stderr, () => rnn.Applies(p, search)
-            ? Rnn.RnnCliAction.Run(rnn.Bind(p, search), stdout)
+            ? Rnn.RnnCliAction.Run(rnn.Bind(p, search), stdout, live)
             : SearchAction.Run(search.Bind(p), p.GetValue(search.Out), p.GetValue(search.Resume), stdout, live)));
 
         var arch = new Option<string>("--arch") { Description = "Architecture file (best-architecture.json from a search)", Required = true };

@@ -12,7 +12,7 @@ namespace Enas.Search.Rnn;
 /// </summary>
 internal static class RnnCliAction
 {
-    public static int Run(RnnCliRequest r, TextWriter stdout)
+    public static int Run(RnnCliRequest r, TextWriter stdout, bool? live = null)
     {
         var o = r.Options;
         var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
@@ -58,19 +58,27 @@ internal static class RnnCliAction
             throw new Cli.CliException($"{outDir} already holds a search; pass --resume to continue it or choose another --out");
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         using (var metrics = MetricsLog.Open(metricsPath, resume: r.Resume))
+        using (var progress = new ProgressReporter(stdout, live))
         {
-            for (int e = search.EpochsDone; e < o.Epochs; e++)
+            int firstEpoch = search.EpochsDone;
+            for (int e = firstEpoch; e < o.Epochs; e++)
             {
-                var ep = search.RunEpoch();
+                progress.Start($"epoch {e + 1}/{o.Epochs} shared training", search.WindowsPerEpoch);
+                var epochClock = Stopwatch.StartNew();
+                var ep = search.RunEpoch((w, _) => progress.Report(w));
                 metrics.Write("epoch", ("epoch", ep.Epoch), ("lr", ep.LearningRate), ("train_loss", ep.Shared.Loss),
                     ("tokens_per_second", ep.Shared.TokensPerSecond), ("diverged_windows", ep.Shared.Diverged), ("reward", ep.MeanReward),
                     ("shared_weight_valid_ppl", ep.MeanSharedWeightValidPerplexity), ("entropy", ep.MeanEntropy),
                     ("baseline", ep.Baseline), ("greedy_cell", ep.GreedyCell), ("seconds", clock.Elapsed.TotalSeconds));
-                stdout.WriteLine($"epoch {ep.Epoch}/{o.Epochs}: lr {ep.LearningRate:G3}, train loss {ep.Shared.Loss:F3} " +
+                progress.Message($"epoch {ep.Epoch}/{o.Epochs}: lr {ep.LearningRate:G3}, train loss {ep.Shared.Loss:F3} " +
                                  $"({ep.Shared.TokensPerSecond:F0} tokens/s{(ep.Shared.Diverged > 0 ? $", {ep.Shared.Diverged} windows skipped: non-finite" : "")}), controller reward {ep.MeanReward:F3}, " +
                                  $"shared-weight valid ppl {ep.MeanSharedWeightValidPerplexity:F1}, entropy {ep.MeanEntropy:F2}; " +
                                  $"most likely cell {ep.GreedyCell}");
                 search.SaveCheckpoint(checkpoint, new FileInfo(metricsPath).Length);
+                if (e == firstEpoch && e + 1 < o.Epochs)
+                    progress.Message($"expected time for the remaining {o.Epochs - e - 1} epochs: about " +
+                                     $"{ProgressReporter.FormatDuration(epochClock.Elapsed * (o.Epochs - e - 1))} (from this epoch), " +
+                                     "then derive and retraining");
             }
             var ranked = search.Derive();
             var best = ranked[0];
