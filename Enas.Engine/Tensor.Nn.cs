@@ -25,6 +25,12 @@ public partial class Tensor
         double momentum = 0.1, double epsilon = 1e-5) =>
         BatchNorm2DOp.Apply(this, gamma, beta, runningMean, runningVar, training, momentum, epsilon);
 
+    /// <summary>
+    /// Highway transition with this tensor as the pre-activations [B, 2H] (gate half, then candidate half) and
+    /// <paramref name="previous"/> [B, H]: previous + σ(gate) · (TAct(candidate) − previous), [B, H].
+    /// </summary>
+    public Tensor Highway<TAct>(Tensor previous) where TAct : struct, IUnaryOp => HighwayOp<TAct>.Apply(this, previous);
+
     /// <summary>log_softmax along the last axis of a rank-2 tensor [rows, cols].</summary>
     public Tensor LogSoftmax() => LogSoftmaxOp.Apply(this);
 

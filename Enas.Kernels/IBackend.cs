@@ -64,6 +64,19 @@ public interface IBackend : IDisposable
     void BinaryBackward<TOp>(in BroadcastDescriptor descriptor, DeviceBuffer a, DeviceBuffer b, DeviceBuffer dc,
         DeviceBuffer? da, DeviceBuffer? db) where TOp : struct, IBinaryOp;
 
+    /// <summary>
+    /// Highway gate over rows: pre [rows, 2·hidden] holds the gate's and the candidate's pre-activations side by
+    /// side, prev [rows, hidden]; y = prev + σ(pre[:, :hidden]) · (TAct(pre[:, hidden:]) − prev) [rows, hidden]
+    /// (see <see cref="HighwayMath"/>).
+    /// </summary>
+    void Highway<TAct>(int rows, int hidden, DeviceBuffer pre, DeviceBuffer prev, DeviceBuffer y)
+        where TAct : struct, IUnaryOp;
+
+    /// <summary>Gradients of <see cref="Highway{TAct}"/>: dpre [rows, 2·hidden] and dprev [rows, hidden] (each
+    /// written, not accumulated; either may be null).</summary>
+    void HighwayBackward<TAct>(int rows, int hidden, DeviceBuffer pre, DeviceBuffer prev, DeviceBuffer dy,
+        DeviceBuffer? dpre, DeviceBuffer? dprev) where TAct : struct, IUnaryOp;
+
     /// <summary>y[i] = alpha * x[i] + beta. x and y may alias.</summary>
     void ScaleShift(DeviceBuffer x, DeviceBuffer y, long count, double alpha, double beta);
 

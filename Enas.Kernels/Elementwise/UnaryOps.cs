@@ -13,6 +13,16 @@ public readonly struct Relu : IUnaryOp
     public static double Backward(double x, double y, double dy) => x > 0.0 ? dy : 0.0;
 }
 
+/// <summary>x; derivative 1 (the ENAS recurrent cell's "identity" activation).</summary>
+public readonly struct Identity : IUnaryOp
+{
+    public static string Name => "Identity";
+    public static float Forward(float x) => x;
+    public static double Forward(double x) => x;
+    public static float Backward(float x, float y, float dy) => dy;
+    public static double Backward(double x, double y, double dy) => dy;
+}
+
 /// <summary>tanh(x); derivative 1 - y^2.</summary>
 public readonly struct Tanh : IUnaryOp
 {

@@ -59,6 +59,16 @@ public sealed partial class IlgpuBackend
         SgdUpdate(new SgdSettings(0.1f, 0.9f, 0f, false), c, b, a, 8);
         AdamUpdate(new AdamSettings(0.1f, 0.9f, 0.999f, 1e-8f, 0f, 0.1f, 0.001f), c, b, a, a, 8);
         SquaredNorm(a, 8);
+        PreloadHighway<Tanh>(a, b, c);
+        PreloadHighway<Relu>(a, b, c);
+        PreloadHighway<Identity>(a, b, c);
+        PreloadHighway<Sigmoid>(a, b, c);
         Synchronize();
+    }
+
+    private void PreloadHighway<TAct>(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) where TAct : struct, IUnaryOp
+    {
+        Highway<TAct>(2, 4, a, b, c);
+        HighwayBackward<TAct>(2, 4, a, b, b, c, c);
     }
 }

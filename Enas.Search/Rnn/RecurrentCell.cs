@@ -38,14 +38,13 @@ public sealed class RecurrentCell
     /// </summary>
     public Tensor Step(Tensor xProjected, Tensor hPrev, Tensor recurrent)
     {
-        int h = Hidden;
         var nodes = Spec.Nodes;
         var states = new Tensor[nodes.Length];
-        states[0] = Highway(xProjected + hPrev.MatMul(recurrent), hPrev, nodes[0].Activation, h);
+        states[0] = Highway(xProjected + hPrev.MatMul(recurrent), hPrev, nodes[0].Activation);
         for (int i = 1; i < nodes.Length; i++)
         {
             var from = states[nodes[i].Input];
-            states[i] = Highway(from.MatMul(_weights.Edge(i, nodes[i].Input)), from, nodes[i].Activation, h);
+            states[i] = Highway(from.MatMul(_weights.Edge(i, nodes[i].Input)), from, nodes[i].Activation);
         }
         var ends = Spec.LooseEnds;
         var sum = states[ends[0]];
@@ -53,19 +52,13 @@ public sealed class RecurrentCell
         return ends.Length == 1 ? sum : sum * (1.0 / ends.Length);
     }
 
-    private static Tensor Highway(Tensor pre, Tensor prev, RnnActivation activation, int h)
+    /// <summary>prev + σ(pre[:, :H]) · (f(pre[:, H:]) − prev), one fused engine op.</summary>
+    private static Tensor Highway(Tensor pre, Tensor prev, RnnActivation activation) => activation switch
     {
-        var c = pre.Slice(1, 0, h).Sigmoid();
-        var candidate = Activate(pre.Slice(1, h, h), activation);
-        return prev + c * (candidate - prev);
-    }
-
-    private static Tensor Activate(Tensor x, RnnActivation a) => a switch
-    {
-        RnnActivation.Tanh => x.Tanh(),
-        RnnActivation.Relu => x.Relu(),
-        RnnActivation.Identity => x,
-        RnnActivation.Sigmoid => x.Sigmoid(),
-        _ => throw new ArgumentOutOfRangeException(nameof(a), a, "unknown activation"),
+        RnnActivation.Tanh => pre.Highway<Kernels.Tanh>(prev),
+        RnnActivation.Relu => pre.Highway<Kernels.Relu>(prev),
+        RnnActivation.Identity => pre.Highway<Kernels.Identity>(prev),
+        RnnActivation.Sigmoid => pre.Highway<Kernels.Sigmoid>(prev),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation"),
     };
 }

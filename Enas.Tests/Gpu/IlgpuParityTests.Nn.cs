@@ -273,6 +273,31 @@ public abstract partial class IlgpuParityTests
     }
 
     [GpuFact]
+    public void HighwayForwardAndBackwardMatchTheCpuBackend()
+    {
+        foreach (var (act, rows, hidden) in new[] { ("tanh", 3, 7), ("relu", 1, 1), ("identity", 16, 64), ("sigmoid", 5, 33) })
+        {
+            var pre = Seeds.ToFloat(Seeds.Uniform(rows * 2 * hidden, 101, -3, 3));
+            var prev = Seeds.ToFloat(Seeds.Uniform(rows * hidden, 102, -2, 2));
+            var dy = Seeds.ToFloat(Seeds.Uniform(rows * hidden, 103));
+            float[] RunOn(IBackend backend, int which)
+            {
+                using var bPre = Up(backend, pre);
+                using var bPrev = Up(backend, prev);
+                using var bDy = Up(backend, dy);
+                using var y = backend.Allocate(DType.Float32, rows * hidden);
+                using var dPre = backend.Allocate(DType.Float32, rows * 2 * hidden);
+                using var dPrev = backend.Allocate(DType.Float32, rows * hidden);
+                Parity.CpuHighwayParityTests.Run(act, backend, rows, hidden, bPre, bPrev, y, bDy, null, null, false);
+                Parity.CpuHighwayParityTests.Run(act, backend, rows, hidden, bPre, bPrev, y, bDy, dPre, dPrev, true);
+                return Down(backend, which == 0 ? y : which == 1 ? dPre : dPrev);
+            }
+            foreach (var (which, label) in new[] { (0, "y"), (1, "d(pre)"), (2, "d(prev)") })
+                TensorAssert.Close(D(RunOn(Cpu, which)), RunOn(Gpu, which), Atol, Rtol, $"highway {act} [{rows}, {hidden}] {label}");
+        }
+    }
+
+    [GpuFact]
     public void GatherAndScatterAddWithRepeatedIndices()
     {
         int rows = 5, len = 3;

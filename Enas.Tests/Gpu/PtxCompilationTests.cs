@@ -108,6 +108,12 @@ public sealed class PtxCompilationTests : IDisposable
         Add(typeof(NormKernels), nameof(NormKernels.BackwardData), false);
         Add(typeof(NormKernels), nameof(NormKernels.LogSoftmax), true);
         Add(typeof(NormKernels), nameof(NormKernels.LogSoftmaxBackward), true);
+        foreach (var act in new[] { typeof(GpuTanh), typeof(Relu), typeof(Identity), typeof(Sigmoid) })
+        {
+            Add(typeof(HighwayKernels), nameof(HighwayKernels.Forward), false, act);
+            Add(typeof(HighwayKernels), nameof(HighwayKernels.BackwardPre), false, act);
+        }
+        Add(typeof(HighwayKernels), nameof(HighwayKernels.BackwardPrev), false);
         Add(typeof(MiscKernels), nameof(MiscKernels.Gather), false);
         Add(typeof(MiscKernels), nameof(MiscKernels.ScatterAdd), false);
         Add(typeof(MiscKernels), nameof(MiscKernels.Sgd), false);
