@@ -66,9 +66,10 @@ public sealed class LstmRecurrentCore : Module, IRecurrentCore
 {
     private readonly LstmCell _lstm;
 
-    /// <summary>Creates the LSTM with input size <paramref name="inputSize"/> and hidden size <paramref name="hidden"/>.</summary>
-    public LstmRecurrentCore(int inputSize, int hidden, Random rng) =>
-        _lstm = RegisterModule("lstm", new LstmCell("lstm", inputSize, hidden, rng));
+    /// <summary>Creates the LSTM with input size <paramref name="inputSize"/> and hidden size <paramref name="hidden"/>,
+    /// weights U(±<paramref name="initRange"/>).</summary>
+    public LstmRecurrentCore(int inputSize, int hidden, Random rng, double initRange = 0.1) =>
+        _lstm = RegisterModule("lstm", new LstmCell("lstm", inputSize, hidden, rng, initRange: initRange));
 
     /// <inheritdoc />
     public int Hidden => _lstm.HiddenSize;

@@ -30,12 +30,12 @@ public static class RnnRetrain
         if (space is not null && architecture is not null)
         {
             var cell = space.Decode(architecture);
-            core = new EnasRecurrentCore(RnnWeightBank.ForCell(cell, o.Hidden, o.Hidden, o.InitRange, rng.Fork()), cell, o.MaxHiddenNorm);
+            core = new EnasRecurrentCore(RnnWeightBank.ForCell(cell, o.Hidden, o.Hidden, o.EffectiveCellInitRange, rng.Fork()), cell, o.MaxHiddenNorm);
             name = $"enas cell [{architecture.ToOfficialString()}]";
         }
         else
         {
-            core = new LstmRecurrentCore(o.Hidden, o.Hidden, rng.Fork());
+            core = new LstmRecurrentCore(o.Hidden, o.Hidden, rng.Fork(), o.EffectiveCellInitRange);
             name = "lstm";
         }
         using var lm = new LanguageModel(corpus.Vocabulary.Count, core, o.InitRange, rng.Fork());

@@ -56,7 +56,7 @@ public sealed class RnnSearch : IDisposable
         _controllerRng = init.Fork();
         _trainRng = init.Fork();
         _dropRng = init.Fork();
-        var bank = new RnnWeightBank(options.Nodes, options.Hidden, options.Hidden, options.InitRange, init.Fork());
+        var bank = new RnnWeightBank(options.Nodes, options.Hidden, options.Hidden, options.EffectiveCellInitRange, init.Fork());
         var first = Space.Decode(new RandomController(Space).Sample(init.Fork()).Architecture);
         _core = new EnasRecurrentCore(bank, first, options.MaxHiddenNorm);
         _lm = new LanguageModel(corpus.Vocabulary.Count, _core, options.InitRange, init.Fork());

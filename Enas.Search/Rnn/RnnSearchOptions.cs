@@ -41,8 +41,18 @@ public sealed record RnnSearchOptions
     /// <summary>L2 weight decay in SGD (1e-7 as the epy search).</summary>
     public double WeightDecay { get; init; } = 1e-7;
 
-    /// <summary>Uniform initialisation range (0.025 for search in epy; 0.04 otherwise).</summary>
+    /// <summary>Uniform initialisation range of the (tied) embedding (0.025 for search in epy; 0.04 otherwise).</summary>
     public double InitRange { get; init; } = 0.04;
+
+    /// <summary>
+    /// Uniform initialisation range of the recurrent weights (ENAS cell edges, LSTM W_ih/W_hh/bias); null means
+    /// 1/√H. That is the paper's 0.025-0.04 at H = 1000, and keeps a deep highway chain's signal alive at small H:
+    /// with 0.04 at H = 64 each node's candidate is ~0 and its gate ~½, so a k-node chain starts at 2^−k of its input.
+    /// </summary>
+    public double? CellInitRange { get; init; }
+
+    /// <summary>The recurrent weights' range in use: <see cref="CellInitRange"/> or 1/√H.</summary>
+    public double EffectiveCellInitRange => CellInitRange ?? 1 / Math.Sqrt(Hidden);
 
     /// <summary>Cap on the norm of each row of the ENAS cell's hidden state after every step (25, as ENAS-pytorch;
     /// 0 turns it off). Keeps identity/ReLU chains from overflowing.</summary>
