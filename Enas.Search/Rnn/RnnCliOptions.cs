@@ -49,6 +49,11 @@ internal sealed class RnnCliOptions
         };
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
+        string? device = p.GetValue(s.Device);
+        if (device is not null and not ("auto" or "cpu"))
+            throw new CliException($"--device {device}: the recurrent-cell search and its baselines run on the CPU in this " +
+                                   "version (the ENAS cell's kernels exist on the GPU backend, the language-model loop is not wired to it); " +
+                                   "use --device cpu or leave --device out");
         string dataset = p.GetValue(s.Dataset) ?? "ptb";
         if (dataset is not ("ptb" or "ptb-mini"))
             throw new CliException($"--dataset {dataset}: language modelling reads ptb (ptb.train/valid/test.txt) or ptb-mini");

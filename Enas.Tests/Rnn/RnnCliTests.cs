@@ -103,5 +103,8 @@ public class RnnCliTests
         stderr = new StringWriter();
         Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path], new StringWriter(), stderr, live: false));
         Assert.Contains("ptb.train.txt: file not found", stderr.ToString());
+        stderr = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path, "--device", "cuda"], new StringWriter(), stderr, live: false));
+        Assert.Contains("run on the CPU in this version", stderr.ToString());
     }
 }
