@@ -1,0 +1,266 @@
+using System.Numerics.Tensors;
+
+namespace Enas.Kernels.Cpu;
+
+/// <summary>
+/// Dense stride-1 float32 convolution read straight from a zero-padded copy of each image (no im2col, no B packing).
+/// In the padded image [C, Hp, Wp] output pixel (oh, ow) of tap (c, r, s) reads index c * plane + (oh + r) * Wp +
+/// ow + s, so 32 consecutive outputs of one tap are 32 consecutive floats. When OW is a multiple of 32 the pixel
+/// panels are segments of output rows written straight into y ("row mode"); otherwise output pixels are laid out
+/// with the padded row stride Wp ("virtual" pixels oh * Wp + ow, the Wp - OW extra columns are computed and dropped)
+/// into a scratch tile that is compacted into y. The weight gradient dW = dY x Xᵀ uses the same addressing with
+/// 6 x 4 tiles of zmm dot products along the pixels. Images go to threads whole when there are enough of them;
+/// otherwise each image's pixel panels (forward) or taps (weight gradient) are split between the threads.
+/// </summary>
+internal static unsafe class DirectConv
+{
+    private const int MR = DirectConvKernels.MR, NR = DirectConvKernels.NR;
+
+    /// <summary>Whether the direct path handles <paramref name="d"/> (float32 callers only).</summary>
+    public static bool Supports(in Conv2DDescriptor d) =>
+        GemmKernels.Wide && d.Stride == 1 && d.Groups == 1 && !(d.R == 1 && d.S == 1 && d.Pad == 0)
+        && (long)d.C * (d.H + 2 * d.Pad) * (d.W + 2 * d.Pad) < int.MaxValue / 2;
+
+    /// <summary>Padded-image geometry of one descriptor.</summary>
+    private readonly struct Layout
+    {
+        public readonly int Wp, Plane, OH, OW, Pixels, Padded;
+
+        public Layout(in Conv2DDescriptor d)
+        {
+            Wp = d.W + 2 * d.Pad;
+            Plane = (d.H + 2 * d.Pad) * Wp;
+            OH = d.OutH;
+            OW = d.OutW;
+            Pixels = OH * OW;
+            // Virtual pixels read up to S - 1 + 31 floats past the last plane (see Forward); zeroed slack.
+            Padded = d.C * Plane + d.S + 64;
+        }
+
+        /// <summary>Virtual pixel count rounded up to whole panels.</summary>
+        public int Virtual => (OH * Wp + NR - 1) / NR * NR;
+    }
+
+    /// <summary>y [N, K, OH, OW] from x [N, C, H, W] and w [K, C, R, S].</summary>
+    public static void Forward(Conv2DDescriptor d, float* x, float* w, float* y)
+    {
+        var l = new Layout(d);
+        int crs = d.C * d.R * d.S, kr = (d.K + MR - 1) / MR * MR;
+        float* pa = CpuScratch.Get<float>(CpuScratch.Slot.ConvWeights, (long)kr * crs);
+        PackWeights(d.K, kr, crs, w, pa);
+        int* off = CpuScratch.Get<int>(CpuScratch.Slot.ConvOffsets, crs);
+        Offsets(d, l, off);
+        bool rowMode = l.OW % NR == 0 && d.K % MR == 0;
+        int panels = rowMode ? l.Pixels / NR : l.Virtual / NR;
+        int threads = CpuParallel.MaxThreads;
+        if (d.N >= threads || threads == 1)
+        {
+            int parts = Math.Min(threads, d.N);
+            CpuParallel.ForParts(parts, part =>
+            {
+                var (n0, n1) = Range(d.N, part, parts);
+                float* xpad = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded);
+                float* tmp = rowMode ? null : CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, (long)kr * l.Virtual);
+                for (int n = n0; n < n1; n++)
+                {
+                    float* yi = y + (long)n * d.K * l.Pixels;
+                    Pad(d, l, x + (long)n * d.C * d.H * d.W, xpad);
+                    Panels(l, rowMode, 0, panels, xpad, pa, kr, crs, off, rowMode ? yi : tmp);
+                    if (!rowMode) Compact(d.K, l, tmp, yi);
+                }
+            });
+            return;
+        }
+        float* xs = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded);
+        float* ts = rowMode ? null : CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, (long)kr * l.Virtual);
+        for (int n = 0; n < d.N; n++)
+        {
+            float* yi = y + (long)n * d.K * l.Pixels;
+            Pad(d, l, x + (long)n * d.C * d.H * d.W, xs);
+            float* dst = rowMode ? yi : ts;
+            CpuParallel.ForParts(threads, part =>
+            {
+                var (p0, p1) = Range(panels, part, threads);
+                Panels(l, rowMode, p0, p1, xs, pa, kr, crs, off, dst);
+            });
+            if (!rowMode) Compact(d.K, l, ts, yi);
+        }
+    }
+
+    /// <summary>dw [K, C, R, S] from x [N, C, H, W] and dy [N, K, OH, OW] (overwrites dw).</summary>
+    public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw)
+    {
+        var l = new Layout(d);
+        int crs = d.C * d.R * d.S;
+        long wl = d.WeightLength;
+        int* off = CpuScratch.Get<int>(CpuScratch.Slot.ConvOffsets, crs);
+        Offsets(d, l, off);
+        bool rowMode = l.OW % 16 == 0;
+        int v16 = (l.OH * l.Wp + 15) & ~15;
+        int threads = CpuParallel.MaxThreads;
+        if (d.N >= threads || threads == 1)
+        {
+            int parts = Math.Min(threads, d.N);
+            float* partials = parts > 1 ? CpuScratch.Get<float>(CpuScratch.Slot.Partials, (parts - 1) * wl) : null;
+            CpuParallel.ForParts(parts, part =>
+            {
+                var (n0, n1) = Range(d.N, part, parts);
+                float* acc = part == 0 ? dw : partials + (part - 1) * wl;
+                new Span<float>(acc, (int)wl).Clear();
+                float* xpad = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded);
+                float* dyv = rowMode ? null : CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, (long)d.K * v16);
+                for (int n = n0; n < n1; n++)
+                {
+                    Pad(d, l, x + (long)n * d.C * d.H * d.W, xpad);
+                    FilterImage(d, l, rowMode, v16, xpad, dy + (long)n * d.K * l.Pixels, dyv, off, acc, crs, 0, crs);
+                }
+            });
+            var total = new Span<float>(dw, (int)wl);
+            for (int i = 0; i < parts - 1; i++)
+                TensorPrimitives.Add(total, new ReadOnlySpan<float>(partials + i * wl, (int)wl), total);
+            return;
+        }
+        new Span<float>(dw, (int)wl).Clear();
+        float* xs = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded);
+        float* ds = rowMode ? null : CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, (long)d.K * v16);
+        int tiles = (crs + DirectConvKernels.DotN - 1) / DirectConvKernels.DotN;
+        for (int n = 0; n < d.N; n++)
+        {
+            Pad(d, l, x + (long)n * d.C * d.H * d.W, xs);
+            float* dyi = dy + (long)n * d.K * l.Pixels;
+            if (!rowMode) Virtualize(d.K, l, v16, dyi, ds);
+            CpuParallel.ForParts(threads, part =>
+            {
+                var (t0, t1) = Range(tiles, part, threads);
+                int q0 = t0 * DirectConvKernels.DotN, q1 = Math.Min(crs, t1 * DirectConvKernels.DotN);
+                FilterImage(d, l, rowMode, v16, xs, dyi, ds, off, dw, crs, q0, q1, virtualReady: true);
+            });
+        }
+    }
+
+    /// <summary>Accumulates one image's dW columns [q0, q1) into acc [K, crs].</summary>
+    private static void FilterImage(in Conv2DDescriptor d, in Layout l, bool rowMode, int v16, float* xpad, float* dyi,
+        float* dyv, int* off, float* acc, int crs, int q0, int q1, bool virtualReady = false)
+    {
+        float* a = dyi;
+        long lda = l.Pixels, aStep = l.OW, bStep = l.Wp;
+        int rows = l.OH, len = l.OW;
+        if (!rowMode)
+        {
+            if (!virtualReady) Virtualize(d.K, l, v16, dyi, dyv);
+            a = dyv;
+            lda = v16;
+            rows = 1;
+            len = v16;
+        }
+        const int tm = DirectConvKernels.DotM, tn = DirectConvKernels.DotN;
+        for (int k = 0; k < d.K; k += tm)
+        {
+            int mi = Math.Min(tm, d.K - k);
+            for (int q = q0; q < q1; q += tn)
+            {
+                int nj = Math.Min(tn, q1 - q);
+                float* c = acc + (long)k * crs + q;
+                if (mi == tm && nj == tn)
+                    DirectConvKernels.Dot(rows, len, a + k * lda, lda, aStep, xpad, off + q, bStep, c, crs);
+                else
+                    DirectConvKernels.DotEdge(mi, nj, rows, len, a + k * lda, lda, aStep, xpad, off + q, bStep, c, crs);
+            }
+        }
+    }
+
+    /// <summary>Output panels [p0, p1) of one image: every 6-channel block of each 32-pixel panel.</summary>
+    private static void Panels(in Layout l, bool rowMode, int p0, int p1, float* xpad, float* pa, int kr, int crs,
+        int* off, float* dst)
+    {
+        long ldc = rowMode ? l.Pixels : l.Virtual;
+        int perRow = l.OW / NR;
+        for (int p = p0; p < p1; p++)
+        {
+            float* b, c;
+            if (rowMode)
+            {
+                int oh = p / perRow, ow = (p - oh * perRow) * NR;
+                b = xpad + oh * l.Wp + ow;
+                c = dst + oh * l.OW + ow;
+            }
+            else
+            {
+                b = xpad + p * NR;
+                c = dst + p * NR;
+            }
+            for (int kb = 0; kb < kr; kb += MR)
+                DirectConvKernels.Forward(crs, pa + (long)kb * crs, b, off, c + kb * ldc, ldc);
+        }
+    }
+
+    /// <summary>w [K, crs] -> [kr / 6][crs][6], rows past K zero.</summary>
+    private static void PackWeights(int k, int kr, int crs, float* w, float* pa)
+    {
+        for (int kb = 0; kb < kr; kb += MR)
+        for (int q = 0; q < crs; q++)
+        {
+            float* dst = pa + ((long)kb * crs + (long)q * MR);
+            for (int i = 0; i < MR; i++) dst[i] = kb + i < k ? w[(long)(kb + i) * crs + q] : 0f;
+        }
+    }
+
+    /// <summary>off[(c, r, s)] = c * plane + r * Wp + s.</summary>
+    private static void Offsets(in Conv2DDescriptor d, in Layout l, int* off)
+    {
+        int q = 0;
+        for (int c = 0; c < d.C; c++)
+        for (int r = 0; r < d.R; r++)
+        for (int s = 0; s < d.S; s++)
+            off[q++] = c * l.Plane + r * l.Wp + s;
+    }
+
+    /// <summary>Zero-padded copy of one image x [C, H, W] -> [C, Hp, Wp] plus zeroed slack.</summary>
+    private static void Pad(in Conv2DDescriptor d, in Layout l, float* x, float* xpad)
+    {
+        int pad = d.Pad, wp = l.Wp, hp = d.H + 2 * pad;
+        for (int c = 0; c < d.C; c++)
+        {
+            float* src = x + (long)c * d.H * d.W, dst = xpad + (long)c * l.Plane;
+            new Span<float>(dst, pad * wp + pad).Clear();
+            for (int h = 0; h < d.H; h++)
+            {
+                float* row = dst + (h + pad) * wp;
+                new ReadOnlySpan<float>(src + h * d.W, d.W).CopyTo(new Span<float>(row + pad, d.W));
+                // Right padding of this row and left padding of the next are adjacent.
+                new Span<float>(row + pad + d.W, 2 * pad).Clear();
+            }
+            new Span<float>(dst + (pad + d.H) * wp + pad, (hp - pad - d.H) * wp - pad).Clear();
+        }
+        new Span<float>(xpad + (long)d.C * l.Plane, l.Padded - d.C * l.Plane).Clear();
+    }
+
+    /// <summary>tmp [K, virtual pixels] -> y [K, OH, OW].</summary>
+    private static void Compact(int k, in Layout l, float* tmp, float* y)
+    {
+        for (int i = 0; i < k; i++)
+        {
+            float* src = tmp + (long)i * l.Virtual, dst = y + (long)i * l.Pixels;
+            for (int oh = 0; oh < l.OH; oh++)
+                new ReadOnlySpan<float>(src + oh * l.Wp, l.OW).CopyTo(new Span<float>(dst + oh * l.OW, l.OW));
+        }
+    }
+
+    /// <summary>dy [K, OH, OW] -> dyv [K, v16] laid out with row stride Wp, zero outside the real pixels.</summary>
+    private static void Virtualize(int k, in Layout l, int v16, float* dy, float* dyv)
+    {
+        for (int i = 0; i < k; i++)
+        {
+            float* src = dy + (long)i * l.Pixels, dst = dyv + (long)i * v16;
+            for (int oh = 0; oh < l.OH; oh++)
+            {
+                new ReadOnlySpan<float>(src + oh * l.OW, l.OW).CopyTo(new Span<float>(dst + oh * l.Wp, l.OW));
+                new Span<float>(dst + oh * l.Wp + l.OW, l.Wp - l.OW).Clear();
+            }
+            new Span<float>(dst + l.OH * l.Wp, v16 - l.OH * l.Wp).Clear();
+        }
+    }
+
+    private static (int Start, int End) Range(int count, int part, int parts) =>
+        ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+}

@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+using Enas.Kernels;
+using Enas.Kernels.Cpu;
+
+namespace Enas.Perf;
+
+/// <summary>
+/// <c>--micro</c>: the pieces of one dense 36-channel convolution timed alone on one thread: the GEMM micro-kernel on
+/// packed, L1-resident panels; im2col packing of B; the packed GEMM with a prepared B matrix; the conv per image.
+/// </summary>
+internal static unsafe class Micro
+{
+    public static void Run(double peak)
+    {
+        CpuParallel.MaxThreads = 1;
+        int nr = GemmKernels.NR;
+        float* a = Alloc(12 * 1024), b = Alloc(1024 * 64), c = Alloc(64 * 1024);
+        foreach (int kc in new[] { 162, 256, 324, 450 })
+        {
+            // 6 A panels x one B panel, the conv inner loop (jr fixed, ir over 36 rows).
+            int calls = 6;
+            double ms = Harness.MedianMs(() =>
+            {
+                for (int rep = 0; rep < 200; rep++)
+                for (int i = 0; i < calls; i++)
+                    if (GemmKernels.Wide) GemmKernels.Kernel512(kc, a, b, c + i * 6 * 1024, 1024, 6, 32, 1f, 0f);
+                    else GemmKernels.Kernel256(kc, a, b, c + i * 6 * 1024, 1024, 6, 16, 1f, 0f);
+            }, 3, 9);
+            double flops = 200.0 * calls * 2 * 6 * nr * kc;
+            Report($"micro-kernel 6x{nr} kc={kc} (L1)", flops, ms, peak);
+        }
+        foreach (int k in new[] { 3, 5 })
+        foreach (int size in new[] { 32, 28 })
+        {
+            var d = new Conv2DDescriptor(1, 36, size, size, 36, k, k, 1, k / 2);
+            int crs = 36 * k * k, p = size * size;
+            float* x = Alloc(36 * size * size), w = Alloc(36 * crs), y = Alloc(36 * p);
+            float* col = Alloc((long)crs * p);
+            Im2Col.Forward(d, x, col);
+            double ms = Harness.MedianMs(() =>
+            {
+                var packer = new MatrixPackB(false, col, p);
+                Sgemm.Packed(ref packer, false, 36, p, crs, 1f, w, crs, 0f, y, p, 1024);
+            }, 3, 9);
+            Report($"gemm 36x{p}x{crs} prepacked col", d.Flops, ms, peak);
+            ms = Harness.MedianMs(() =>
+            {
+                var packer = new Im2ColPackB(d, x);
+                Sgemm.Packed(ref packer, false, 36, p, crs, 1f, w, crs, 0f, y, p, 1024);
+            }, 3, 9);
+            Report($"conv{k}x{k} {size} fused one image", d.Flops, ms, peak);
+            float* pb = CpuScratch.Get<float>(CpuScratch.Slot.PackB, (long)crs * ((p + 31) / 32 * 32));
+            ms = Harness.MedianMs(() =>
+            {
+                var packer = new Im2ColPackB(d, x);
+                int half = (crs + 1) / 2;
+                packer.Pack(0, 0, half, p, nr, pb);
+                packer.Pack(half, 0, crs - half, p, nr, pb);
+            }, 3, 9);
+            Console.WriteLine($"| im2col pack {k}x{k} {size} one image | {ms * 1e3:F1} us | {4.0 * crs * p / (ms * 1e6):F1} GB/s written |");
+            Free(x); Free(w); Free(y); Free(col);
+        }
+    }
+
+    private static void Report(string name, double flops, double ms, double peak)
+    {
+        double g = flops / (ms * 1e6);
+        Console.WriteLine($"| {name} | {ms * 1e3:F1} us | {g:F0} GFLOP/s | {100 * g / peak:F0}% of peak |");
+    }
+
+    private static float* Alloc(long n)
+    {
+        var p = (float*)NativeMemory.AlignedAlloc((nuint)(n * 4), 64);
+        var rng = new Random(1);
+        for (long i = 0; i < n; i++) p[i] = (float)rng.NextDouble() - 0.5f;
+        return p;
+    }
+
+    private static void Free(float* p) => NativeMemory.AlignedFree(p);
+}
