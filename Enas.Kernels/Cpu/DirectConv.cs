@@ -87,6 +87,9 @@ internal static unsafe class DirectConv
         }
     }
 
+    /// <summary>Images whose pixels one weight-gradient pass runs through before reducing its accumulators.</summary>
+    internal static int FilterGroup { get; set; } = 2;
+
     /// <summary>dw [K, C, R, S] from x [N, C, H, W] and dy [N, K, OH, OW] (overwrites dw).</summary>
     public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw)
     {
@@ -95,24 +98,29 @@ internal static unsafe class DirectConv
         long wl = d.WeightLength;
         int* off = CpuScratch.Get<int>(CpuScratch.Slot.ConvOffsets, crs);
         Offsets(d, l, off);
-        bool rowMode = l.OW % 16 == 0;
         int v16 = (l.OH * l.Wp + 15) & ~15;
+        long padStride = (l.Padded + 15) & ~15, dyStride = (long)d.K * v16;
         int threads = CpuParallel.MaxThreads;
         if (d.N >= threads || threads == 1)
         {
-            int parts = Math.Min(threads, d.N);
+            int parts = Math.Min(threads, d.N), group = Math.Max(1, FilterGroup);
             float* partials = parts > 1 ? CpuScratch.Get<float>(CpuScratch.Slot.Partials, (parts - 1) * wl) : null;
             CpuParallel.ForParts(parts, part =>
             {
                 var (n0, n1) = Range(d.N, part, parts);
                 float* acc = part == 0 ? dw : partials + (part - 1) * wl;
                 new Span<float>(acc, (int)wl).Clear();
-                float* xpad = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded);
-                float* dyv = rowMode ? null : CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, (long)d.K * v16);
-                for (int n = n0; n < n1; n++)
+                float* xpad = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, group * padStride);
+                float* dyv = CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, group * dyStride);
+                for (int n = n0; n < n1; n += group)
                 {
-                    Pad(d, l, x + (long)n * d.C * d.H * d.W, xpad);
-                    FilterImage(d, l, rowMode, v16, xpad, dy + (long)n * d.K * l.Pixels, dyv, off, acc, crs, 0, crs);
+                    int g = Math.Min(group, n1 - n);
+                    for (int i = 0; i < g; i++)
+                    {
+                        Pad(d, l, x + (long)(n + i) * d.C * d.H * d.W, xpad + i * padStride);
+                        Virtualize(d.K, l, v16, dy + (long)(n + i) * d.K * l.Pixels, dyv + i * dyStride);
+                    }
+                    FilterTiles(d.K, g, v16, dyv, dyStride, xpad, padStride, off, acc, crs, 0, crs);
                 }
             });
             var total = new Span<float>(dw, (int)wl);
@@ -122,49 +130,41 @@ internal static unsafe class DirectConv
         }
         new Span<float>(dw, (int)wl).Clear();
         float* xs = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded);
-        float* ds = rowMode ? null : CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, (long)d.K * v16);
+        float* ds = CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, dyStride);
         int tiles = (crs + DirectConvKernels.DotN - 1) / DirectConvKernels.DotN;
         for (int n = 0; n < d.N; n++)
         {
             Pad(d, l, x + (long)n * d.C * d.H * d.W, xs);
-            float* dyi = dy + (long)n * d.K * l.Pixels;
-            if (!rowMode) Virtualize(d.K, l, v16, dyi, ds);
+            Virtualize(d.K, l, v16, dy + (long)n * d.K * l.Pixels, ds);
             CpuParallel.ForParts(threads, part =>
             {
                 var (t0, t1) = Range(tiles, part, threads);
                 int q0 = t0 * DirectConvKernels.DotN, q1 = Math.Min(crs, t1 * DirectConvKernels.DotN);
-                FilterImage(d, l, rowMode, v16, xs, dyi, ds, off, dw, crs, q0, q1, virtualReady: true);
+                FilterTiles(d.K, 1, v16, ds, dyStride, xs, padStride, off, dw, crs, q0, q1);
             });
         }
     }
 
-    /// <summary>Accumulates one image's dW columns [q0, q1) into acc [K, crs].</summary>
-    private static void FilterImage(in Conv2DDescriptor d, in Layout l, bool rowMode, int v16, float* xpad, float* dyi,
-        float* dyv, int* off, float* acc, int crs, int q0, int q1, bool virtualReady = false)
+    /// <summary>
+    /// acc [K, crs] columns [q0, q1) += dY x Xᵀ over <paramref name="images"/> images held in padded-row layout:
+    /// dyv image i at dyv + i * dyStride ([K, v16]), its padded input at xpad + i * padStride.
+    /// </summary>
+    private static void FilterTiles(int k, int images, int v16, float* dyv, long dyStride, float* xpad,
+        long padStride, int* off, float* acc, int crs, int q0, int q1)
     {
-        float* a = dyi;
-        long lda = l.Pixels, aStep = l.OW, bStep = l.Wp;
-        int rows = l.OH, len = l.OW;
-        if (!rowMode)
-        {
-            if (!virtualReady) Virtualize(d.K, l, v16, dyi, dyv);
-            a = dyv;
-            lda = v16;
-            rows = 1;
-            len = v16;
-        }
         const int tm = DirectConvKernels.DotM, tn = DirectConvKernels.DotN;
-        for (int k = 0; k < d.K; k += tm)
+        for (int i = 0; i < k; i += tm)
         {
-            int mi = Math.Min(tm, d.K - k);
+            int mi = Math.Min(tm, k - i);
+            float* a = dyv + (long)i * v16;
             for (int q = q0; q < q1; q += tn)
             {
                 int nj = Math.Min(tn, q1 - q);
-                float* c = acc + (long)k * crs + q;
+                float* c = acc + (long)i * crs + q;
                 if (mi == tm && nj == tn)
-                    DirectConvKernels.Dot(rows, len, a + k * lda, lda, aStep, xpad, off + q, bStep, c, crs);
+                    DirectConvKernels.Dot(images, v16, a, v16, dyStride, xpad, off + q, padStride, c, crs);
                 else
-                    DirectConvKernels.DotEdge(mi, nj, rows, len, a + k * lda, lda, aStep, xpad, off + q, bStep, c, crs);
+                    DirectConvKernels.DotEdge(mi, nj, images, v16, a, v16, dyStride, xpad, off + q, padStride, c, crs);
             }
         }
     }
@@ -189,6 +189,8 @@ internal static unsafe class DirectConv
                 b = xpad + p * NR;
                 c = dst + p * NR;
             }
+            // The panel's input rows stay in L1 while the weight blocks stream from L2 (blocking panels per weight
+            // block measured no better).
             for (int kb = 0; kb < kr; kb += MR)
                 DirectConvKernels.Forward(crs, pa + (long)kb * crs, b, off, c + kb * ldc, ldc);
         }
