@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Enas.Kernels.Cpu;
 
@@ -18,7 +19,7 @@ internal static unsafe class DirectConv
 
     /// <summary>Whether the direct path handles <paramref name="d"/> (float32 callers only).</summary>
     public static bool Supports(in Conv2DDescriptor d) =>
-        GemmKernels.Wide && d.Stride == 1 && d.Groups == 1 && !(d.R == 1 && d.S == 1 && d.Pad == 0)
+        GemmKernels.Wide && System.Runtime.Intrinsics.X86.Avx.IsSupported && d.Stride == 1 && d.Groups == 1 && !(d.R == 1 && d.S == 1 && d.Pad == 0)
         && (long)d.C * (d.H + 2 * d.Pad) * (d.W + 2 * d.Pad) < int.MaxValue / 2;
 
     /// <summary>Padded-image geometry of one descriptor.</summary>
@@ -87,8 +88,11 @@ internal static unsafe class DirectConv
         }
     }
 
-    /// <summary>Images whose pixels one weight-gradient pass runs through before reducing its accumulators.</summary>
-    internal static int FilterGroup { get; set; } = 2;
+    /// <summary>
+    /// Images whose pixels one weight-gradient pass runs through before reducing its accumulators. With the
+    /// horizontal-add reduction, 1 measured best (2 or 4 images push the 6 dy rows out of L1).
+    /// </summary>
+    internal static int FilterGroup { get; set; } = 1;
 
     /// <summary>dw [K, C, R, S] from x [N, C, H, W] and dy [N, K, OH, OW] (overwrites dw).</summary>
     public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw)
@@ -149,6 +153,7 @@ internal static unsafe class DirectConv
     /// acc [K, crs] columns [q0, q1) += dY x Xᵀ over <paramref name="images"/> images held in padded-row layout:
     /// dyv image i at dyv + i * dyStride ([K, v16]), its padded input at xpad + i * padStride.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterTiles(int k, int images, int v16, float* dyv, long dyStride, float* xpad,
         long padStride, int* off, float* acc, int crs, int q0, int q1)
     {
@@ -170,6 +175,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>Output panels [p0, p1) of one image: every 6-channel block of each 32-pixel panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Panels(in Layout l, bool rowMode, int p0, int p1, float* xpad, float* pa, int kr, int crs,
         int* off, float* dst)
     {
@@ -197,6 +203,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>w [K, crs] -> [kr / 6][crs][6], rows past K zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackWeights(int k, int kr, int crs, float* w, float* pa)
     {
         for (int kb = 0; kb < kr; kb += MR)
@@ -208,6 +215,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>off[(c, r, s)] = c * plane + r * Wp + s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Offsets(in Conv2DDescriptor d, in Layout l, int* off)
     {
         int q = 0;
@@ -218,6 +226,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>Zero-padded copy of one image x [C, H, W] -> [C, Hp, Wp] plus zeroed slack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(in Conv2DDescriptor d, in Layout l, float* x, float* xpad)
     {
         int pad = d.Pad, wp = l.Wp, hp = d.H + 2 * pad;
@@ -238,6 +247,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>tmp [K, virtual pixels] -> y [K, OH, OW].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compact(int k, in Layout l, float* tmp, float* y)
     {
         for (int i = 0; i < k; i++)
@@ -249,6 +259,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>dy [K, OH, OW] -> dyv [K, v16] laid out with row stride Wp, zero outside the real pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Virtualize(int k, in Layout l, int v16, float* dy, float* dyv)
     {
         for (int i = 0; i < k; i++)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Enas.Kernels.Cpu;
 
@@ -143,10 +144,13 @@ internal static unsafe class DirectConvKernels
     private static void Reduce4(float* c, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2,
         Vector512<float> v3)
     {
-        c[0] += Vector512.Sum(v0);
-        c[1] += Vector512.Sum(v1);
-        c[2] += Vector512.Sum(v2);
-        c[3] += Vector512.Sum(v3);
+        // Fold each to 8 lanes, then three horizontal adds leave [sum v0, sum v1, sum v2, sum v3] in 128 bits.
+        var a = v0.GetLower() + v0.GetUpper();
+        var b = v1.GetLower() + v1.GetUpper();
+        var d = v2.GetLower() + v2.GetUpper();
+        var e = v3.GetLower() + v3.GetUpper();
+        var all = Avx.HorizontalAdd(Avx.HorizontalAdd(a, b), Avx.HorizontalAdd(d, e));
+        (Vector128.Load(c) + all.GetLower() + all.GetUpper()).Store(c);
     }
 
     /// <summary>Edge tiles of <see cref="Dot"/> (mi &lt;= 6 channels, nj &lt;= 4 taps), one accumulator per pair.</summary>

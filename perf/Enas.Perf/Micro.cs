@@ -29,6 +29,23 @@ internal static unsafe class Micro
             double flops = 200.0 * calls * 2 * 6 * nr * kc;
             Report($"micro-kernel 6x{nr} kc={kc} (L1)", flops, ms, peak);
         }
+        foreach (int len in new[] { 1088, 2176 })
+        {
+            // Weight-gradient dot tile: 6 dy rows x 4 shifted image rows over len pixels (L1 when len is small).
+            float* da = Alloc(6 * len + 4), db = Alloc(len + 128), dc = Alloc(64);
+            int* offs = (int*)(da + 6 * len);
+            foreach (int shift in new[] { 0, 1 })
+            {
+                offs[0] = 0; offs[1] = 1 * shift + 16 * (1 - shift); offs[2] = 2 * shift + 32 * (1 - shift); offs[3] = 34 * shift + 48 * (1 - shift);
+                double ms = Best(() =>
+                {
+                    for (int rep = 0; rep < 50; rep++)
+                        DirectConvKernels.Dot(1, len, da, len, 0, db, offs, 0, dc, 4);
+                });
+                Report($"dot tile 6x4 len={len} {(shift == 0 ? "aligned" : "shifted")}", 50.0 * 2 * 24 * len, ms, peak);
+            }
+            Free(da); Free(db); Free(dc);
+        }
         foreach (int k in new[] { 3, 5 })
         foreach (int size in new[] { 32, 28 })
         {
@@ -42,7 +59,7 @@ internal static unsafe class Micro
                 dms = Best(() => DirectConv.BackwardFilter(dd, dx, ddy, dwt));
                 Report($"direct conv{k}x{k} {size} bwd-filter (4 images, group {group})", dd.Flops, dms, peak);
             }
-            DirectConv.FilterGroup = 2;
+            DirectConv.FilterGroup = 1;
             Free(dx); Free(dwt); Free(ddy);
         }
         foreach (int k in new[] { 3, 5 })
