@@ -174,6 +174,13 @@ internal static unsafe class DirectConv
         }
     }
 
+    /// <summary>Pads one image into this thread's scratch (benchmarks time the copy alone).</summary>
+    internal static void PadForTiming(in Conv2DDescriptor d, float* x)
+    {
+        var l = new Layout(d);
+        Pad(d, l, x, CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded));
+    }
+
     /// <summary>Output panels [p0, p1) of one image: every 6-channel block of each 32-pixel panel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Panels(in Layout l, bool rowMode, int p0, int p1, float* xpad, float* pa, int kr, int crs,

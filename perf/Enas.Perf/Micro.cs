@@ -53,6 +53,9 @@ internal static unsafe class Micro
             float* dx = Alloc(dd.InputLength), dwt = Alloc(dd.WeightLength), ddy = Alloc(dd.OutputLength);
             double dms = Best(() => DirectConv.Forward(dd, dx, dwt, ddy));
             Report($"direct conv{k}x{k} {size} fwd (4 images)", dd.Flops, dms, peak);
+            var one = dd with { N = 1 };
+            double pms = Best(() => DirectConv.PadForTiming(one, dx));
+            Console.WriteLine($"| pad one image {k}x{k} {size} | {pms * 1e3:F1} us | {pms / (dms / 4) * 100:F1}% of one image's forward |");
             foreach (int group in new[] { 1, 2, 4 })
             {
                 DirectConv.FilterGroup = group;
