@@ -181,32 +181,48 @@ internal static unsafe class DirectConv
         Pad(d, l, x, CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded));
     }
 
-    /// <summary>Output panels [p0, p1) of one image: every 6-channel block of each 32-pixel panel.</summary>
+    /// <summary>Use the two-panel kernel (tuning switch for benchmarks).</summary>
+    internal static bool PairPanels { get; set; } = true;
+
+    /// <summary>Output panels [p0, p1) of one image: every 6-channel block of each 32-pixel panel, two at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Panels(in Layout l, bool rowMode, int p0, int p1, float* xpad, float* pa, int kr, int crs,
         int* off, float* dst)
     {
         long ldc = rowMode ? l.Pixels : l.Virtual;
-        int perRow = l.OW / NR;
-        for (int p = p0; p < p1; p++)
+        int perRow = l.OW / NR, step = PairPanels ? 2 : 1;
+        int p = p0;
+        for (; p + step <= p1; p += step)
         {
-            float* b, c;
-            if (rowMode)
+            var (pb0, pc0) = Panel(l, rowMode, perRow, p, xpad, dst);
+            float* b0 = (float*)pb0, c0 = (float*)pc0;
+            if (step == 1)
             {
-                int oh = p / perRow, ow = (p - oh * perRow) * NR;
-                b = xpad + oh * l.Wp + ow;
-                c = dst + oh * l.OW + ow;
+                for (int kb = 0; kb < kr; kb += MR)
+                    DirectConvKernels.Forward(crs, pa + (long)kb * crs, b0, off, c0 + kb * ldc, ldc);
+                continue;
             }
-            else
-            {
-                b = xpad + p * NR;
-                c = dst + p * NR;
-            }
-            // The panel's input rows stay in L1 while the weight blocks stream from L2 (blocking panels per weight
-            // block measured no better).
+            // The two panels' input rows stay in L1 while the weight blocks stream from L2 once per pair.
+            var (pb1, pc1) = Panel(l, rowMode, perRow, p + 1, xpad, dst);
+            float* b1 = (float*)pb1, c1 = (float*)pc1;
             for (int kb = 0; kb < kr; kb += MR)
-                DirectConvKernels.Forward(crs, pa + (long)kb * crs, b, off, c + kb * ldc, ldc);
+                DirectConvKernels.Forward2(crs, pa + (long)kb * crs, b0, b1, off, c0 + kb * ldc, c1 + kb * ldc, ldc);
         }
+        for (; p < p1; p++)
+        {
+            var (pb, pc) = Panel(l, rowMode, perRow, p, xpad, dst);
+            for (int kb = 0; kb < kr; kb += MR)
+                DirectConvKernels.Forward(crs, pa + (long)kb * crs, (float*)pb, off, (float*)pc + kb * ldc, ldc);
+        }
+    }
+
+    /// <summary>Input base and output tile of panel p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (nint B, nint C) Panel(in Layout l, bool rowMode, int perRow, int p, float* xpad, float* dst)
+    {
+        if (!rowMode) return ((nint)(xpad + p * NR), (nint)(dst + p * NR));
+        int oh = p / perRow, ow = (p - oh * perRow) * NR;
+        return ((nint)(xpad + oh * l.Wp + ow), (nint)(dst + oh * l.OW + ow));
     }
 
     /// <summary>w [K, crs] -> [kr / 6][crs][6], rows past K zero.</summary>

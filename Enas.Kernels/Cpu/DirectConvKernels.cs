@@ -72,6 +72,66 @@ internal static unsafe class DirectConvKernels
     }
 
     /// <summary>
+    /// Two panels at once: c0 [6 x 32] from taps at b0 + off[q] and c1 [6 x 32] from b1 + off[q], sharing each
+    /// broadcast weight (24 zmm accumulators; the weights stream once per two panels).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward2(int taps, float* a, float* b0, float* b1, int* off, float* c0, float* c1, long ldc)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> d00 = default, d01 = default, d10 = default, d11 = default, d20 = default, d21 = default;
+        Vector512<float> d30 = default, d31 = default, d40 = default, d41 = default, d50 = default, d51 = default;
+        for (int q = 0; q < taps; q++)
+        {
+            int o = off[q];
+            var x0 = Vector512.Load(b0 + o);
+            var x1 = Vector512.Load(b0 + o + 16);
+            var y0 = Vector512.Load(b1 + o);
+            var y1 = Vector512.Load(b1 + o + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(av, x0, c00); c01 = Vector512.FusedMultiplyAdd(av, x1, c01);
+            d00 = Vector512.FusedMultiplyAdd(av, y0, d00); d01 = Vector512.FusedMultiplyAdd(av, y1, d01);
+            av = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(av, x0, c10); c11 = Vector512.FusedMultiplyAdd(av, x1, c11);
+            d10 = Vector512.FusedMultiplyAdd(av, y0, d10); d11 = Vector512.FusedMultiplyAdd(av, y1, d11);
+            av = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(av, x0, c20); c21 = Vector512.FusedMultiplyAdd(av, x1, c21);
+            d20 = Vector512.FusedMultiplyAdd(av, y0, d20); d21 = Vector512.FusedMultiplyAdd(av, y1, d21);
+            av = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(av, x0, c30); c31 = Vector512.FusedMultiplyAdd(av, x1, c31);
+            d30 = Vector512.FusedMultiplyAdd(av, y0, d30); d31 = Vector512.FusedMultiplyAdd(av, y1, d31);
+            av = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(av, x0, c40); c41 = Vector512.FusedMultiplyAdd(av, x1, c41);
+            d40 = Vector512.FusedMultiplyAdd(av, y0, d40); d41 = Vector512.FusedMultiplyAdd(av, y1, d41);
+            av = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(av, x0, c50); c51 = Vector512.FusedMultiplyAdd(av, x1, c51);
+            d50 = Vector512.FusedMultiplyAdd(av, y0, d50); d51 = Vector512.FusedMultiplyAdd(av, y1, d51);
+            a += MR;
+        }
+        Store6(c0, ldc, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+        Store6(c1, ldc, d00, d01, d10, d11, d20, d21, d30, d31, d40, d41, d50, d51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store6(float* c, long ldc, Vector512<float> v00, Vector512<float> v01, Vector512<float> v10,
+        Vector512<float> v11, Vector512<float> v20, Vector512<float> v21, Vector512<float> v30, Vector512<float> v31,
+        Vector512<float> v40, Vector512<float> v41, Vector512<float> v50, Vector512<float> v51)
+    {
+        v00.Store(c); v01.Store(c + 16);
+        c += ldc;
+        v10.Store(c); v11.Store(c + 16);
+        c += ldc;
+        v20.Store(c); v21.Store(c + 16);
+        c += ldc;
+        v30.Store(c); v31.Store(c + 16);
+        c += ldc;
+        v40.Store(c); v41.Store(c + 16);
+        c += ldc;
+        v50.Store(c); v51.Store(c + 16);
+    }
+
+    /// <summary>
     /// c[i, j] += sum over pixels of a_i x b_j for a 6 x 4 tile: a_i = a + i * lda (output-channel gradient rows),
     /// b_j = b + off[j] (shifted padded-image rows). Pixels come as <paramref name="rows"/> runs of
     /// <paramref name="len"/> (a multiple of 16) floats, the runs <paramref name="aStep"/> / <paramref name="bStep"/>

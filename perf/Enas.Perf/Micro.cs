@@ -51,8 +51,13 @@ internal static unsafe class Micro
         {
             var dd = new Conv2DDescriptor(4, 36, size, size, 36, k, k, 1, k / 2);
             float* dx = Alloc(dd.InputLength), dwt = Alloc(dd.WeightLength), ddy = Alloc(dd.OutputLength);
-            double dms = Best(() => DirectConv.Forward(dd, dx, dwt, ddy));
-            Report($"direct conv{k}x{k} {size} fwd (4 images)", dd.Flops, dms, peak);
+            double dms = 0;
+            foreach (bool pair in new[] { false, true })
+            {
+                DirectConv.PairPanels = pair;
+                dms = Best(() => DirectConv.Forward(dd, dx, dwt, ddy));
+                Report($"direct conv{k}x{k} {size} fwd (4 images{(pair ? ", panel pairs" : "")})", dd.Flops, dms, peak);
+            }
             var one = dd with { N = 1 };
             double pms = Best(() => DirectConv.PadForTiming(one, dx));
             Console.WriteLine($"| pad one image {k}x{k} {size} | {pms * 1e3:F1} us | {pms / (dms / 4) * 100:F1}% of one image's forward |");
