@@ -89,10 +89,10 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>
-    /// Images whose pixels one weight-gradient pass runs through before reducing its accumulators. With the
-    /// horizontal-add reduction, 1 measured best (2 or 4 images push the 6 dy rows out of L1).
+    /// Weight gradient over rows of dy as stored when OW is a multiple of 16 (no padded-row copy of dy); otherwise,
+    /// or when false, dy is first copied into the padded-row layout and each dot runs over one long row.
     /// </summary>
-    internal static int FilterGroup { get; set; } = 1;
+    internal static bool FilterRowMode { get; set; } = true;
 
     /// <summary>dw [K, C, R, S] from x [N, C, H, W] and dy [N, K, OH, OW] (overwrites dw).</summary>
     public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw)
@@ -102,29 +102,26 @@ internal static unsafe class DirectConv
         long wl = d.WeightLength;
         int* off = CpuScratch.Get<int>(CpuScratch.Slot.ConvOffsets, crs);
         Offsets(d, l, off);
+        bool rowMode = FilterRowMode && l.OW % 16 == 0;
         int v16 = (l.OH * l.Wp + 15) & ~15;
-        long padStride = (l.Padded + 15) & ~15, dyStride = (long)d.K * v16;
         int threads = CpuParallel.MaxThreads;
         if (d.N >= threads || threads == 1)
         {
-            int parts = Math.Min(threads, d.N), group = Math.Max(1, FilterGroup);
+            int parts = Math.Min(threads, d.N);
             float* partials = parts > 1 ? CpuScratch.Get<float>(CpuScratch.Slot.Partials, (parts - 1) * wl) : null;
             CpuParallel.ForParts(parts, part =>
             {
                 var (n0, n1) = Range(d.N, part, parts);
                 float* acc = part == 0 ? dw : partials + (part - 1) * wl;
                 new Span<float>(acc, (int)wl).Clear();
-                float* xpad = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, group * padStride);
-                float* dyv = CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, group * dyStride);
-                for (int n = n0; n < n1; n += group)
+                float* xpad = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded);
+                float* dyv = rowMode ? null : CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, (long)d.K * v16);
+                for (int n = n0; n < n1; n++)
                 {
-                    int g = Math.Min(group, n1 - n);
-                    for (int i = 0; i < g; i++)
-                    {
-                        Pad(d, l, x + (long)(n + i) * d.C * d.H * d.W, xpad + i * padStride);
-                        Virtualize(d.K, l, v16, dy + (long)(n + i) * d.K * l.Pixels, dyv + i * dyStride);
-                    }
-                    FilterTiles(d.K, g, v16, dyv, dyStride, xpad, padStride, off, acc, crs, 0, crs);
+                    Pad(d, l, x + (long)n * d.C * d.H * d.W, xpad);
+                    float* dyi = dy + (long)n * d.K * l.Pixels;
+                    if (!rowMode) Virtualize(d.K, l, v16, dyi, dyv);
+                    FilterTiles(d.K, l, rowMode, v16, rowMode ? dyi : dyv, xpad, off, acc, crs, 0, crs);
                 }
             });
             var total = new Span<float>(dw, (int)wl);
@@ -134,42 +131,46 @@ internal static unsafe class DirectConv
         }
         new Span<float>(dw, (int)wl).Clear();
         float* xs = CpuScratch.Get<float>(CpuScratch.Slot.ConvInput, l.Padded);
-        float* ds = CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, dyStride);
+        float* ds = rowMode ? null : CpuScratch.Get<float>(CpuScratch.Slot.ConvOutput, (long)d.K * v16);
         int tiles = (crs + DirectConvKernels.DotN - 1) / DirectConvKernels.DotN;
         for (int n = 0; n < d.N; n++)
         {
             Pad(d, l, x + (long)n * d.C * d.H * d.W, xs);
-            Virtualize(d.K, l, v16, dy + (long)n * d.K * l.Pixels, ds);
+            float* dyi = dy + (long)n * d.K * l.Pixels;
+            if (!rowMode) Virtualize(d.K, l, v16, dyi, ds);
+            float* a = rowMode ? dyi : ds;
             CpuParallel.ForParts(threads, part =>
             {
                 var (t0, t1) = Range(tiles, part, threads);
                 int q0 = t0 * DirectConvKernels.DotN, q1 = Math.Min(crs, t1 * DirectConvKernels.DotN);
-                FilterTiles(d.K, 1, v16, ds, dyStride, xs, padStride, off, dw, crs, q0, q1);
+                FilterTiles(d.K, l, rowMode, v16, a, xs, off, dw, crs, q0, q1);
             });
         }
     }
 
     /// <summary>
-    /// acc [K, crs] columns [q0, q1) += dY x Xᵀ over <paramref name="images"/> images held in padded-row layout:
-    /// dyv image i at dyv + i * dyStride ([K, v16]), its padded input at xpad + i * padStride.
+    /// acc [K, crs] columns [q0, q1) += dY x Xᵀ for one image: dy as stored (row mode: OH runs of OW pixels, the
+    /// image rows Wp apart) or in padded-row layout ([K, v16], one run).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FilterTiles(int k, int images, int v16, float* dyv, long dyStride, float* xpad,
-        long padStride, int* off, float* acc, int crs, int q0, int q1)
+    private static void FilterTiles(int k, in Layout l, bool rowMode, int v16, float* dyi, float* xpad, int* off,
+        float* acc, int crs, int q0, int q1)
     {
         const int tm = DirectConvKernels.DotM, tn = DirectConvKernels.DotN;
+        int rows = rowMode ? l.OH : 1, len = rowMode ? l.OW : v16;
+        long lda = rowMode ? l.Pixels : v16, aStep = rowMode ? l.OW : 0, bStep = rowMode ? l.Wp : 0;
         for (int i = 0; i < k; i += tm)
         {
             int mi = Math.Min(tm, k - i);
-            float* a = dyv + (long)i * v16;
+            float* a = dyi + i * lda;
             for (int q = q0; q < q1; q += tn)
             {
                 int nj = Math.Min(tn, q1 - q);
                 float* c = acc + (long)i * crs + q;
                 if (mi == tm && nj == tn)
-                    DirectConvKernels.Dot(images, v16, a, v16, dyStride, xpad, off + q, padStride, c, crs);
+                    DirectConvKernels.Dot(rows, len, a, lda, aStep, xpad, off + q, bStep, c, crs);
                 else
-                    DirectConvKernels.DotEdge(mi, nj, images, v16, a, v16, dyStride, xpad, off + q, padStride, c, crs);
+                    DirectConvKernels.DotEdge(mi, nj, rows, len, a, lda, aStep, xpad, off + q, bStep, c, crs);
             }
         }
     }

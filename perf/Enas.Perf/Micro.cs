@@ -61,13 +61,13 @@ internal static unsafe class Micro
             var one = dd with { N = 1 };
             double pms = Best(() => DirectConv.PadForTiming(one, dx));
             Console.WriteLine($"| pad one image {k}x{k} {size} | {pms * 1e3:F1} us | {pms / (dms / 4) * 100:F1}% of one image's forward |");
-            foreach (int group in new[] { 1, 2, 4 })
+            foreach (bool rows in new[] { false, true })
             {
-                DirectConv.FilterGroup = group;
+                DirectConv.FilterRowMode = rows;
                 dms = Best(() => DirectConv.BackwardFilter(dd, dx, ddy, dwt));
-                Report($"direct conv{k}x{k} {size} bwd-filter (4 images, group {group})", dd.Flops, dms, peak);
+                Report($"direct conv{k}x{k} {size} bwd-filter (4 images{(rows ? ", row mode" : "")})", dd.Flops, dms, peak);
             }
-            DirectConv.FilterGroup = 1;
+            DirectConv.FilterRowMode = true;
             Free(dx); Free(dwt); Free(ddy);
         }
         foreach (int k in new[] { 3, 5 })
