@@ -61,6 +61,9 @@ internal static unsafe class Micro
             var one = dd with { N = 1 };
             double pms = Best(() => DirectConv.PadForTiming(one, dx));
             Console.WriteLine($"| pad one image {k}x{k} {size} | {pms * 1e3:F1} us | {pms / (dms / 4) * 100:F1}% of one image's forward |");
+            var aligned = one with { R = 1, S = 1, Pad = 0 };
+            pms = Best(() => DirectConv.PadForTiming(aligned, dx));
+            Console.WriteLine($"| copy one image {size}, no padding | {pms * 1e3:F1} us | |");
             foreach (bool rows in new[] { false, true })
             {
                 DirectConv.FilterRowMode = rows;
