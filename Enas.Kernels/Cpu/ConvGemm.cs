@@ -9,6 +9,8 @@ namespace Enas.Kernels.Cpu;
 /// backward-filter dw_g += dy_g x col_gᵀ summed over images (one partial per thread, reduced at the end).
 /// A 1x1, stride-1, unpadded convolution uses the image itself as its column matrix. With at least as many images
 /// as threads each thread takes whole images; otherwise images run in turn and each GEMM is split across threads.
+/// Dense stride-1 float32 convolutions (and stride-1 backward-data, as a forward with the flipped filter) go to
+/// <see cref="DirectConv"/> instead when it supports them; this GEMM path stays for strides, groups and float64.
 /// </summary>
 internal static unsafe class ConvGemm
 {
