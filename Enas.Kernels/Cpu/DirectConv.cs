@@ -51,7 +51,7 @@ internal static unsafe class DirectConv
         PackWeights(d.K, kr, crs, w, pa);
         int* off = CpuScratch.Get<int>(CpuScratch.Slot.ConvOffsets, crs);
         Offsets(d, l, off);
-        bool rowMode = l.OW % NR == 0 && d.K % MR == 0;
+        bool rowMode = l.OW % NR == 0;
         int panels = rowMode ? l.Pixels / NR : l.Virtual / NR;
         int threads = CpuParallel.MaxThreads;
         if (d.N >= threads || threads == 1)
@@ -66,7 +66,7 @@ internal static unsafe class DirectConv
                 {
                     float* yi = y + (long)n * d.K * l.Pixels;
                     Pad(d, l, x + (long)n * d.C * d.H * d.W, xpad);
-                    Panels(l, rowMode, 0, panels, xpad, pa, kr, crs, off, rowMode ? yi : tmp);
+                    Panels(l, rowMode, 0, panels, xpad, pa, d.K, kr, crs, off, rowMode ? yi : tmp);
                     if (!rowMode) Compact(d.K, l, tmp, yi);
                 }
             });
@@ -82,7 +82,7 @@ internal static unsafe class DirectConv
             CpuParallel.ForParts(threads, part =>
             {
                 var (p0, p1) = Range(panels, part, threads);
-                Panels(l, rowMode, p0, p1, xs, pa, kr, crs, off, dst);
+                Panels(l, rowMode, p0, p1, xs, pa, d.K, kr, crs, off, dst);
             });
             if (!rowMode) Compact(d.K, l, ts, yi);
         }
@@ -185,35 +185,42 @@ internal static unsafe class DirectConv
     /// <summary>Use the two-panel kernel (tuning switch for benchmarks).</summary>
     internal static bool PairPanels { get; set; } = true;
 
-    /// <summary>Output panels [p0, p1) of one image: every 6-channel block of each 32-pixel panel, two at a time.</summary>
+    /// <summary>
+    /// Output panels [p0, p1) of one image: every 6-channel block of each 32-pixel panel, two panels at a time (the
+    /// two panels' input rows stay in L1 while the weight blocks stream from L2 once per pair). In row mode a last
+    /// block past channel k goes through a small tile and only its real rows are copied out.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Panels(in Layout l, bool rowMode, int p0, int p1, float* xpad, float* pa, int kr, int crs,
-        int* off, float* dst)
+    private static void Panels(in Layout l, bool rowMode, int p0, int p1, float* xpad, float* pa, int k, int kr,
+        int crs, int* off, float* dst)
     {
         long ldc = rowMode ? l.Pixels : l.Virtual;
-        int perRow = l.OW / NR, step = PairPanels ? 2 : 1;
+        int perRow = l.OW / NR, full = rowMode ? k / MR * MR : kr;
+        float* edge = stackalloc float[MR * 2 * NR];
         int p = p0;
-        for (; p + step <= p1; p += step)
+        while (p < p1)
         {
+            bool pair = PairPanels && p + 1 < p1;
             var (pb0, pc0) = Panel(l, rowMode, perRow, p, xpad, dst);
-            float* b0 = (float*)pb0, c0 = (float*)pc0;
-            if (step == 1)
+            var (pb1, pc1) = pair ? Panel(l, rowMode, perRow, p + 1, xpad, dst) : (0, 0);
+            float* b0 = (float*)pb0, c0 = (float*)pc0, b1 = (float*)pb1, c1 = (float*)pc1;
+            for (int kb = 0; kb < kr; kb += MR)
             {
-                for (int kb = 0; kb < kr; kb += MR)
-                    DirectConvKernels.Forward(crs, pa + (long)kb * crs, b0, off, c0 + kb * ldc, ldc);
-                continue;
+                float* a = pa + (long)kb * crs;
+                bool direct = kb < full;
+                float* t0 = direct ? c0 + kb * ldc : edge, t1 = direct ? c1 + kb * ldc : edge + NR;
+                long ld = direct ? ldc : 2 * NR;
+                if (pair) DirectConvKernels.Forward2(crs, a, b0, b1, off, t0, t1, ld);
+                else DirectConvKernels.Forward(crs, a, b0, off, t0, ld);
+                if (direct) continue;
+                for (int r = 0; r < k - kb; r++)
+                {
+                    new ReadOnlySpan<float>(edge + r * 2 * NR, NR).CopyTo(new Span<float>(c0 + (kb + r) * ldc, NR));
+                    if (pair)
+                        new ReadOnlySpan<float>(edge + r * 2 * NR + NR, NR).CopyTo(new Span<float>(c1 + (kb + r) * ldc, NR));
+                }
             }
-            // The two panels' input rows stay in L1 while the weight blocks stream from L2 once per pair.
-            var (pb1, pc1) = Panel(l, rowMode, perRow, p + 1, xpad, dst);
-            float* b1 = (float*)pb1, c1 = (float*)pc1;
-            for (int kb = 0; kb < kr; kb += MR)
-                DirectConvKernels.Forward2(crs, pa + (long)kb * crs, b0, b1, off, c0 + kb * ldc, c1 + kb * ldc, ldc);
-        }
-        for (; p < p1; p++)
-        {
-            var (pb, pc) = Panel(l, rowMode, perRow, p, xpad, dst);
-            for (int kb = 0; kb < kr; kb += MR)
-                DirectConvKernels.Forward(crs, pa + (long)kb * crs, (float*)pb, off, (float*)pc + kb * ldc, ldc);
+            p += pair ? 2 : 1;
         }
     }
 

@@ -40,6 +40,10 @@ public class CpuConvParityTests
         { 1, 9, 17, 16, 13, 3, 1, 1, 1 },
         { 2, 36, 12, 32, 36, 5, 1, 2, 1 },
         { 1, 3, 5, 5, 2, 3, 1, 2, 1 },
+        // Row mode with a last channel block past K (K % 6 != 0), odd panel counts per thread.
+        { 2, 5, 32, 32, 8, 3, 1, 1, 1 },
+        { 1, 4, 32, 64, 7, 3, 1, 1, 1 },
+        { 3, 3, 32, 32, 20, 5, 1, 2, 1 },
     };
 
     [Theory]
