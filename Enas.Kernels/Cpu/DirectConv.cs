@@ -94,6 +94,9 @@ internal static unsafe class DirectConv
     /// </summary>
     internal static bool FilterRowMode { get; set; } = true;
 
+    /// <summary>Use the unrolled dot tile for rows of exactly 32 pixels (tuning switch for benchmarks).</summary>
+    internal static bool Unroll32 { get; set; } = true;
+
     /// <summary>dw [K, C, R, S] from x [N, C, H, W] and dy [N, K, OH, OW] (overwrites dw).</summary>
     public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw)
     {
@@ -167,7 +170,9 @@ internal static unsafe class DirectConv
             {
                 int nj = Math.Min(tn, q1 - q);
                 float* c = acc + (long)i * crs + q;
-                if (mi == tm && nj == tn)
+                if (mi == tm && nj == tn && len == 32 && Unroll32)
+                    DirectConvKernels.Dot32(rows, a, lda, aStep, xpad, off + q, bStep, c, crs);
+                else if (mi == tm && nj == tn)
                     DirectConvKernels.Dot(rows, len, a, lda, aStep, xpad, off + q, bStep, c, crs);
                 else
                     DirectConvKernels.DotEdge(mi, nj, rows, len, a, lda, aStep, xpad, off + q, bStep, c, crs);

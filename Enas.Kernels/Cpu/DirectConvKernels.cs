@@ -199,6 +199,83 @@ internal static unsafe class DirectConvKernels
         Reduce4(c + 5 * ldc, c50, c51, c52, c53);
     }
 
+    /// <summary>
+    /// <see cref="Dot"/> for runs of exactly 32 pixels (output rows of 32): both vector steps of a row unrolled, so
+    /// the row loop is the only loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot32(int rows, float* a, long lda, long aStep, float* b, int* off, long bStep, float* c,
+        long ldc)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector512<float> c50 = default, c51 = default, c52 = default, c53 = default;
+        float* b0 = b + off[0], b1 = b + off[1], b2 = b + off[2], b3 = b + off[3];
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
+        for (int row = 0; row < rows; row++)
+        {
+            {
+                var v0 = Vector512.Load(b0);
+                var v1 = Vector512.Load(b1);
+                var v2 = Vector512.Load(b2);
+                var v3 = Vector512.Load(b3);
+                var av = Vector512.Load(a0);
+                c00 = Vector512.FusedMultiplyAdd(av, v0, c00); c01 = Vector512.FusedMultiplyAdd(av, v1, c01);
+                c02 = Vector512.FusedMultiplyAdd(av, v2, c02); c03 = Vector512.FusedMultiplyAdd(av, v3, c03);
+                av = Vector512.Load(a1);
+                c10 = Vector512.FusedMultiplyAdd(av, v0, c10); c11 = Vector512.FusedMultiplyAdd(av, v1, c11);
+                c12 = Vector512.FusedMultiplyAdd(av, v2, c12); c13 = Vector512.FusedMultiplyAdd(av, v3, c13);
+                av = Vector512.Load(a2);
+                c20 = Vector512.FusedMultiplyAdd(av, v0, c20); c21 = Vector512.FusedMultiplyAdd(av, v1, c21);
+                c22 = Vector512.FusedMultiplyAdd(av, v2, c22); c23 = Vector512.FusedMultiplyAdd(av, v3, c23);
+                av = Vector512.Load(a3);
+                c30 = Vector512.FusedMultiplyAdd(av, v0, c30); c31 = Vector512.FusedMultiplyAdd(av, v1, c31);
+                c32 = Vector512.FusedMultiplyAdd(av, v2, c32); c33 = Vector512.FusedMultiplyAdd(av, v3, c33);
+                av = Vector512.Load(a4);
+                c40 = Vector512.FusedMultiplyAdd(av, v0, c40); c41 = Vector512.FusedMultiplyAdd(av, v1, c41);
+                c42 = Vector512.FusedMultiplyAdd(av, v2, c42); c43 = Vector512.FusedMultiplyAdd(av, v3, c43);
+                av = Vector512.Load(a5);
+                c50 = Vector512.FusedMultiplyAdd(av, v0, c50); c51 = Vector512.FusedMultiplyAdd(av, v1, c51);
+                c52 = Vector512.FusedMultiplyAdd(av, v2, c52); c53 = Vector512.FusedMultiplyAdd(av, v3, c53);
+            }
+            {
+                var v0 = Vector512.Load(b0 + 16);
+                var v1 = Vector512.Load(b1 + 16);
+                var v2 = Vector512.Load(b2 + 16);
+                var v3 = Vector512.Load(b3 + 16);
+                var av = Vector512.Load(a0 + 16);
+                c00 = Vector512.FusedMultiplyAdd(av, v0, c00); c01 = Vector512.FusedMultiplyAdd(av, v1, c01);
+                c02 = Vector512.FusedMultiplyAdd(av, v2, c02); c03 = Vector512.FusedMultiplyAdd(av, v3, c03);
+                av = Vector512.Load(a1 + 16);
+                c10 = Vector512.FusedMultiplyAdd(av, v0, c10); c11 = Vector512.FusedMultiplyAdd(av, v1, c11);
+                c12 = Vector512.FusedMultiplyAdd(av, v2, c12); c13 = Vector512.FusedMultiplyAdd(av, v3, c13);
+                av = Vector512.Load(a2 + 16);
+                c20 = Vector512.FusedMultiplyAdd(av, v0, c20); c21 = Vector512.FusedMultiplyAdd(av, v1, c21);
+                c22 = Vector512.FusedMultiplyAdd(av, v2, c22); c23 = Vector512.FusedMultiplyAdd(av, v3, c23);
+                av = Vector512.Load(a3 + 16);
+                c30 = Vector512.FusedMultiplyAdd(av, v0, c30); c31 = Vector512.FusedMultiplyAdd(av, v1, c31);
+                c32 = Vector512.FusedMultiplyAdd(av, v2, c32); c33 = Vector512.FusedMultiplyAdd(av, v3, c33);
+                av = Vector512.Load(a4 + 16);
+                c40 = Vector512.FusedMultiplyAdd(av, v0, c40); c41 = Vector512.FusedMultiplyAdd(av, v1, c41);
+                c42 = Vector512.FusedMultiplyAdd(av, v2, c42); c43 = Vector512.FusedMultiplyAdd(av, v3, c43);
+                av = Vector512.Load(a5 + 16);
+                c50 = Vector512.FusedMultiplyAdd(av, v0, c50); c51 = Vector512.FusedMultiplyAdd(av, v1, c51);
+                c52 = Vector512.FusedMultiplyAdd(av, v2, c52); c53 = Vector512.FusedMultiplyAdd(av, v3, c53);
+            }
+            a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep; a4 += aStep; a5 += aStep;
+            b0 += bStep; b1 += bStep; b2 += bStep; b3 += bStep;
+        }
+        Reduce4(c, c00, c01, c02, c03);
+        Reduce4(c + ldc, c10, c11, c12, c13);
+        Reduce4(c + 2 * ldc, c20, c21, c22, c23);
+        Reduce4(c + 3 * ldc, c30, c31, c32, c33);
+        Reduce4(c + 4 * ldc, c40, c41, c42, c43);
+        Reduce4(c + 5 * ldc, c50, c51, c52, c53);
+    }
+
     /// <summary>c[j] += horizontal sum of v_j for four vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Reduce4(float* c, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2,

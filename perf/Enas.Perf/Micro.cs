@@ -64,13 +64,15 @@ internal static unsafe class Micro
             var aligned = one with { R = 1, S = 1, Pad = 0 };
             pms = Best(() => DirectConv.PadForTiming(aligned, dx));
             Console.WriteLine($"| copy one image {size}, no padding | {pms * 1e3:F1} us | |");
-            foreach (bool rows in new[] { false, true })
+            foreach (var (rows, unroll) in new[] { (false, false), (true, false), (true, true) })
             {
                 DirectConv.FilterRowMode = rows;
+                DirectConv.Unroll32 = unroll;
                 dms = Best(() => DirectConv.BackwardFilter(dd, dx, ddy, dwt));
-                Report($"direct conv{k}x{k} {size} bwd-filter (4 images{(rows ? ", row mode" : "")})", dd.Flops, dms, peak);
+                Report($"direct conv{k}x{k} {size} bwd-filter (4 images{(rows ? ", row mode" : "")}{(unroll ? ", rows of 32 unrolled" : "")})", dd.Flops, dms, peak);
             }
             DirectConv.FilterRowMode = true;
+            DirectConv.Unroll32 = true;
             Free(dx); Free(dwt); Free(ddy);
         }
         foreach (int k in new[] { 3, 5 })
