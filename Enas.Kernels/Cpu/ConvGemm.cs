@@ -9,6 +9,8 @@ namespace Enas.Kernels.Cpu;
 /// backward-filter dw_g += dy_g x col_gᵀ summed over images (one partial per thread, reduced at the end).
 /// A 1x1, stride-1, unpadded convolution uses the image itself as its column matrix. With at least as many images
 /// as threads each thread takes whole images; otherwise images run in turn and each GEMM is split across threads.
+/// Dense stride-1 float32 convolutions (and stride-1 backward-data, as a forward with the flipped filter) go to
+/// <see cref="DirectConv"/> instead when it supports them; this GEMM path stays for strides, groups and float64.
 /// </summary>
 internal static unsafe class ConvGemm
 {
@@ -22,6 +24,11 @@ internal static unsafe class ConvGemm
     /// <summary>y [N, K, OH, OW] from x [N, C, H, W] and w [K, C/G, R, S].</summary>
     public static void Forward<T>(Conv2DDescriptor d, T* x, T* w, T* y) where T : unmanaged, INumber<T>
     {
+        if (typeof(T) == typeof(float) && DirectConv.Supports(d))
+        {
+            DirectConv.Forward(d, (float*)x, (float*)w, (float*)y);
+            return;
+        }
         int parts = Parts(d);
         bool splitGemm = parts == 1 && CpuParallel.MaxThreads > 1;
         int p = d.OutH * d.OutW, kg = d.KPerGroup, crs = d.CPerGroup * d.R * d.S;
@@ -65,12 +72,12 @@ internal static unsafe class ConvGemm
     /// <summary>dx [N, C, H, W] from dy [N, K, OH, OW] and w [K, C/G, R, S].</summary>
     public static void BackwardData<T>(Conv2DDescriptor d, T* dy, T* w, T* dx) where T : unmanaged, INumber<T>
     {
+        var t = new Conv2DDescriptor(d.N, d.K, d.OutH, d.OutW, d.C, d.R, d.S, 1, d.R - 1 - d.Pad, d.Groups);
         if (typeof(T) == typeof(float) && d.Stride == 1 && d.R == d.S && d.Pad <= d.R - 1 && !IsPointwise(d)
-            && d.N >= CpuParallel.MaxThreads)
+            && (d.N >= CpuParallel.MaxThreads || DirectConv.Supports(t)))
         {
             // Stride 1: dx is the forward convolution of dy (padding R - 1 - pad) with the flipped, channel-swapped
-            // filter, so it takes the fused-im2col forward path instead of GEMM + col2im.
-            var t = new Conv2DDescriptor(d.N, d.K, d.OutH, d.OutW, d.C, d.R, d.S, 1, d.R - 1 - d.Pad, d.Groups);
+            // filter, so it takes the direct (or fused-im2col) forward path instead of GEMM + col2im.
             float* flipped = CpuScratch.Get<float>(CpuScratch.Slot.Partials, d.WeightLength);
             FlipFilter(d, (float*)w, flipped);
             Forward(t, (float*)dy, flipped, (float*)dx);
@@ -100,6 +107,11 @@ internal static unsafe class ConvGemm
     /// <summary>dw [K, C/G, R, S] from x [N, C, H, W] and dy [N, K, OH, OW] (overwrites dw).</summary>
     public static void BackwardFilter<T>(Conv2DDescriptor d, T* x, T* dy, T* dw) where T : unmanaged, INumber<T>
     {
+        if (typeof(T) == typeof(float) && DirectConv.Supports(d))
+        {
+            DirectConv.BackwardFilter(d, (float*)x, (float*)dy, (float*)dw);
+            return;
+        }
         int parts = Parts(d);
         bool splitGemm = parts == 1 && CpuParallel.MaxThreads > 1;
         int p = d.OutH * d.OutW, kg = d.KPerGroup, crs = d.CPerGroup * d.R * d.S;

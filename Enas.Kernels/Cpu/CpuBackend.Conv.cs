@@ -1,7 +1,8 @@
 namespace Enas.Kernels.Cpu;
 
-// 2-D convolution: depthwise by direct shifted-row kernels, everything else by im2col + packed GEMM per image
-// (1x1 stride-1 unpadded convolutions multiply the image directly), see ConvGemm.
+// 2-D convolution: depthwise by direct shifted-row kernels; dense stride-1 float32 convolutions by DirectConv (taps
+// read straight from a zero-padded image); everything else by im2col + packed GEMM per image (1x1 stride-1 unpadded
+// convolutions multiply the image directly), see ConvGemm.
 public sealed unsafe partial class CpuBackend
 {
     /// <inheritdoc />

@@ -23,9 +23,21 @@ internal static unsafe class CpuScratch
 
         /// <summary>Partial results reduced by the calling thread (weight gradients).</summary>
         Partials,
+
+        /// <summary>Direct convolution: packed weights.</summary>
+        ConvWeights,
+
+        /// <summary>Direct convolution: tap offsets (ints).</summary>
+        ConvOffsets,
+
+        /// <summary>Direct convolution: zero-padded input image.</summary>
+        ConvInput,
+
+        /// <summary>Direct convolution: output tile or gradient in padded-row layout.</summary>
+        ConvOutput,
     }
 
-    private const int SlotCount = 4;
+    private const int SlotCount = 8;
 
     [ThreadStatic] private static Block[]? t_blocks;
 

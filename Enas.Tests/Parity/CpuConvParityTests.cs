@@ -32,6 +32,18 @@ public class CpuConvParityTests
         { 2, 3, 34, 35, 4, 3, 1, 1, 1 },
         { 2, 5, 33, 40, 6, 5, 1, 2, 1 },
         { 2, 4, 32, 32, 8, 3, 1, 1, 2 },
+        // Direct convolution: rows of 32 outputs and K % 6 == 0 (row mode), one image split across threads,
+        // 16-wide rows (row-mode weight gradient), K not a multiple of 6, 5x5 on 36 channels.
+        { 2, 5, 32, 32, 6, 3, 1, 1, 1 },
+        { 1, 7, 34, 34, 12, 3, 1, 0, 1 },
+        { 3, 4, 16, 16, 6, 5, 1, 2, 1 },
+        { 1, 9, 17, 16, 13, 3, 1, 1, 1 },
+        { 2, 36, 12, 32, 36, 5, 1, 2, 1 },
+        { 1, 3, 5, 5, 2, 3, 1, 2, 1 },
+        // Row mode with a last channel block past K (K % 6 != 0), odd panel counts per thread.
+        { 2, 5, 32, 32, 8, 3, 1, 1, 1 },
+        { 1, 4, 32, 64, 7, 3, 1, 1, 1 },
+        { 3, 3, 32, 32, 20, 5, 1, 2, 1 },
     };
 
     [Theory]
@@ -55,6 +67,8 @@ public class CpuConvParityTests
             Check(new Conv2DDescriptor(3, 5, 9, 9, 7, 3, 3, 1, 1));
             Check(new Conv2DDescriptor(1, 5, 9, 9, 7, 3, 3, 1, 1));
             Check(new Conv2DDescriptor(3, 6, 9, 9, 6, 3, 3, 1, 1, 6));
+            Check(new Conv2DDescriptor(1, 5, 32, 32, 12, 3, 3, 1, 1));
+            Check(new Conv2DDescriptor(3, 7, 16, 16, 6, 5, 5, 1, 2));
         }
         finally
         {

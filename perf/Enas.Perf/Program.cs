@@ -26,6 +26,11 @@ foreach (int t in threadCounts)
                       $"{t} thread{(t > 1 ? "s" : "")}: {peak[t]:F0} GFLOP/s");
 }
 Console.WriteLine();
+if (args.Contains("--micro"))
+{
+    Micro.Run(peak[threadCounts[0]]);
+    return;
+}
 Console.WriteLine("% peak columns use the FMA peak re-measured just before each row (shared, noisy machine).");
 Console.WriteLine();
 Console.WriteLine("| layer | HxW | thr | fwd ms | fwd rate | % peak | fwd+bwd ms | f+b rate | % peak | torch fwd | ours x | torch f+b | ours x |");
