@@ -117,7 +117,8 @@ public sealed class EnasSearch : IDisposable
         var ctrl = new ControllerTrainer(_controller, _reinforce, _bank, _network, _device);
         using (var metrics = _folder.OpenMetrics())
         {
-            for (int epoch = _state.EpochsDone; epoch < _o.Epochs; epoch++)
+            int firstEpoch = _state.EpochsDone;
+            for (int epoch = firstEpoch; epoch < _o.Epochs; epoch++)
             {
                 if (epoch >= stopAfterEpochs) return null;
                 var t0 = clock.Elapsed;
@@ -146,6 +147,12 @@ public sealed class EnasSearch : IDisposable
                     MetricsBytes = new FileInfo(_folder.MetricsPath).Length,
                 };
                 SearchCheckpoint.Save(CheckpointPath, _state, _bank, _controller, _sgd, _reinforce.Optimizer);
+                // The start-up estimate times a few steps while the JIT is still tiering up (it ran ~60 % high on
+                // the default search); the first real epoch gives the user a better one.
+                int left = _o.Epochs - epoch - 1;
+                if (epoch == firstEpoch && left > 0)
+                    _progress.Message($"expected time for the remaining {left} epochs: about " +
+                                      $"{ProgressReporter.FormatDuration((clock.Elapsed - t0) * left)} (from this epoch), then derive");
             }
             return Derive(metrics, clock);
         }
