@@ -70,7 +70,7 @@ public sealed class LstmCell : Module
             c.Shape != h.Shape)
             throw new ShapeMismatchException("LstmCell",
                 $"'{Name}' expects x [N, {InputSize}], h and c [N, {HiddenSize}]; got {x.Shape}, {h.Shape}, {c.Shape}");
-        return Step(x.MatMul(WeightInput) + Bias, h, c);
+        return Step(x.MatMul(WeightInput) + Bias, h, c, WeightHidden);
     }
 
     /// <summary>
@@ -99,9 +99,9 @@ public sealed class LstmCell : Module
         return Step(xProjected, h, c, weightHidden ?? WeightHidden);
     }
 
-    private (Tensor H, Tensor C) Step(Tensor xProjected, Tensor h, Tensor c, Tensor? weightHidden = null)
+    private (Tensor H, Tensor C) Step(Tensor xProjected, Tensor h, Tensor c, Tensor weightHidden)
     {
-        var gates = xProjected + h.MatMul(weightHidden ?? WeightHidden);
+        var gates = xProjected + h.MatMul(weightHidden);
         int hs = HiddenSize;
         var i = gates.Slice(1, 0, hs).Sigmoid();
         var f = gates.Slice(1, hs, hs).Sigmoid();

@@ -147,6 +147,14 @@ public sealed class ProgressReporter : IDisposable
         }
     }
 
+    /// <summary>
+    /// "expected time for the remaining N epochs: about T (from this epoch), then …", measured on the epoch just run
+    /// (start-up estimates run while the JIT is still tiering up).
+    /// </summary>
+    public static string RemainingEpochsLine(int epochsLeft, TimeSpan perEpoch, string then) =>
+        $"expected time for the remaining {epochsLeft} epochs: about {FormatDuration(perEpoch * epochsLeft)} " +
+        $"(from this epoch), then {then}";
+
     /// <summary>"1h 02m", "3m 07s" or "12s".</summary>
     public static string FormatDuration(TimeSpan t)
     {

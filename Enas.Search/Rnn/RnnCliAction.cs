@@ -22,6 +22,12 @@ internal static class RnnCliAction
         string outDir = r.Out ?? Path.Combine("runs", $"rnn-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(outDir);
         void Log(string line) => stdout.WriteLine(line);
+        // The searched or given cell trained from scratch: alone, or next to a random cell and the LSTM (--compare).
+        void TrainCell(RnnSpace space, Architecture arch)
+        {
+            if (r.Compare) new RnnComparison(outDir).Run(space, arch, corpus, o, r.RetrainEpochs, Log);
+            else Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log), stdout);
+        }
 
         if (r.Baseline == "lstm")
         {
@@ -34,8 +40,7 @@ internal static class RnnCliAction
             var arch = Architecture.ParseOfficial(space, r.Cell);
             stdout.WriteLine(space.Describe(arch));
             AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch));
-            if (r.Compare) new RnnComparison(outDir).Run(space, arch, corpus, o, r.RetrainEpochs, Log);
-            else Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log), stdout);
+            TrainCell(space, arch);
             return 0;
         }
 
@@ -76,9 +81,7 @@ internal static class RnnCliAction
                                  $"most likely cell {ep.GreedyCell}");
                 search.SaveCheckpoint(checkpoint, new FileInfo(metricsPath).Length);
                 if (e == firstEpoch && e + 1 < o.Epochs)
-                    progress.Message($"expected time for the remaining {o.Epochs - e - 1} epochs: about " +
-                                     $"{ProgressReporter.FormatDuration(epochClock.Elapsed * (o.Epochs - e - 1))} (from this epoch), " +
-                                     "then derive and retraining");
+                    progress.Message(ProgressReporter.RemainingEpochsLine(o.Epochs - e - 1, epochClock.Elapsed, "derive and retraining"));
             }
             var ranked = search.Derive();
             var best = ranked[0];
@@ -92,10 +95,7 @@ internal static class RnnCliAction
             stdout.WriteLine($"search time {clock.Elapsed.TotalSeconds:F0} s; best cell: {best.Architecture.ToOfficialString()}");
             stdout.WriteLine(search.Space.Describe(best.Architecture));
             stdout.WriteLine($"shared-weight validation perplexity (search-time, NOT a final number): {best.SharedWeightValidPerplexity:F1}");
-            if (r.Compare)
-                new RnnComparison(outDir).Run(search.Space, best.Architecture, corpus, o, r.RetrainEpochs, Log);
-            else if (r.RetrainEpochs > 0)
-                Report(RnnRetrain.Run(search.Space, best.Architecture, corpus, o, r.RetrainEpochs, Log), stdout);
+            if (r.Compare || r.RetrainEpochs > 0) TrainCell(search.Space, best.Architecture);
         }
         stdout.WriteLine($"outputs: {outDir}");
         return 0;

@@ -43,6 +43,7 @@ public sealed class RnnSearch : IDisposable
     private readonly Sgd _sgd;
     private readonly StepDecay _schedule;
     private readonly XoshiroRandom _trainRng, _controllerRng, _dropRng;
+    private readonly int[]? _fixedRewardWindows;
     private int _epoch;
 
     /// <summary>Sets up the shared language model, the controller and the optimisers.</summary>
@@ -52,6 +53,7 @@ public sealed class RnnSearch : IDisposable
         Space = new RnnSpace(options.Nodes);
         _train = new TokenBatches(corpus.Train, options.BatchSize);
         _valid = new TokenBatches(corpus.Valid, options.BatchSize);
+        _fixedRewardWindows = FixedRewardWindows(options.RewardWindows, _valid.WindowCount(options.Bptt));
         var init = new XoshiroRandom(options.Seed);
         _controllerRng = init.Fork();
         _trainRng = init.Fork();
@@ -166,11 +168,15 @@ public sealed class RnnSearch : IDisposable
         return Math.Exp(total / count);
     }
 
-    private int[] RewardWindows()
+    /// <summary>The windows a controller sample is scored on: the fixed ones, or one drawn per sample.</summary>
+    private int[] RewardWindows() => _fixedRewardWindows ?? [_controllerRng.Next(_valid.WindowCount(_o.Bptt))];
+
+    /// <summary><see cref="RnnSearchOptions.RewardWindows"/> windows evenly spaced over the validation stream, or
+    /// null when each sample draws its own.</summary>
+    private static int[]? FixedRewardWindows(int requested, int count)
     {
-        int count = _valid.WindowCount(_o.Bptt);
-        if (_o.RewardWindows <= 0) return [_controllerRng.Next(count)];
-        int n = Math.Min(_o.RewardWindows, count);
+        if (requested <= 0) return null;
+        int n = Math.Min(requested, count);
         return [.. Enumerable.Range(0, n).Select(k => (int)((long)k * count / n))];
     }
 

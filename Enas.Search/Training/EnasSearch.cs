@@ -151,8 +151,7 @@ public sealed class EnasSearch : IDisposable
                 // the default search); the first real epoch gives the user a better one.
                 int left = _o.Epochs - epoch - 1;
                 if (epoch == firstEpoch && left > 0)
-                    _progress.Message($"expected time for the remaining {left} epochs: about " +
-                                      $"{ProgressReporter.FormatDuration((clock.Elapsed - t0) * left)} (from this epoch), then derive");
+                    _progress.Message(ProgressReporter.RemainingEpochsLine(left, clock.Elapsed - t0, "derive"));
             }
             return Derive(metrics, clock);
         }
