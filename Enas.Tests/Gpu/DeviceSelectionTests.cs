@@ -90,11 +90,13 @@ public sealed class KernelEventTests
         using var listener = new Listener();
         using (KernelEvents.Scope("Conv2DForward", d, "unit-test")) { }
         using (KernelEvents.Sync("Download", "unit-test")) { }
-        List<(int Id, string Payload)> events;
-        lock (listener.Events) events = listener.Events.Where(e => e.Payload.Contains("unit-test") || e.Payload.Contains("Conv2DForward")).ToList();
+        // Other test classes run kernels in parallel and the listener sees their events too: read one snapshot under the lock.
+        List<(int Id, string Payload)> all;
+        lock (listener.Events) all = [.. listener.Events];
+        var events = all.Where(e => e.Payload.Contains("unit-test") || e.Payload.Contains("Conv2DForward")).ToList();
         Assert.Contains(events, e => e.Id == 1 && e.Payload.StartsWith("Conv2DForward|") && e.Payload.Contains("K = 5"));
         Assert.Contains(events, e => e.Id == 3 && e.Payload.StartsWith("Conv2DForward|"));
         Assert.Contains(events, e => e.Id == 2 && e.Payload.StartsWith("Download|unit-test"));
-        Assert.DoesNotContain(listener.Events, e => e.Payload.StartsWith("Silent"));
+        Assert.DoesNotContain(all, e => e.Payload.StartsWith("Silent"));
     }
 }

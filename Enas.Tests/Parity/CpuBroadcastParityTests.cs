@@ -26,7 +26,7 @@ public class CpuBroadcastParityTests
             foreach (var p in pairs)
             {
                 data.Add(p[0], p[1], dtype);
-                data.Add(p[1], p[0], dtype);
+                if (!p[0].AsSpan().SequenceEqual(p[1])) data.Add(p[1], p[0], dtype); // same shapes: swapping repeats the case
             }
         return data;
     }
