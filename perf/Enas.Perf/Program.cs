@@ -6,6 +6,7 @@ using Enas.Perf;
 // Enas CPU kernel benchmarks: FMA peak, then conv / pool / batch-norm / relu rows and GEMM 1024^3 on 1 and 2
 // threads, with libtorch anchors from /work/shared/docs/perf-anchors.md. Usage:
 //   dotnet run -c Release --project perf/Enas.Perf -- [--quick] [--threads 1|2|both] [--only <substring>] [--detail] [--clock wall|thread]
+//   dotnet run -c Release --project perf/Enas.Perf -- --scaling [--only <substring>]   (1 vs 2 threads, alternated call by call)
 bool quick = args.Contains("--quick");
 bool detail = args.Contains("--detail");
 Harness.ThreadClock = Option("--clock") == "thread";
@@ -26,6 +27,11 @@ foreach (int t in threadCounts)
                       $"{t} thread{(t > 1 ? "s" : "")}: {peak[t]:F0} GFLOP/s");
 }
 Console.WriteLine();
+if (args.Contains("--scaling"))
+{
+    Scaling.Run(Rows().Where(r => only == null || r.Name.Contains(only, StringComparison.OrdinalIgnoreCase)), quick ? 9 : 25);
+    return;
+}
 if (args.Contains("--micro"))
 {
     Micro.Run(peak[threadCounts[0]]);
