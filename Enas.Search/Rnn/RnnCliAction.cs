@@ -25,7 +25,7 @@ internal static class RnnCliAction
         // The searched or given cell trained from scratch: alone, or next to a random cell and the LSTM (--compare).
         void TrainCell(RnnSpace space, Architecture arch)
         {
-            if (r.Compare) new RnnComparison(outDir).Run(space, arch, corpus, o, r.RetrainEpochs, Log);
+            if (r.Compare) new RnnComparison(outDir).Run(space, arch, corpus, o, r.RetrainEpochs, Log, r.CompareSeeds);
             else Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log), stdout);
         }
 
@@ -102,5 +102,6 @@ internal static class RnnCliAction
     }
 
     private static void Report(RnnRetrainResult r, TextWriter stdout) =>
-        stdout.WriteLine($"{r.Model}: {r.Parameters:N0} parameters, valid ppl {r.ValidPerplexity:F2}, test ppl {r.TestPerplexity:F2}");
+        stdout.WriteLine($"{r.Model}: {r.Parameters:N0} parameters, best validation perplexity {r.ValidPerplexity:F2} " +
+                         $"(epoch {r.BestEpoch} of {r.Epochs.Count}), test ppl {r.TestPerplexity:F2} with those weights");
 }

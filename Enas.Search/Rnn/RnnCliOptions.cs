@@ -19,9 +19,11 @@ internal sealed class RnnCliOptions
 
     public readonly Option<bool> Compare = new("--compare") { Description = "rnn: after the search (or for --cell), also train a uniformly random cell and the plain LSTM with the same budget and print the comparison (comparison.txt/.json)" };
 
+    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "rnn: with --compare, retrain each of the three models with this many seeds (a new random cell per seed) and report mean ± sd and paired differences (default 1)" };
+
     public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "rnn: fixed validation windows each controller sample is scored on (default 2; 0 = one random window per sample, as the official code)" };
 
-    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, RewardWindows];
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, RewardWindows];
 
     /// <summary>True when the command line asks for language modelling.</summary>
     public bool Applies(ParseResult p, SearchCliOptions s) =>
@@ -67,11 +69,14 @@ internal sealed class RnnCliOptions
             throw new CliException("--compare trains the LSTM baseline itself; leave out --baseline");
         int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? o.Epochs;
         if (compare && retrainEpochs < 1) throw new CliException("--compare needs --retrain-epochs of at least 1");
+        int? compareSeeds = p.GetValue(CompareSeeds);
+        if (compareSeeds is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
+        if (compareSeeds < 1) throw new CliException($"--compare-seeds {compareSeeds}: give at least 1");
         return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), retrainEpochs,
-            p.GetValue(s.Out), p.GetValue(s.Resume), compare);
+            p.GetValue(s.Out), p.GetValue(s.Resume), compare, compareSeeds ?? 1);
     }
 }
 
 /// <summary>What the user asked for.</summary>
 internal sealed record RnnCliRequest(RnnSearchOptions Options, string Dataset, string DataDir, string? Baseline,
-    string? Cell, int RetrainEpochs, string? Out, bool Resume, bool Compare = false);
+    string? Cell, int RetrainEpochs, string? Out, bool Resume, bool Compare = false, int CompareSeeds = 1);

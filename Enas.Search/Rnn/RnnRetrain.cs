@@ -1,4 +1,5 @@
 using Enas.Engine.Optim;
+using Enas.Engine.Serialization;
 using Enas.Search.Data;
 using Enas.Search.Spaces;
 using Enas.Search.Util;
@@ -9,14 +10,20 @@ namespace Enas.Search.Rnn;
 /// <param name="Model">"enas cell …" or "lstm".</param>
 /// <param name="Parameters">Trainable parameters.</param>
 /// <param name="Epochs">Per-epoch training results and validation perplexities.</param>
-/// <param name="ValidPerplexity">Validation perplexity after the last epoch.</param>
-/// <param name="TestPerplexity">Test perplexity after the last epoch (the test split is touched only here).</param>
+/// <param name="ValidPerplexity">Best validation perplexity over the epochs.</param>
+/// <param name="TestPerplexity">Test perplexity of the weights of the best-validation epoch (the test split is touched
+/// only here, once).</param>
+/// <param name="BestEpoch">1-based epoch whose weights were tested.</param>
+/// <param name="Seed">Seed of the weights and dropout masks.</param>
 public sealed record RnnRetrainResult(string Model, long Parameters,
-    IReadOnlyList<(LmEpochResult Train, double ValidPerplexity)> Epochs, double ValidPerplexity, double TestPerplexity);
+    IReadOnlyList<(LmEpochResult Train, double ValidPerplexity)> Epochs, double ValidPerplexity, double TestPerplexity,
+    int BestEpoch = 0, ulong Seed = 0);
 
 /// <summary>
 /// Trains a language model from fresh weights: a derived (or any) ENAS cell, or the plain-LSTM baseline of the same
-/// hidden size (<c>--baseline lstm</c>), with the same data, dropouts, clip and SGD schedule, so they compare.
+/// hidden size (<c>--baseline lstm</c>), with the same data, dropouts, clip and SGD schedule, so they compare. The
+/// weights of the epoch with the best validation perplexity are kept (copied to the host) and are the ones tested, as
+/// language-model training usually does: on small corpora the last epoch is often past the best one.
 /// </summary>
 public static class RnnRetrain
 {
@@ -47,17 +54,33 @@ public static class RnnRetrain
         long parameters = lm.Module.ParameterCount();
         log?.Invoke($"{name}: {parameters:N0} parameters");
         var history = new List<(LmEpochResult, double)>();
-        double validPpl = double.NaN;
+        double bestPpl = double.PositiveInfinity;
+        int bestEpoch = 0;
+        var best = new ParameterSnapshot(lm.Parameters());
         for (int e = 0; e < epochs; e++)
         {
             sgd.LearningRate = schedule.LearningRateAt(e);
             var r = LmTrainer.Epoch(lm, sgd, train, o.Bptt, o.Dropout, o.GradClip, dropRng, maxWindows: o.MaxWindowsPerEpoch);
-            validPpl = LmEvaluation.Perplexity(lm, valid, o.Bptt);
+            double validPpl = LmEvaluation.Perplexity(lm, valid, o.Bptt);
             history.Add((r, validPpl));
+            bool improved = validPpl < bestPpl; // false for NaN
+            if (improved)
+            {
+                (bestPpl, bestEpoch) = (validPpl, e + 1);
+                best.Capture();
+            }
             log?.Invoke($"{name} epoch {e + 1}/{epochs}: lr {sgd.LearningRate:G3}, train loss {r.Loss:F3}, " +
-                        $"valid ppl {validPpl:F1}, {r.TokensPerSecond:F0} tokens/s");
+                        $"valid ppl {validPpl:F1}{(improved ? " (best)" : "")}, {r.TokensPerSecond:F0} tokens/s");
+        }
+        if (bestEpoch == 0)
+            throw new InvalidOperationException($"{name}: no epoch gave a finite validation perplexity; lower the learning rate " +
+                                                "(the SGD lr, default 20) or the gradient clip and train again");
+        if (bestEpoch < epochs)
+        {
+            best.Restore();
+            log?.Invoke($"{name}: testing the weights of epoch {bestEpoch} (best validation perplexity {bestPpl:F1})");
         }
         double testPpl = LmEvaluation.Perplexity(lm, new TokenBatches(corpus.Test, o.BatchSize), o.Bptt);
-        return new RnnRetrainResult(name, parameters, history, validPpl, testPpl);
+        return new RnnRetrainResult(name, parameters, history, bestPpl, testPpl, bestEpoch, o.Seed);
     }
 }

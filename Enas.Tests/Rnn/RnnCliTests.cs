@@ -94,6 +94,37 @@ public class RnnCliTests
     }
 
     [Fact]
+    public void CompareWithSeveralSeedsReportsMeansAndPairedDifferences()
+    {
+        using var dir = new TempFolder();
+        WriteCorpus(dir);
+        var outDir = dir["run"];
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string[] args = ["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8",
+            "--batch-size", "4", "--bptt", "6", "--max-windows", "2", "--cell", "0 0 1 1 3", "--retrain-epochs", "1",
+            "--compare", "--compare-seeds", "2", "--seed", "5", "--out", outDir];
+        Assert.True(CliApp.Run(args, stdout, stderr, live: false) == 0, stderr.ToString() + stdout);
+        var table = File.ReadAllText(Path.Combine(outDir, "comparison.txt"));
+        Assert.Contains("role | seeds | valid ppl mean ± sd | test ppl mean ± sd", table);
+        Assert.Contains("searched - random, test ppl, paired by seed:", table);
+        Assert.Contains("searched - lstm, test ppl, paired by seed:", table);
+        Assert.Contains("over 2 seeds", table);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "comparison.json")));
+        var rows = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(6, rows.Count);
+        Assert.Equal([5UL, 5, 5, 6, 6, 6], rows.Select(r => r.GetProperty("seed").GetUInt64()));
+        Assert.Equal(["searched", "random", "lstm", "searched", "random", "lstm"], rows.Select(r => r.GetProperty("role").GetString()));
+        // the searched cell is the same in both seeds, the random cell is drawn again
+        Assert.Equal(rows[0].GetProperty("model").GetString(), rows[3].GetProperty("model").GetString());
+        Assert.NotEqual(rows[1].GetProperty("model").GetString(), rows[4].GetProperty("model").GetString());
+
+        var bad = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path, "--compare-seeds", "2"], new StringWriter(), bad, live: false));
+        Assert.Contains("--compare-seeds only applies with --compare", bad.ToString());
+    }
+
+    [Fact]
     public void MissingDataAndMissingFilesAreUsageErrors()
     {
         var stderr = new StringWriter();

@@ -63,6 +63,20 @@ public sealed class RnnSearchTests(ITestOutputHelper output)
         var r = RnnRetrain.Run(null, null, Tiny(), Small("lstm") with { MaxWindowsPerEpoch = 4 }, 1);
         Assert.Equal("lstm", r.Model);
         Assert.True(double.IsFinite(r.ValidPerplexity) && double.IsFinite(r.TestPerplexity));
+        Assert.Equal(1, r.BestEpoch);
+    }
+
+    [Fact]
+    public void RetrainReportsTheBestValidationEpochAndTestsItsWeights()
+    {
+        // lr 60 without decay makes the validation perplexity go up and down over the epochs.
+        var o = Small("lstm") with { MaxWindowsPerEpoch = 4, LearningRate = 60, DecayStart = 100 };
+        var r = RnnRetrain.Run(null, null, Tiny(), o, 5);
+        var valid = r.Epochs.Select(e => e.ValidPerplexity).ToArray();
+        Assert.Equal(valid.Min(), r.ValidPerplexity);
+        Assert.Equal(Array.IndexOf(valid, valid.Min()) + 1, r.BestEpoch);
+        Assert.Equal(o.Seed, r.Seed);
+        Assert.True(double.IsFinite(r.TestPerplexity));
     }
 
     [Fact]
