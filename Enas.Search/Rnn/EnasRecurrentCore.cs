@@ -12,13 +12,19 @@ public sealed class EnasRecurrentCore : Module, IRecurrentCore
     private RecurrentCell _cell;
 
     /// <summary>Wraps <paramref name="weights"/> running <paramref name="cell"/>; the state's rows are capped at norm
-    /// <paramref name="maxHiddenNorm"/> after every step (0 turns the cap off; see <see cref="HiddenNormClip"/>).</summary>
-    public EnasRecurrentCore(RnnWeightBank weights, RnnCellSpec cell, double maxHiddenNorm = HiddenNormClip.DefaultMaxNorm)
+    /// <paramref name="maxHiddenNorm"/> after every step (0 turns the cap off; see <see cref="HiddenNormClip"/>); h_t
+    /// averages the nodes <paramref name="output"/> selects.</summary>
+    public EnasRecurrentCore(RnnWeightBank weights, RnnCellSpec cell, double maxHiddenNorm = HiddenNormClip.DefaultMaxNorm,
+        RnnCellOutput output = RnnCellOutput.LooseEnds)
     {
         Weights = RegisterModule("cell", weights);
-        _cell = new RecurrentCell(cell, weights);
+        Output = output;
+        _cell = new RecurrentCell(cell, weights, output);
         MaxHiddenNorm = maxHiddenNorm;
     }
+
+    /// <summary>Which nodes h_t averages.</summary>
+    public RnnCellOutput Output { get; }
 
     /// <summary>Cap on each row's norm of the hidden state (0: none).</summary>
     public double MaxHiddenNorm { get; }
@@ -36,7 +42,7 @@ public sealed class EnasRecurrentCore : Module, IRecurrentCore
     public int StateCount => 1;
 
     /// <summary>Runs <paramref name="cell"/> from now on (its edges must be in the bank).</summary>
-    public void SetCell(RnnCellSpec cell) => _cell = new RecurrentCell(cell, Weights);
+    public void SetCell(RnnCellSpec cell) => _cell = new RecurrentCell(cell, Weights, Output);
 
     /// <inheritdoc />
     public (Tensor Outputs, Tensor[] State) Forward(Tensor inputs, int steps, IReadOnlyList<Tensor> state,

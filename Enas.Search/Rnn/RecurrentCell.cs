@@ -5,14 +5,17 @@ namespace Enas.Search.Rnn;
 /// <summary>
 /// One step of an ENAS recurrent cell on weights from a <see cref="RnnWeightBank"/> (shared or fresh; the same code).
 /// Node 0: c = σ(x·Wx_c + h_{t-1}·Wh_c), s_0 = h_{t-1} + c·(f(x·Wx_h + h_{t-1}·Wh_h) − h_{t-1}). Node i reading j:
-/// c = σ(s_j·W_c), s_i = s_j + c·(f(s_j·W_h) − s_j) (the highway c·f + (1 − c)·s_j). h_t = mean of the loose ends.
+/// c = σ(s_j·W_c), s_i = s_j + c·(f(s_j·W_h) − s_j) (the highway c·f + (1 − c)·s_j). h_t = mean of the loose ends
+/// (or of all nodes, <see cref="RnnCellOutput.AllNodes"/>).
 /// </summary>
 public sealed class RecurrentCell
 {
     private readonly RnnWeightBank _weights;
+    private readonly IReadOnlyList<int> _outputs;
 
-    /// <summary>Binds <paramref name="cell"/> to <paramref name="weights"/> (which must hold its edges).</summary>
-    public RecurrentCell(RnnCellSpec cell, RnnWeightBank weights)
+    /// <summary>Binds <paramref name="cell"/> to <paramref name="weights"/> (which must hold its edges); h_t is the mean
+    /// of the nodes <paramref name="output"/> selects.</summary>
+    public RecurrentCell(RnnCellSpec cell, RnnWeightBank weights, RnnCellOutput output = RnnCellOutput.LooseEnds)
     {
         if (cell.Nodes.Length != weights.Nodes)
             throw new ArgumentException($"cell has {cell.Nodes.Length} nodes, weights are for {weights.Nodes}");
@@ -21,6 +24,7 @@ public sealed class RecurrentCell
                 throw new ArgumentException($"weights lack edge {cell.Nodes[i].Input} -> {i} that the cell uses");
         Spec = cell;
         _weights = weights;
+        _outputs = cell.OutputNodes(output);
     }
 
     /// <summary>The decoded cell.</summary>
@@ -46,10 +50,10 @@ public sealed class RecurrentCell
             var from = states[nodes[i].Input];
             states[i] = Highway(from.MatMul(_weights.Edge(i, nodes[i].Input)), from, nodes[i].Activation);
         }
-        var ends = Spec.LooseEnds;
+        var ends = _outputs;
         var sum = states[ends[0]];
-        for (int k = 1; k < ends.Length; k++) sum = sum + states[ends[k]];
-        return ends.Length == 1 ? sum : sum * (1.0 / ends.Length);
+        for (int k = 1; k < ends.Count; k++) sum = sum + states[ends[k]];
+        return ends.Count == 1 ? sum : sum * (1.0 / ends.Count);
     }
 
     /// <summary>prev + σ(pre[:, :H]) · (f(pre[:, H:]) − prev), one fused engine op.</summary>

@@ -3,11 +3,12 @@ using Enas.Search.Spaces;
 
 namespace Enas.Search.Rnn;
 
-/// <summary>SVG drawing of a recurrent cell: x_t and h_{t-1} on the left, nodes by depth, loose ends averaged into h_t.</summary>
+/// <summary>SVG drawing of a recurrent cell: x_t and h_{t-1} on the left, nodes by depth, the averaged nodes (loose
+/// ends, or all) into h_t.</summary>
 public static class RnnCellDrawing
 {
-    /// <summary>The cell of <paramref name="architecture"/> as SVG text.</summary>
-    public static string Svg(RnnSpace space, Architecture architecture)
+    /// <summary>The cell of <paramref name="architecture"/> as SVG text; h_t averages the nodes <paramref name="output"/> selects.</summary>
+    public static string Svg(RnnSpace space, Architecture architecture, RnnCellOutput output = RnnCellOutput.LooseEnds)
     {
         var cell = space.Decode(architecture);
         var depth = new int[cell.Nodes.Length];
@@ -26,7 +27,7 @@ public static class RnnCellDrawing
             else edges.Add(new DrawEdge($"n{n.Input}", $"n{i}", ""));
         }
         nodes.Add(new DrawNode("out", "h_t = mean", depth.Max() + 1, "#d7f5d0"));
-        foreach (int e in cell.LooseEnds) edges.Add(new DrawEdge($"n{e}", "out", ""));
+        foreach (int e in cell.OutputNodes(output)) edges.Add(new DrawEdge($"n{e}", "out", ""));
         return LayeredSvg.Render($"recurrent cell ({cell.Nodes.Length} nodes, highway edges)", nodes, edges);
     }
 }

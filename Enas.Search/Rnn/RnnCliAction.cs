@@ -38,8 +38,8 @@ internal static class RnnCliAction
         {
             var space = new RnnSpace(o.Nodes);
             var arch = Architecture.ParseOfficial(space, r.Cell);
-            stdout.WriteLine(space.Describe(arch));
-            AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch));
+            stdout.WriteLine(space.Describe(arch, o.CellOutput));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch, o.CellOutput));
             TrainCell(space, arch);
             return 0;
         }
@@ -90,10 +90,10 @@ internal static class RnnCliAction
             AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureJsonFile),
                 ArchitectureJson.Serialize(search.Space, best.Architecture));
             AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureTextFile),
-                best.Architecture.ToOfficialString() + "\n" + search.Space.Describe(best.Architecture) + "\n");
-            AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(search.Space, best.Architecture));
+                best.Architecture.ToOfficialString() + "\n" + search.Space.Describe(best.Architecture, o.CellOutput) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(search.Space, best.Architecture, o.CellOutput));
             stdout.WriteLine($"search time {clock.Elapsed.TotalSeconds:F0} s; best cell: {best.Architecture.ToOfficialString()}");
-            stdout.WriteLine(search.Space.Describe(best.Architecture));
+            stdout.WriteLine(search.Space.Describe(best.Architecture, o.CellOutput));
             stdout.WriteLine($"shared-weight validation perplexity (search-time, NOT a final number): {best.SharedWeightValidPerplexity:F1}");
             if (r.Compare || r.RetrainEpochs > 0) TrainCell(search.Space, best.Architecture);
         }

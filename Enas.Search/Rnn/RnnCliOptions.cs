@@ -21,9 +21,11 @@ internal sealed class RnnCliOptions
 
     public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "rnn: with --compare, retrain each of the three models with this many seeds (a new random cell per seed) and report mean ± sd and paired differences (default 1)" };
 
+    public readonly Option<string?> CellOutput = new("--cell-output") { Description = "rnn: which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper; default) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
+
     public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "rnn: fixed validation windows each controller sample is scored on (default 2; 0 = one random window per sample, as the official code)" };
 
-    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, RewardWindows];
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, RewardWindows];
 
     /// <summary>True when the command line asks for language modelling.</summary>
     public bool Applies(ParseResult p, SearchCliOptions s) =>
@@ -40,6 +42,12 @@ internal sealed class RnnCliOptions
             Bptt = p.GetValue(Bptt) ?? d.Bptt,
             MaxWindowsPerEpoch = p.GetValue(MaxWindows) ?? d.MaxWindowsPerEpoch,
             RewardWindows = p.GetValue(RewardWindows) ?? d.RewardWindows,
+            CellOutput = p.GetValue(CellOutput) switch
+            {
+                null or "loose" => RnnCellOutput.LooseEnds,
+                "all" => RnnCellOutput.AllNodes,
+                var v => throw new CliException($"--cell-output {v}: allowed 'loose' (mean of the loose ends) or 'all' (mean of every node)"),
+            },
             Epochs = p.GetValue(s.Epochs) ?? d.Epochs,
             BatchSize = p.GetValue(s.BatchSize) ?? d.BatchSize,
             Seed = p.GetValue(s.Seed) ?? d.Seed,

@@ -37,7 +37,7 @@ public static class RnnRetrain
         if (space is not null && architecture is not null)
         {
             var cell = space.Decode(architecture);
-            core = new EnasRecurrentCore(RnnWeightBank.ForCell(cell, o.Hidden, o.Hidden, o.EffectiveCellInitRange, rng.Fork()), cell, o.MaxHiddenNorm);
+            core = new EnasRecurrentCore(RnnWeightBank.ForCell(cell, o.Hidden, o.Hidden, o.EffectiveCellInitRange, rng.Fork()), cell, o.MaxHiddenNorm, o.CellOutput);
             name = $"enas cell [{architecture.ToOfficialString()}]";
         }
         else

@@ -60,7 +60,7 @@ public sealed class RnnSearch : IDisposable
         _dropRng = init.Fork();
         var bank = new RnnWeightBank(options.Nodes, options.Hidden, options.Hidden, options.EffectiveCellInitRange, init.Fork());
         var first = Space.Decode(new RandomController(Space).Sample(init.Fork()).Architecture);
-        _core = new EnasRecurrentCore(bank, first, options.MaxHiddenNorm);
+        _core = new EnasRecurrentCore(bank, first, options.MaxHiddenNorm, options.CellOutput);
         _lm = new LanguageModel(corpus.Vocabulary.Count, _core, options.InitRange, init.Fork());
         _controller = options.Controller == "random"
             ? new RandomController(Space)

@@ -58,6 +58,9 @@ public sealed record RnnSearchOptions
     /// 0 turns it off). Keeps identity/ReLU chains from overflowing.</summary>
     public double MaxHiddenNorm { get; init; } = HiddenNormClip.DefaultMaxNorm;
 
+    /// <summary>Which nodes the cell output averages: the loose ends (paper, default) or all nodes (enas_lm's GPU code).</summary>
+    public RnnCellOutput CellOutput { get; init; } = RnnCellOutput.LooseEnds;
+
     /// <summary>Dropouts.</summary>
     public LmDropout Dropout { get; init; } = new();
 

@@ -29,6 +29,21 @@ public sealed class RnnCellSpec
 
     /// <summary>Ids of the nodes no later node reads (never empty: the last node is always one).</summary>
     public ImmutableArray<int> LooseEnds { get; }
+
+    /// <summary>The nodes whose mean is the cell output h_t under <paramref name="output"/>.</summary>
+    public IReadOnlyList<int> OutputNodes(RnnCellOutput output) =>
+        output == RnnCellOutput.AllNodes ? Enumerable.Range(0, Nodes.Length).ToArray() : LooseEnds;
+}
+
+/// <summary>Which nodes the cell output h_t averages.</summary>
+public enum RnnCellOutput
+{
+    /// <summary>The loose ends (nodes no later node reads): the paper and ENAS-pytorch.</summary>
+    LooseEnds,
+
+    /// <summary>Every node: the GPU version of the authors' corrected code (<c>google-research/enas_lm</c>); each node
+    /// then feeds h_t directly, which shortens the gradient path through deep chains.</summary>
+    AllNodes,
 }
 
 /// <summary>
@@ -91,7 +106,10 @@ public sealed class RnnSpace : ISearchSpace
     }
 
     /// <inheritdoc />
-    public string Describe(Architecture architecture)
+    public string Describe(Architecture architecture) => Describe(architecture, RnnCellOutput.LooseEnds);
+
+    /// <summary>The cell as text, node by node, with h_t the mean of the nodes <paramref name="output"/> selects.</summary>
+    public string Describe(Architecture architecture, RnnCellOutput output)
     {
         var cell = Decode(architecture);
         var sb = new StringBuilder();
@@ -102,7 +120,7 @@ public sealed class RnnSpace : ISearchSpace
             string input = i == 0 ? "x_t, h_{t-1}" : $"node {n.Input}";
             sb.Append(CultureInfo.InvariantCulture, $"  node {i}: {n.Activation.Name()}({input})\n");
         }
-        sb.Append("  h_t = mean(").Append(string.Join(", ", cell.LooseEnds.Select(e => $"node {e}"))).Append(')');
+        sb.Append("  h_t = mean(").Append(string.Join(", ", cell.OutputNodes(output).Select(e => $"node {e}"))).Append(')');
         return sb.ToString();
     }
 

@@ -48,6 +48,27 @@ public class RecurrentCellTests
         var s4 = Hw(Row(s1, bank.Edge(4, 1)), s1, Math.Tanh);
         double[] expected = [.. Enumerable.Range(0, 2).Select(i => (s2[i] + s3[i] + s4[i]) / 3)];
         TensorAssert.Close(expected, y.ToDoubleArray(), 1e-12, 1e-12, "cell step");
+
+        // --cell-output all: the same nodes, h_t their mean over all five
+        var all = new RecurrentCell(cell, bank, RnnCellOutput.AllNodes);
+        using var yAll = all.Step(all.ProjectInput(x), h, bank.Recurrent);
+        double[] expectedAll = [.. Enumerable.Range(0, 2).Select(i => (s0[i] + s1[i] + s2[i] + s3[i] + s4[i]) / 5)];
+        TensorAssert.Close(expectedAll, yAll.ToDoubleArray(), 1e-12, 1e-12, "cell step, all nodes averaged");
+        Assert.Equal([2, 3, 4], cell.OutputNodes(RnnCellOutput.LooseEnds));
+        Assert.Equal([0, 1, 2, 3, 4], cell.OutputNodes(RnnCellOutput.AllNodes));
+    }
+
+    [Fact]
+    public void DrawingAndDescriptionFollowTheOutputChoice()
+    {
+        var (space, _) = Cell();
+        var arch = Architecture.ParseOfficial(space, Arc);
+        static int Arrows(string svg) => svg.Split("marker-end=").Length - 1;
+        // 2 inputs into node 0 + 4 node-to-node edges, then 3 loose ends or all 5 nodes into h_t
+        Assert.Equal(2 + 4 + 3, Arrows(RnnCellDrawing.Svg(space, arch)));
+        Assert.Equal(2 + 4 + 5, Arrows(RnnCellDrawing.Svg(space, arch, RnnCellOutput.AllNodes)));
+        Assert.EndsWith("h_t = mean(node 2, node 3, node 4)", space.Describe(arch));
+        Assert.EndsWith("h_t = mean(node 0, node 1, node 2, node 3, node 4)", space.Describe(arch, RnnCellOutput.AllNodes));
     }
 
     [Fact]
@@ -62,6 +83,9 @@ public class RecurrentCellTests
         for (int i = 1; i < 5; i++) inputs.Add(bank.Edge(i, cell.Nodes[i].Input));
         var r = Enas.Engine.Autodiff.GradCheck.Run(p => c.Step(c.ProjectInput(p[0]), p[1], p[3]), inputs);
         Assert.True(r.Passed, r.Report);
+        var all = new RecurrentCell(cell, bank, RnnCellOutput.AllNodes);
+        var rAll = Enas.Engine.Autodiff.GradCheck.Run(p => all.Step(all.ProjectInput(p[0]), p[1], p[3]), inputs);
+        Assert.True(rAll.Passed, rAll.Report);
     }
 
     [Fact]

@@ -65,6 +65,14 @@ public class RnnCliTests
         Assert.Contains("lstm:", stdout.ToString());
         Assert.Equal(0, CliApp.Run(["--space", "rnn", "--nodes", "3", "--cell", "0 0 1 1 3", .. common], stdout, stderr, live: false));
         Assert.Contains("enas cell [0 0 1 1 3]", stdout.ToString());
+        Assert.Contains("h_t = mean(node 2)", stdout.ToString());
+        var all = new StringWriter();
+        Assert.Equal(0, CliApp.Run(["--space", "rnn", "--nodes", "3", "--cell", "0 0 1 1 3", "--cell-output", "all", .. common[..^2],
+            "--out", dir["run-all"]], all, stderr, live: false));
+        Assert.Contains("h_t = mean(node 0, node 1, node 2)", all.ToString());
+        var bad = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--cell-output", "last", .. common], new StringWriter(), bad, live: false));
+        Assert.Contains("--cell-output last: allowed 'loose'", bad.ToString());
     }
 
     [Fact]
