@@ -49,11 +49,6 @@ internal sealed class RnnCliOptions
         };
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
-        string? device = p.GetValue(s.Device);
-        if (device is not null and not ("auto" or "cpu"))
-            throw new CliException($"--device {device}: the recurrent-cell search and its baselines run on the CPU in this " +
-                                   "version (the ENAS cell's kernels exist on the GPU backend, the language-model loop is not wired to it); " +
-                                   "use --device cpu or leave --device out");
         string dataset = p.GetValue(s.Dataset) ?? "ptb";
         if (dataset is not ("ptb" or "ptb-mini"))
             throw new CliException($"--dataset {dataset}: language modelling reads ptb (ptb.train/valid/test.txt) or ptb-mini");
@@ -68,10 +63,14 @@ internal sealed class RnnCliOptions
         int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? o.Epochs;
         if (compare && retrainEpochs < 1) throw new CliException("--compare needs --retrain-epochs of at least 1");
         return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), retrainEpochs,
-            p.GetValue(s.Out), p.GetValue(s.Resume), compare);
+            p.GetValue(s.Out), p.GetValue(s.Resume), compare) { Device = p.GetValue(s.Device) ?? "auto" };
     }
 }
 
 /// <summary>What the user asked for.</summary>
 internal sealed record RnnCliRequest(RnnSearchOptions Options, string Dataset, string DataDir, string? Baseline,
-    string? Cell, int RetrainEpochs, string? Out, bool Resume, bool Compare = false);
+    string? Cell, int RetrainEpochs, string? Out, bool Resume, bool Compare = false)
+{
+    /// <summary>--device as given (auto, cpu, cuda or cuda:N), resolved by <see cref="DeviceSelection"/>.</summary>
+    public string Device { get; init; } = "auto";
+}

@@ -21,9 +21,10 @@ public sealed class RnnComparison
 {
     private readonly List<RnnRetrainResult> _results = new();
     private readonly string _outDir;
+    private readonly Device? _device;
 
-    /// <summary>Writes into <paramref name="outDir"/>.</summary>
-    public RnnComparison(string outDir) => _outDir = outDir;
+    /// <summary>Writes into <paramref name="outDir"/>; trains on <paramref name="device"/> (the CPU when null).</summary>
+    public RnnComparison(string outDir, Device? device = null) => (_outDir, _device) = (outDir, device);
 
     /// <summary>Results so far, in training order.</summary>
     public IReadOnlyList<RnnRetrainResult> Results => _results;
@@ -42,9 +43,9 @@ public sealed class RnnComparison
     {
         var random = RandomCell(space, o.Seed);
         log?.Invoke($"comparison: searched cell, random cell [{random.ToOfficialString()}] and LSTM, {epochs} epochs each");
-        Add(RnnRetrain.Run(space, searched, corpus, o, epochs, log), "searched", log);
-        Add(RnnRetrain.Run(space, random, corpus, o, epochs, log), "random", log);
-        Add(RnnRetrain.Run(null, null, corpus, o, epochs, log), "lstm", log);
+        Add(RnnRetrain.Run(space, searched, corpus, o, epochs, log, _device), "searched", log);
+        Add(RnnRetrain.Run(space, random, corpus, o, epochs, log, _device), "random", log);
+        Add(RnnRetrain.Run(null, null, corpus, o, epochs, log, _device), "lstm", log);
     }
 
     private void Add(RnnRetrainResult result, string role, Action<string>? log)
