@@ -158,19 +158,8 @@ public sealed class RnnSearch : IDisposable
     public double ScoreOnWindows(Architecture arch, IReadOnlyList<int> windows)
     {
         _core.SetCell(Space.Decode(arch));
-        _lm.ResetState();
-        double total = 0;
-        long count = 0;
         var starts = _valid.WindowStarts(_o.Bptt).ToArray();
-        using (Tape.NoGrad())
-            foreach (int w in windows)
-            {
-                var (x, y, len) = _valid.Window(starts[w], _o.Bptt);
-                using var scope = TensorScope.Begin();
-                total += _lm.WindowLoss(x, y, len, _valid.BatchSize, LmDropout.None, false, _dropRng).Item() * x.Length;
-                count += x.Length;
-            }
-        _lm.ResetState();
+        var (total, count) = LmEvaluation.LossOverWindows(_lm, _valid, windows.Select(w => starts[w]), _o.Bptt);
         return Math.Exp(total / count);
     }
 

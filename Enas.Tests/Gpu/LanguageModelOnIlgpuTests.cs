@@ -121,6 +121,35 @@ public class LanguageModelOnIlgpuTests
         Assert.Equal(live, device.Backend.LiveBufferCount);
     }
 
+    [Theory]
+    [InlineData("enas")]
+    [InlineData("lstm")]
+    public void TheHostWaitsOncePerTrainingWindowAndOncePerEvaluationPass(string core)
+    {
+        var device = Emulator;
+        string name = IlgpuTestDevices.CpuAccelerator.ShortName;
+        var data = new TokenBatches(Tokens, Batch);
+        using var lm = Build(core, device);
+        using var sgd = new Sgd(lm.Parameters(), 1.0, momentum: 0);
+        var rng = new Random(5);
+        using var events = new DeviceEventCounter();
+        int windows = 0;
+        foreach (int start in data.WindowStarts(Bptt))
+        {
+            var (x, y, len) = data.Window(start, Bptt);
+            events.Clear();
+            lm.TrainWindow(sgd, x, y, len, Batch, Drop, Clip, rng);
+            // the loss and the gradient norm, read together; uploads (ids, masks) do not wait
+            Assert.Equal(["Download"], events.Syncs(name));
+            Assert.True(events.Launches(name) > 50, "the window's kernels run on the emulator");
+            windows++;
+        }
+        Assert.Equal(3, windows);
+        events.Clear();
+        LmEvaluation.Perplexity(lm, data, Bptt);
+        Assert.Equal(["Download"], events.Syncs(name)); // every window's loss, read together at the end
+    }
+
     [Fact]
     public void ACoreOnAnotherDeviceIsRefused()
     {
