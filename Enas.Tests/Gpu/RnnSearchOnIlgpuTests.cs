@@ -69,6 +69,25 @@ public class RnnSearchOnIlgpuTests
         }
     }
 
+    [Fact]
+    public void ACheckpointWrittenOnTheDeviceResumesOnTheCpu()
+    {
+        _ = IlgpuTestDevices.CpuAccelerator;
+        var emulator = new Device(DeviceKind.IlgpuCpu);
+        var corpus = Corpus();
+        using var dir = new TempFolder();
+        string path = dir["last.ckpt"];
+        using var onDevice = new RnnSearch(Options, corpus, emulator);
+        onDevice.RunEpoch();
+        onDevice.SaveCheckpoint(path, 0);
+        using var onCpu = new RnnSearch(Options, corpus, Device.Cpu);
+        onCpu.LoadCheckpoint(path);
+        Assert.Equal(1, onCpu.EpochsDone);
+        var arch = RnnComparison.RandomCell(onCpu.Space, 3);
+        double expected = onDevice.ScoreOnWindows(arch, [0, 1]);
+        Assert.Equal(expected, onCpu.ScoreOnWindows(arch, [0, 1]), 1e-4 * expected);
+    }
+
     private sealed record RunResult(int Held, RnnSearchEpoch Epoch, IReadOnlyList<RnnCandidate> Derived,
         IReadOnlyList<RnnRetrainResult> Compared, int SearchLaunches, int ComparisonLaunches);
 
