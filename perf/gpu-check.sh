@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One-shot GPU check for the ILGPU backend (target: under 8 minutes on an H100/H200).
-#   1. prints the GPU, driver and toolchain;  2. builds Release;  3. runs the CUDA parity tests (they must RUN, not
-#   skip) and the PTX compilation tests;  4. times every ENAS kernel shape with our kernels (perf/Enas.GpuBench) and
-#   with PyTorch/cuDNN (perf/gpu_reference.py, FP32 and PyTorch-default configs);  5. prints one comparison table.
+#   1. prints the GPU, driver and toolchain;  2. builds Release;  3. runs the CUDA parity tests and the RNN search's
+#   language-model tests on CUDA (they must RUN, not skip) and the PTX compilation tests;  4. times every ENAS kernel
+#   shape with our kernels (perf/Enas.GpuBench) and with PyTorch/cuDNN (perf/gpu_reference.py, FP32 and PyTorch-default configs);  5. prints one comparison table.
 # Usage: perf/gpu-check.sh [output-dir]        (default: perf/out/gpu)
 # Offline GPU machines (no NuGet): build here with
 #   dotnet build Enas.Tests -c Release && dotnet build perf/Enas.GpuBench -c Release
@@ -45,14 +45,14 @@ TEST_DLL=Enas.Tests/bin/Release/net10.0/Enas.Tests.dll
 BENCH_DLL=perf/Enas.GpuBench/bin/Release/net10.0/Enas.GpuBench.dll
 [[ -f "$TEST_DLL" && -f "$BENCH_DLL" ]] || fail "missing $TEST_DLL or $BENCH_DLL (build Release first, see the header)"
 timeout 240 dotnet test "$TEST_DLL" \
-  --filter "FullyQualifiedName~IlgpuCudaParityTests|FullyQualifiedName~PtxCompilationTests" \
+  --filter "FullyQualifiedName~IlgpuCudaParityTests|FullyQualifiedName~LanguageModelOnCudaTests|FullyQualifiedName~PtxCompilationTests" \
   --logger "console;verbosity=normal" --logger "trx;LogFileName=gpu-parity.trx" --results-directory "$OUT" \
   > "$OUT/parity.log" 2>&1
 TEST_RC=$?
 set -e
 grep -E "^\s+(Failed|Skipped) |Total tests|^\s+(Passed|Failed|Skipped): " "$OUT/parity.log" | tail -n 40 || true
 [[ $TEST_RC -eq 124 ]] && fail "parity tests timed out after 240 s (see $OUT/parity.log)"
-if grep -qE "^\s+Skipped .*IlgpuCudaParityTests" "$OUT/parity.log"; then
+if grep -qE "^\s+Skipped .*(IlgpuCudaParityTests|LanguageModelOnCudaTests)" "$OUT/parity.log"; then
   fail "CUDA parity tests were SKIPPED: ILGPU saw no CUDA device (libcuda.so.1 not loadable?). See $OUT/parity.log"
 fi
 [[ $TEST_RC -ne 0 ]] && fail "CUDA parity tests failed (rc $TEST_RC); full log: $OUT/parity.log"
