@@ -2,7 +2,8 @@
 # One-shot GPU check for the ILGPU backend (target: under 8 minutes on an H100/H200).
 #   1. prints the GPU, driver and toolchain;  2. builds Release;  3. runs the CUDA parity tests and the RNN search's
 #   language-model tests on CUDA (they must RUN, not skip) and the PTX compilation tests;  4. times every ENAS kernel
-#   shape with our kernels (perf/Enas.GpuBench) and with PyTorch/cuDNN (perf/gpu_reference.py, FP32 and PyTorch-default configs);  5. prints one comparison table.
+#   shape with our kernels (perf/Enas.GpuBench) and with PyTorch/cuDNN (perf/gpu_reference.py, FP32 and
+#   PyTorch-default configs);  5. prints one comparison table.
 # Usage: perf/gpu-check.sh [output-dir]        (default: perf/out/gpu)
 # Offline GPU machines (no NuGet): build here with
 #   dotnet build Enas.Tests -c Release && dotnet build perf/Enas.GpuBench -c Release
