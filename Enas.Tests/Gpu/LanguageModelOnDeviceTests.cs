@@ -42,7 +42,7 @@ public abstract class LanguageModelOnDeviceTests
     // two windows per row (the second one starts from the carried state) and one short window
     private static readonly int[] Tokens = [.. Enumerable.Range(0, 2 * (2 * Bptt + 3)).Select(i => (i * 7 + 3) % Vocab)];
 
-    private Device Target => Device.Of(Gpu); // touching Gpu registers the backend as (kind, 0)
+    private Device Target => Device.Of(Gpu); // touching Gpu registers the backend as (kind, ordinal)
 
     internal static LanguageModel Build(string core, Device device)
     {
@@ -220,6 +220,15 @@ public abstract class LanguageModelOnDeviceTests
 public sealed class LanguageModelOnIlgpuCpuTests : LanguageModelOnDeviceTests
 {
     protected override IlgpuBackend Gpu => IlgpuTestDevices.CpuAccelerator;
+}
+
+/// <summary>
+/// The same cases on a second emulator registered as (IlgpuCpu, 1), a stand-in for --device cuda:1: every tensor made
+/// "like" another one (backward seeds, dropout masks, the carried state) must land on device 1, not on device 0.
+/// </summary>
+public sealed class LanguageModelOnSecondIlgpuCpuTests : LanguageModelOnDeviceTests
+{
+    protected override IlgpuBackend Gpu => IlgpuTestDevices.SecondCpuAccelerator;
 }
 
 /// <summary>The same cases on CUDA device 0; every test is reported as skipped, with the reason, without one.</summary>
