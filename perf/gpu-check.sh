@@ -3,11 +3,12 @@
 #   1. prints the GPU, driver and toolchain;  2. builds Release;  3. runs the CUDA parity tests and the RNN search's
 #   language-model tests on CUDA (they must RUN, not skip) and the PTX compilation tests;  4. times every ENAS kernel
 #   shape with our kernels (perf/Enas.GpuBench) and with PyTorch/cuDNN (perf/gpu_reference.py, FP32 and
-#   PyTorch-default configs);  5. prints one comparison table.
+#   PyTorch-default configs);  5. prints one comparison table;  6. times the RNN search's shared training on cuda:0
+#   and on the CPU when mini-PTB is found.
 # Usage: perf/gpu-check.sh [output-dir]        (default: perf/out/gpu)
 # Offline GPU machines (no NuGet): build here with
 #   dotnet build Enas.Tests -c Release && dotnet build perf/Enas.GpuBench -c Release
-# copy/carry Enas.Tests/bin/Release and perf/Enas.GpuBench/bin/Release (~16 MB), and run with ENAS_SKIP_BUILD=1:
+# copy/carry Enas.Tests/bin/Release, Enas.Search/bin/Release and perf/Enas.GpuBench/bin/Release, and run with ENAS_SKIP_BUILD=1:
 # the tests then run straight from the DLL (no MSBuild, no restore). Only the .NET 10 runtime/SDK is needed there.
 set -euo pipefail
 
@@ -82,5 +83,22 @@ fi
 if [[ -f "$OUT/enas-naive.csv" ]]; then
   echo; echo "naive kernels (batch 64), for comparison with the tiled rows above:"
   column -s, -t "$OUT/enas-naive.csv" | tee -a "$OUT/table.txt"
+fi
+# The recurrent search's language model on the GPU against the CPU (tokens/s of shared training, default sizes:
+# 12-node cell, hidden 64, batch 16, BPTT 35), when its Enas.Search build and the PTB files are there. Never fails
+# the check: it reports.
+SEARCH_DLL=Enas.Search/bin/Release/net10.0/Enas.Search.dll
+PTB="${ENAS_PTB_DIR:-../shared/data/ptb}"
+if [[ -f "$SEARCH_DLL" && -f "$PTB/ptb.valid.txt" && -f "$PTB/ptb.test.txt" ]]; then
+  step "RNN search on mini-PTB, one epoch of 40 windows: cuda:0, then cpu"
+  for dev in cuda:0 cpu; do
+    rm -rf "$OUT/rnn-$dev"
+    timeout 300 dotnet "$SEARCH_DLL" --space rnn --dataset ptb-mini --data "$PTB" --epochs 1 --max-windows 40 \
+      --controller-steps 10 --derive-samples 10 --retrain-epochs 0 --device "$dev" --out "$OUT/rnn-$dev" \
+      > "$OUT/rnn-$dev.log" 2>&1 || echo "WARNING: RNN search on $dev failed or timed out (rc $?); see $OUT/rnn-$dev.log"
+    grep -E "^device:|tokens/s|search time" "$OUT/rnn-$dev.log" | cut -c1-160 | sed "s/^/  $dev: /"
+  done
+else
+  echo "(RNN timing skipped: needs $SEARCH_DLL and ptb.valid.txt/ptb.test.txt in $PTB or \$ENAS_PTB_DIR)"
 fi
 step "done; results in $OUT"
