@@ -53,6 +53,14 @@ public partial class Tensor
     /// </summary>
     public Tensor Dropout(double p, Random rng) => DropoutOp.Apply(this, p, rng, training: true);
 
+    /// <summary>
+    /// The inverted-dropout mask itself, [shape] of 0 (probability <paramref name="p"/>) and 1/(1-p), drawn on the host
+    /// from <paramref name="rng"/> exactly as <see cref="Dropout(double, Random)"/> draws its mask for a tensor of
+    /// that shape, and uploaded once to <paramref name="device"/> (no gradient).
+    /// </summary>
+    public static Tensor DropoutMask(Shape shape, double p, Random rng, DType dtype = DType.Float32,
+        Device? device = null) => DropoutOp.Mask(shape, p, rng, dtype, device ?? Device.Cpu);
+
     /// <summary>Dropout that returns this tensor unchanged when <paramref name="training"/> is false or p == 0.</summary>
     public Tensor Dropout(double p, Random rng, bool training) => DropoutOp.Apply(this, p, rng, training);
 

@@ -36,8 +36,11 @@ internal sealed class GatherOp : Op
         OpChecks.SameDeviceAndFloat("Gather", table);
         OpChecks.Rank("Gather", table, 2, "table [V, D]");
         CheckRange("Gather", indices, table.Shape[0], $"table {table.Shape}");
-        var ids = Tensor.FromArray(indices, new Shape(indices.Length), table.Device);
-        return Apply(table, ids, validate: false);
+        if (TensorScope.Current is not null)
+            return Apply(table, Tensor.FromArray(indices, new Shape(indices.Length), table.Device), validate: false);
+        // No scope (hence no tape): free the uploaded indices here and hand back a caller-owned result.
+        using var scope = TensorScope.Begin();
+        return Apply(table, Tensor.FromArray(indices, new Shape(indices.Length), table.Device), validate: false).Persist();
     }
 
     /// <summary>Throws unless every index is in [0, limit).</summary>
