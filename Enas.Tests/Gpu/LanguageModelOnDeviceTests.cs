@@ -162,6 +162,26 @@ public abstract class LanguageModelOnDeviceTests
     }
 
     [GpuFact]
+    public void ANonFiniteWindowSkipsTheUpdateAndRestartsTheState()
+    {
+        var device = Target;
+        var data = new TokenBatches(Tokens, Batch);
+        using var lm = Build("enas", device);
+        using var sgd = new Sgd(lm.Parameters(), 1.0, momentum: 0);
+        var bad = new float[lm.DecoderBias.ElementCount];
+        Array.Fill(bad, float.NaN);
+        lm.DecoderBias.Load<float>(bad); // as after an overflow: a NaN loss and NaN gradients
+        var before = lm.Parameters().Select(p => p.ToDoubleArray()).ToList();
+        var (x, y, len) = data.Window(0, Bptt);
+        var (loss, norm) = lm.TrainWindow(sgd, x, y, len, Batch, Drop, Clip, new Random(5));
+        Assert.False(double.IsFinite(loss));
+        Assert.False(double.IsFinite(norm));
+        Assert.Null(lm.State); // the next window starts from zeros
+        var after = lm.Parameters().Select(p => p.ToDoubleArray()).ToList();
+        for (int i = 0; i < before.Count; i++) Assert.Equal(before[i], after[i]); // no update
+    }
+
+    [GpuFact]
     public void ACoreOnAnotherDeviceIsRefused()
     {
         var space = new RnnSpace(Nodes);
