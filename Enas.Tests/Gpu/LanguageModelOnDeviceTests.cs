@@ -4,7 +4,6 @@ using Enas.Engine.Nn;
 using Enas.Engine.Optim;
 using Enas.Kernels;
 using Enas.Kernels.Gpu;
-using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Rnn;
 using Enas.Search.Spaces;
@@ -19,8 +18,9 @@ namespace Enas.Tests.Gpu;
 /// CPU backend from the same initial weights and dropout seed; evaluation perplexity agrees; the parameters and the
 /// carried state live on the device, no device buffer leaks, and the host waits once per training window and once
 /// per evaluation pass. Tiny sizes (vocabulary 20, hidden 8, 3 nodes, BPTT 4, batch 2): the emulator is slow.
-/// Subclasses pick the device: ILGPU's CPU accelerator (always) and CUDA device 0 (skipped, with the reason, without
-/// one; perf/gpu-check.sh runs it). Runs alone: it checks the device's live-buffer count and counts its events.
+/// Subclasses pick the device: ILGPU's CPU accelerator as device 0 and as device 1 (always) and CUDA device 0 (skipped,
+/// with the reason, without one; perf/gpu-check.sh runs it). Runs alone: it checks the device's live-buffer count and
+/// counts its events.
 /// </summary>
 [Collection(LeakCheckCollection.Name)]
 public abstract class LanguageModelOnDeviceTests
