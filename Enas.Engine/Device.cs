@@ -14,8 +14,8 @@ public readonly record struct Device(DeviceKind Kind, int Ordinal = 0)
     /// <summary>The backend that executes kernels for this device.</summary>
     public IBackend Backend => Backends.Get(Kind, Ordinal);
 
-    /// <summary>The device of a backend.</summary>
-    public static Device Of(IBackend backend) => new(backend.Kind, 0);
+    /// <summary>The device of a backend (cuda:1's tensors say cuda:1, so what is made "like" them lands there too).</summary>
+    public static Device Of(IBackend backend) => new(backend.Kind, backend.Ordinal);
 
     /// <inheritdoc />
     public override string ToString() => Kind switch

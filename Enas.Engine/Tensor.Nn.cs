@@ -37,6 +37,10 @@ public partial class Tensor
     /// <summary>Mean cross-entropy of logits [N, K] against int32 labels [N] (a scalar).</summary>
     public Tensor CrossEntropy(Tensor labels) => CrossEntropyOp.Apply(this, labels);
 
+    /// <summary>Mean cross-entropy of logits [N, K] against host labels [N]: checked on the host and uploaded once
+    /// to the logits' device, never read back (the <see cref="CrossEntropy(Tensor)"/> overload reads device labels).</summary>
+    public Tensor CrossEntropy(ReadOnlySpan<int> labels) => CrossEntropyOp.Apply(this, labels);
+
     /// <summary>Concatenation along <paramref name="axis"/>; all other dimensions must match.</summary>
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis) => ConcatOp.Apply(tensors, axis);
 
@@ -49,9 +53,22 @@ public partial class Tensor
     /// </summary>
     public Tensor Dropout(double p, Random rng) => DropoutOp.Apply(this, p, rng, training: true);
 
+    /// <summary>
+    /// The inverted-dropout mask itself, [shape] of 0 (probability <paramref name="p"/>) and 1/(1-p), drawn on the host
+    /// from <paramref name="rng"/> exactly as <see cref="Dropout(double, Random)"/> draws its mask for a tensor of
+    /// that shape, and uploaded once to <paramref name="device"/> (no gradient).
+    /// </summary>
+    public static Tensor DropoutMask(Shape shape, double p, Random rng, DType dtype = DType.Float32,
+        Device? device = null) => DropoutOp.Mask(shape, p, rng, dtype, device ?? Device.Cpu);
+
     /// <summary>Dropout that returns this tensor unchanged when <paramref name="training"/> is false or p == 0.</summary>
     public Tensor Dropout(double p, Random rng, bool training) => DropoutOp.Apply(this, p, rng, training);
 
     /// <summary>Rows of this table [V, D] picked by int32 <paramref name="indices"/> [n]: returns [n, D].</summary>
     public Tensor Gather(Tensor indices) => GatherOp.Apply(this, indices);
+
+    /// <summary>Rows of this table [V, D] at host <paramref name="indices"/> [n]: checked on the host and uploaded
+    /// once to the table's device, so no read-back (the <see cref="Gather(Tensor)"/> overload reads the indices to
+    /// check them).</summary>
+    public Tensor Gather(ReadOnlySpan<int> indices) => GatherOp.Apply(this, indices);
 }

@@ -12,6 +12,10 @@ public interface IBackend : IDisposable
     /// <summary>Kind of device.</summary>
     DeviceKind Kind { get; }
 
+    /// <summary>Device ordinal within its kind (0 for the CPU): with <see cref="Kind"/>, the key under which
+    /// <see cref="Backends"/> holds this backend.</summary>
+    int Ordinal { get; }
+
     /// <summary>Human-readable name, e.g. "cpu" or "cuda:0 (NVIDIA H100)".</summary>
     string Name { get; }
 

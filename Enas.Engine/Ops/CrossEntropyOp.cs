@@ -19,14 +19,26 @@ internal static class CrossEntropyOp
             throw new ShapeMismatchException("CrossEntropy", $"labels must be [{n}] for logits {logits.Shape}, got {labels.Shape}");
         if (n == 0 || k == 0)
             throw new ShapeMismatchException("CrossEntropy", $"logits must not be empty, got {logits.Shape}");
-        var host = labels.ToArray<int>();
+        return Apply(logits, labels.ToArray<int>());
+    }
+
+    /// <summary>Host labels: checked here and turned into flat indices uploaded once (no read-back).</summary>
+    public static Tensor Apply(Tensor logits, ReadOnlySpan<int> labels)
+    {
+        OpChecks.SameDeviceAndFloat("CrossEntropy", logits);
+        OpChecks.Rank("CrossEntropy", logits, 2, "logits [N, K]");
+        int n = logits.Shape[0], k = logits.Shape[1];
+        if (labels.Length != n)
+            throw new ShapeMismatchException("CrossEntropy", $"labels must be [{n}] for logits {logits.Shape}, got [{labels.Length}]");
+        if (n == 0 || k == 0)
+            throw new ShapeMismatchException("CrossEntropy", $"logits must not be empty, got {logits.Shape}");
         var flat = new int[n];
         for (int i = 0; i < n; i++)
         {
-            if ((uint)host[i] >= (uint)k)
+            if ((uint)labels[i] >= (uint)k)
                 throw new ArgumentOutOfRangeException(nameof(labels),
-                    $"CrossEntropy: label {host[i]} of example {i} is outside [0, {k}) for logits {logits.Shape}");
-            flat[i] = i * k + host[i];
+                    $"CrossEntropy: label {labels[i]} of example {i} is outside [0, {k}) for logits {logits.Shape}");
+            flat[i] = i * k + labels[i];
         }
         if (TensorScope.Current is not null) return Compute(logits, flat);
         // No scope (hence no tape): free the intermediates here and hand back a caller-owned result.

@@ -30,8 +30,21 @@ internal sealed class GatherOp : Op
         return output;
     }
 
+    /// <summary>Host indices: checked here, then uploaded to the table's device (no read-back).</summary>
+    public static Tensor Apply(Tensor table, ReadOnlySpan<int> indices)
+    {
+        OpChecks.SameDeviceAndFloat("Gather", table);
+        OpChecks.Rank("Gather", table, 2, "table [V, D]");
+        CheckRange("Gather", indices, table.Shape[0], $"table {table.Shape}");
+        if (TensorScope.Current is not null)
+            return Apply(table, Tensor.FromArray(indices, new Shape(indices.Length), table.Device), validate: false);
+        // No scope (hence no tape): free the uploaded indices here and hand back a caller-owned result.
+        using var scope = TensorScope.Begin();
+        return Apply(table, Tensor.FromArray(indices, new Shape(indices.Length), table.Device), validate: false).Persist();
+    }
+
     /// <summary>Throws unless every index is in [0, limit).</summary>
-    internal static void CheckRange(string op, int[] indices, int limit, string what)
+    internal static void CheckRange(string op, ReadOnlySpan<int> indices, int limit, string what)
     {
         for (int i = 0; i < indices.Length; i++)
             if ((uint)indices[i] >= (uint)limit)

@@ -18,6 +18,9 @@ public sealed partial class CpuBackend : IBackend
     public DeviceKind Kind => DeviceKind.Cpu;
 
     /// <inheritdoc />
+    public int Ordinal => 0;
+
+    /// <inheritdoc />
     public string Name => "cpu";
 
     /// <inheritdoc />

@@ -86,15 +86,16 @@ public static class GpuRuntime
     /// <summary>
     /// TEST/BENCH ONLY: a backend over ILGPU's CPU accelerator (a GPU emulator, hundreds of times slower than the
     /// managed CPU backend; never a run-time choice). It owns its own context. With <paramref name="register"/> it is
-    /// also registered as (<see cref="DeviceKind.IlgpuCpu"/>, 0).
+    /// also registered as (<see cref="DeviceKind.IlgpuCpu"/>, <paramref name="ordinal"/>).
     /// </summary>
-    internal static IlgpuBackend CreateCpuAcceleratorBackend(IlgpuLaunchOptions options, bool register = true)
+    internal static IlgpuBackend CreateCpuAcceleratorBackend(IlgpuLaunchOptions options, bool register = true,
+        int ordinal = 0)
     {
         var device = new CPUDevice(4, 4, 1);
         var context = Context.Create(b => b.CPU(device).EnableAlgorithms().Optimize(OptimizationLevel.O1));
         var accelerator = context.CreateCPUAccelerator(0);
-        var backend = new IlgpuBackend(accelerator, DeviceKind.IlgpuCpu, 0, options, context);
-        if (register) Backends.Register(DeviceKind.IlgpuCpu, 0, backend);
+        var backend = new IlgpuBackend(accelerator, DeviceKind.IlgpuCpu, ordinal, options, context);
+        if (register) Backends.Register(DeviceKind.IlgpuCpu, ordinal, backend);
         return backend;
     }
 

@@ -46,7 +46,7 @@ public sealed partial class IlgpuBackend : IBackend
     /// <inheritdoc />
     public DeviceKind Kind { get; }
 
-    /// <summary>Device ordinal.</summary>
+    /// <inheritdoc />
     public int Ordinal { get; }
 
     /// <inheritdoc />

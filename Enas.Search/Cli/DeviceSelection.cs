@@ -10,8 +10,9 @@ namespace Enas.Search.Cli;
 /// </summary>
 public static class DeviceSelection
 {
-    /// <summary>Resolves the option and reports the choice on standard output.</summary>
-    public static Device Resolve(string name)
+    /// <summary>Resolves the option and reports the choice on <paramref name="output"/> (standard output when
+    /// null).</summary>
+    public static Device Resolve(string name, TextWriter? output = null)
     {
         Kernels.Gpu.DeviceChoice choice;
         try
@@ -22,7 +23,7 @@ public static class DeviceSelection
         {
             throw new CliException(ex.Message);
         }
-        Console.WriteLine($"device: {choice.Reason}");
+        (output ?? Console.Out).WriteLine($"device: {choice.Reason}");
         return choice.Kind == DeviceKind.Cpu ? Device.Cpu : new Device(choice.Kind, choice.Ordinal);
     }
 }

@@ -73,9 +73,9 @@ public sealed class LstmRecurrentCore : Module, IRecurrentCore
     private readonly LstmCell _lstm;
 
     /// <summary>Creates the LSTM with input size <paramref name="inputSize"/> and hidden size <paramref name="hidden"/>,
-    /// weights U(±<paramref name="initRange"/>).</summary>
-    public LstmRecurrentCore(int inputSize, int hidden, Random rng, double initRange = 0.1) =>
-        _lstm = RegisterModule("lstm", new LstmCell("lstm", inputSize, hidden, rng, initRange: initRange));
+    /// weights U(±<paramref name="initRange"/>), on <paramref name="device"/> (the CPU when null).</summary>
+    public LstmRecurrentCore(int inputSize, int hidden, Random rng, double initRange = 0.1, Device? device = null) =>
+        _lstm = RegisterModule("lstm", new LstmCell("lstm", inputSize, hidden, rng, device, initRange));
 
     /// <inheritdoc />
     public int Hidden => _lstm.HiddenSize;

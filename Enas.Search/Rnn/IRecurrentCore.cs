@@ -50,13 +50,10 @@ public interface IRecurrentCore
 /// <summary>Locked-dropout masks shared by the cores and the language model.</summary>
 internal static class LockedDropout
 {
-    /// <summary>A mask [rows, cols] of 0 and 1/(1-p) (no gradient), or null when not needed.</summary>
-    public static Tensor? Mask(int rows, int cols, double p, bool training, Random rng, Tensor like)
-    {
-        if (!training || p <= 0) return null;
-        var ones = Tensor.Full(new Shape(rows, cols), 1.0, like.DType, like.Device);
-        return ones.Dropout(p, rng);
-    }
+    /// <summary>A mask [rows, cols] of 0 and 1/(1-p) on <paramref name="like"/>'s device (no gradient; drawn on the
+    /// host and uploaded), or null when not needed.</summary>
+    public static Tensor? Mask(int rows, int cols, double p, bool training, Random rng, Tensor like) =>
+        !training || p <= 0 ? null : Tensor.DropoutMask(new Shape(rows, cols), p, rng, like.DType, like.Device);
 
     /// <summary>Applies one [B, D] mask to every step of time-major x [steps * B, D].</summary>
     public static Tensor Apply(Tensor x, int steps, int batch, double p, bool training, Random rng)

@@ -10,6 +10,10 @@ namespace Enas.Search.Rnn;
 /// Word-level language model: embedding [V, H] → recurrent core → softmax whose weight is the same embedding table
 /// (tied) plus a bias [V]. Trained by truncated BPTT: the state after each window is carried into the next one,
 /// detached (no gradient flows across windows) and kept outside tape scopes with <see cref="Tensor.Persist"/>.
+/// Everything (parameters, carried state, dropout masks, forward, backward, clipping, SGD step) lives on one
+/// <see cref="Device"/>; per window the host uploads the token ids and the dropout masks (drawn on the host from the
+/// caller's Random, so every backend sees the same masks) and reads back the loss (with the gradient norm, in one
+/// copy, when training on a GPU).
 /// </summary>
 public sealed class LanguageModel : IDisposable
 {
@@ -18,21 +22,29 @@ public sealed class LanguageModel : IDisposable
     private Tensor[]? _retired; // the previous window's state: its backward may still read it
     private int _stateBatch;
 
-    /// <summary>Creates the model around <paramref name="core"/> (owned: disposed with the model).</summary>
+    /// <summary>Creates the model around <paramref name="core"/> (owned: disposed with the model) on
+    /// <paramref name="device"/> (the CPU when null), where the core's parameters must already be.</summary>
     public LanguageModel(int vocabulary, IRecurrentCore core, double initRange, Random rng,
-        DType dtype = DType.Float32)
+        DType dtype = DType.Float32, Device? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabulary);
+        Device = device ?? Device.Cpu;
+        foreach (var p in ((Module)core).Parameters())
+            if (!ReferenceEquals(p.Backend, Device.Backend))
+                throw new ArgumentException($"language model on {Device}: core parameter '{p.Name}' is on {p.Device}", nameof(core));
         Core = core;
         Vocabulary = vocabulary;
         var shape = new Shape(vocabulary, core.Hidden);
         var table = Init.Uniform(shape, initRange, rng);
         Embedding = _module.Add("embedding", dtype == DType.Float64
-            ? Parameter.Create<double>("lm.embedding", shape, Array.ConvertAll(table, v => (double)v))
-            : Parameter.Create<float>("lm.embedding", shape, table));
-        DecoderBias = _module.Add("decoder_bias", Parameter.Full("lm.decoder_bias", new Shape(vocabulary), 0, dtype));
+            ? Parameter.Create<double>("lm.embedding", shape, Array.ConvertAll(table, v => (double)v), Device)
+            : Parameter.Create<float>("lm.embedding", shape, table, Device));
+        DecoderBias = _module.Add("decoder_bias", Parameter.Full("lm.decoder_bias", new Shape(vocabulary), 0, dtype, Device));
         _module.AddCore((Module)core);
     }
+
+    /// <summary>Where the parameters, the carried state and every step's tensors live.</summary>
+    public Device Device { get; }
 
     /// <summary>Embedding, bias and core as one module (names "embedding", "decoder_bias", "core.…"), for
     /// optimisers and checkpoints.</summary>
@@ -94,19 +106,18 @@ public sealed class LanguageModel : IDisposable
             ResetState();
             _state = new Tensor[Core.StateCount];
             for (int k = 0; k < _state.Length; k++)
-                _state[k] = Tensor.Zeros(new Shape(batch, Core.Hidden), Embedding.DType, persistent: true);
+                _state[k] = Tensor.Zeros(new Shape(batch, Core.Hidden), Embedding.DType, Device, persistent: true);
             _stateBatch = batch;
         }
-        var ids = Tensor.FromArray(inputs, new Shape(inputs.Length));
         Tensor table = Embedding;
         if (training && dropout.Embedding > 0)
             table = table * LockedDropout.Mask(Vocabulary, 1, dropout.Embedding, true, rng, table)!;
-        var x = table.Gather(ids);
+        var x = table.Gather(inputs); // ids checked on the host and uploaded: the window's first host-to-device copy
         x = LockedDropout.Apply(x, steps, batch, dropout.Input, training, rng);
         var (outputs, state) = Core.Forward(x, steps, _state, dropout, training, rng);
         outputs = LockedDropout.Apply(outputs, steps, batch, dropout.Output, training, rng);
         var logits = outputs.MatMul(Embedding, transposeOther: true) + DecoderBias;
-        var loss = logits.CrossEntropy(Tensor.FromArray(targets, new Shape(targets.Length)));
+        var loss = logits.CrossEntropy(targets); // checked on the host, uploaded as flat indices
         var carried = new Tensor[state.Length];
         for (int k = 0; k < state.Length; k++) carried[k] = state[k].Persist();
         _retired = _state;
@@ -117,7 +128,8 @@ public sealed class LanguageModel : IDisposable
     /// <summary>
     /// One SGD step on a window: forward, backward, global-norm clipping to <paramref name="clip"/>, update. Returns
     /// the loss and the gradient norm before clipping (a non-finite norm skips the update; a non-finite loss also
-    /// resets the carried state, so the next window starts from zeros).
+    /// resets the carried state, so the next window starts from zeros). The window's only device-to-host copy is
+    /// the read of the loss and the norm (see <see cref="ReadLossAndNorm"/>).
     /// </summary>
     public (double Loss, double GradNorm) TrainWindow(Optimizer optimizer, int[] inputs, int[] targets, int steps,
         int batch, LmDropout dropout, double clip, Random rng)
@@ -127,16 +139,31 @@ public sealed class LanguageModel : IDisposable
         using (var tape = Tape.Record())
         {
             var loss = WindowLoss(inputs, targets, steps, batch, dropout, training: true, rng);
-            lossValue = loss.Item();
             tape.Backward(loss);
+            (lossValue, norm) = ReadLossAndNorm(loss, optimizer.Parameters);
         }
         ReleaseRetired();
         // A window that overflowed leaves a non-finite carried state that would poison every later window: start over.
         if (!double.IsFinite(lossValue)) ResetState();
-        norm = GradClip.ClipGlobalNorm(optimizer.Parameters, clip);
+        GradClip.ScaleToNorm(optimizer.Parameters, norm, clip);
         if (double.IsFinite(norm)) optimizer.Step();
         optimizer.ZeroGrad();
         return (lossValue, norm);
+    }
+
+    /// <summary>
+    /// The window's loss and the global norm of the gradients before clipping. On a GPU the squared norm is summed on
+    /// the device and comes back with the loss in one read (the host waits once per window, here). On the CPU a read
+    /// costs nothing and the norm is accumulated in double, exactly as <see cref="GradClip.ClipGlobalNorm"/> does.
+    /// </summary>
+    private (double Loss, double Norm) ReadLossAndNorm(Tensor loss, IReadOnlyList<Parameter> parameters)
+    {
+        if (Device.Kind == DeviceKind.Cpu) return (loss.Item(), GradClip.GlobalNorm(parameters));
+        using var noGrad = Tape.NoGrad();
+        var squared = GradClip.SquaredNormOnDevice(parameters);
+        if (squared is null) return (loss.Item(), 0);
+        var both = Tensor.Concat([loss.Reshape(1), squared.Reshape(1)], 0).ToDoubleArray();
+        return (both[0], Math.Sqrt(both[1]));
     }
 
     private sealed class LmModule : Module

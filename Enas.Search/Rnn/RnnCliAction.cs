@@ -15,6 +15,8 @@ internal static class RnnCliAction
     public static int Run(RnnCliRequest r, TextWriter stdout, bool? live = null)
     {
         var o = r.Options;
+        // First, as the CNN search does: --device cuda without a GPU stops here, before data is read or anything written.
+        var device = Cli.DeviceSelection.Resolve(r.Device, stdout);
         var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
         stdout.WriteLine($"{corpus.Description}: vocabulary {corpus.Vocabulary.Count:N0}, tokens train {corpus.Train.Length:N0} / " +
                          $"valid {corpus.Valid.Length:N0} / test {corpus.Test.Length:N0}");
@@ -25,13 +27,13 @@ internal static class RnnCliAction
         // The searched or given cell trained from scratch: alone, or next to a random cell and the LSTM (--compare).
         void TrainCell(RnnSpace space, Architecture arch)
         {
-            if (r.Compare) new RnnComparison(outDir).Run(space, arch, corpus, o, r.RetrainEpochs, Log, r.CompareSeeds);
-            else Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log), stdout);
+            if (r.Compare) new RnnComparison(outDir, device).Run(space, arch, corpus, o, r.RetrainEpochs, Log, r.CompareSeeds);
+            else Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log, device), stdout);
         }
 
         if (r.Baseline == "lstm")
         {
-            Report(RnnRetrain.Run(null, null, corpus, o, r.RetrainEpochs, Log), stdout);
+            Report(RnnRetrain.Run(null, null, corpus, o, r.RetrainEpochs, Log, device), stdout);
             return 0;
         }
         if (r.Cell is not null)
@@ -45,9 +47,9 @@ internal static class RnnCliAction
         }
 
         var clock = Stopwatch.StartNew();
-        using var search = new RnnSearch(o, corpus);
+        using var search = new RnnSearch(o, corpus, device);
         stdout.WriteLine($"ENAS rnn search: {o.Nodes} nodes, hidden {o.Hidden}, batch {o.BatchSize}, BPTT {o.Bptt}, " +
-                         $"{o.Epochs} epochs x {search.WindowsPerEpoch} windows, controller {o.Controller}");
+                         $"{o.Epochs} epochs x {search.WindowsPerEpoch} windows, controller {o.Controller}, device {device}");
         stdout.WriteLine(search.Summary);
         string checkpoint = Path.Combine(outDir, RunFolder.CheckpointsFolder, "last.ckpt");
         string metricsPath = Path.Combine(outDir, RunFolder.MetricsFile);

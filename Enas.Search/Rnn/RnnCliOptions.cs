@@ -59,11 +59,6 @@ internal sealed class RnnCliOptions
         };
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
-        string? device = p.GetValue(s.Device);
-        if (device is not null and not ("auto" or "cpu"))
-            throw new CliException($"--device {device}: the recurrent-cell search and its baselines run on the CPU in this " +
-                                   "version (the ENAS cell's kernels exist on the GPU backend, the language-model loop is not wired to it); " +
-                                   "use --device cpu or leave --device out");
         string dataset = p.GetValue(s.Dataset) ?? "ptb";
         if (dataset is not ("ptb" or "ptb-mini"))
             throw new CliException($"--dataset {dataset}: language modelling reads ptb (ptb.train/valid/test.txt) or ptb-mini");
@@ -81,10 +76,14 @@ internal sealed class RnnCliOptions
         if (compareSeeds is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
         if (compareSeeds < 1) throw new CliException($"--compare-seeds {compareSeeds}: give at least 1");
         return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), retrainEpochs,
-            p.GetValue(s.Out), p.GetValue(s.Resume), compare, compareSeeds ?? 1);
+            p.GetValue(s.Out), p.GetValue(s.Resume), compare, compareSeeds ?? 1) { Device = p.GetValue(s.Device) ?? "auto" };
     }
 }
 
 /// <summary>What the user asked for.</summary>
 internal sealed record RnnCliRequest(RnnSearchOptions Options, string Dataset, string DataDir, string? Baseline,
-    string? Cell, int RetrainEpochs, string? Out, bool Resume, bool Compare = false, int CompareSeeds = 1);
+    string? Cell, int RetrainEpochs, string? Out, bool Resume, bool Compare = false, int CompareSeeds = 1)
+{
+    /// <summary>--device as given (auto, cpu, cuda or cuda:N), resolved by <see cref="DeviceSelection"/>.</summary>
+    public string Device { get; init; } = "auto";
+}

@@ -26,9 +26,10 @@ public sealed class RnnComparison
 
     private readonly List<(string Role, RnnRetrainResult Result)> _results = new();
     private readonly string _outDir;
+    private readonly Device? _device;
 
-    /// <summary>Writes into <paramref name="outDir"/>.</summary>
-    public RnnComparison(string outDir) => _outDir = outDir;
+    /// <summary>Writes into <paramref name="outDir"/>; trains on <paramref name="device"/> (the CPU when null).</summary>
+    public RnnComparison(string outDir, Device? device = null) => (_outDir, _device) = (outDir, device);
 
     /// <summary>Results so far, in training order, with their role ("searched", "random" or "lstm").</summary>
     public IReadOnlyList<(string Role, RnnRetrainResult Result)> Results => _results;
@@ -55,9 +56,9 @@ public sealed class RnnComparison
             var random = RandomCell(space, run.Seed);
             log?.Invoke($"comparison{(seeds > 1 ? $" seed {run.Seed} ({k + 1} of {seeds})" : "")}: searched cell, " +
                         $"random cell [{random.ToOfficialString()}] and LSTM, {epochs} epochs each");
-            Add("searched", RnnRetrain.Run(space, searched, corpus, run, epochs, log), log);
-            Add("random", RnnRetrain.Run(space, random, corpus, run, epochs, log), log);
-            Add("lstm", RnnRetrain.Run(null, null, corpus, run, epochs, log), log);
+            Add("searched", RnnRetrain.Run(space, searched, corpus, run, epochs, log, _device), log);
+            Add("random", RnnRetrain.Run(space, random, corpus, run, epochs, log, _device), log);
+            Add("lstm", RnnRetrain.Run(null, null, corpus, run, epochs, log, _device), log);
         }
     }
 

@@ -1,3 +1,4 @@
+using Enas.Engine;
 using Enas.Engine.Optim;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
@@ -27,9 +28,10 @@ public sealed record RnnRetrainResult(string Model, long Parameters,
 /// </summary>
 public static class RnnRetrain
 {
-    /// <summary>Trains the cell <paramref name="architecture"/> of <paramref name="space"/>, or an LSTM when null.</summary>
+    /// <summary>Trains the cell <paramref name="architecture"/> of <paramref name="space"/>, or an LSTM when null, on
+    /// <paramref name="device"/> (the CPU when null).</summary>
     public static RnnRetrainResult Run(RnnSpace? space, Architecture? architecture, WordCorpus corpus,
-        RnnSearchOptions o, int epochs, Action<string>? log = null)
+        RnnSearchOptions o, int epochs, Action<string>? log = null, Device? device = null)
     {
         var rng = new XoshiroRandom(o.Seed * 7919 + 3);
         IRecurrentCore core;
@@ -37,15 +39,16 @@ public static class RnnRetrain
         if (space is not null && architecture is not null)
         {
             var cell = space.Decode(architecture);
-            core = new EnasRecurrentCore(RnnWeightBank.ForCell(cell, o.Hidden, o.Hidden, o.EffectiveCellInitRange, rng.Fork()), cell, o.MaxHiddenNorm, o.CellOutput);
+            core = new EnasRecurrentCore(RnnWeightBank.ForCell(cell, o.Hidden, o.Hidden, o.EffectiveCellInitRange, rng.Fork(),
+                device: device), cell, o.MaxHiddenNorm, o.CellOutput);
             name = $"enas cell [{architecture.ToOfficialString()}]";
         }
         else
         {
-            core = new LstmRecurrentCore(o.Hidden, o.Hidden, rng.Fork(), o.EffectiveCellInitRange);
+            core = new LstmRecurrentCore(o.Hidden, o.Hidden, rng.Fork(), o.EffectiveCellInitRange, device);
             name = "lstm";
         }
-        using var lm = new LanguageModel(corpus.Vocabulary.Count, core, o.InitRange, rng.Fork());
+        using var lm = new LanguageModel(corpus.Vocabulary.Count, core, o.InitRange, rng.Fork(), device: device);
         using var sgd = new Sgd(lm.Parameters(), o.LearningRate, momentum: 0, weightDecay: o.WeightDecay);
         var schedule = new StepDecay(o.LearningRate, o.LrDecay, o.DecayStart);
         var train = new TokenBatches(corpus.Train, o.BatchSize);

@@ -46,9 +46,11 @@ public sealed class RnnSearch : IDisposable
     private readonly int[]? _fixedRewardWindows;
     private int _epoch;
 
-    /// <summary>Sets up the shared language model, the controller and the optimisers.</summary>
-    public RnnSearch(RnnSearchOptions options, WordCorpus corpus)
+    /// <summary>Sets up the shared language model and its optimiser on <paramref name="device"/> (the CPU when null;
+    /// shared training, reward scoring and derive run there), and the controller and its optimiser on the CPU.</summary>
+    public RnnSearch(RnnSearchOptions options, WordCorpus corpus, Device? device = null)
     {
+        Device = device ?? Device.Cpu;
         _o = options;
         Space = new RnnSpace(options.Nodes);
         _train = new TokenBatches(corpus.Train, options.BatchSize);
@@ -58,10 +60,11 @@ public sealed class RnnSearch : IDisposable
         _controllerRng = init.Fork();
         _trainRng = init.Fork();
         _dropRng = init.Fork();
-        var bank = new RnnWeightBank(options.Nodes, options.Hidden, options.Hidden, options.EffectiveCellInitRange, init.Fork());
+        var bank = new RnnWeightBank(options.Nodes, options.Hidden, options.Hidden, options.EffectiveCellInitRange, init.Fork(),
+            device: Device);
         var first = Space.Decode(new RandomController(Space).Sample(init.Fork()).Architecture);
         _core = new EnasRecurrentCore(bank, first, options.MaxHiddenNorm, options.CellOutput);
-        _lm = new LanguageModel(corpus.Vocabulary.Count, _core, options.InitRange, init.Fork());
+        _lm = new LanguageModel(corpus.Vocabulary.Count, _core, options.InitRange, init.Fork(), device: Device);
         _controller = options.Controller == "random"
             ? new RandomController(Space)
             : new RnnController(Space, options.ControllerSettings, init.NextUInt64());
@@ -72,6 +75,9 @@ public sealed class RnnSearch : IDisposable
 
     /// <summary>The space searched.</summary>
     public RnnSpace Space { get; }
+
+    /// <summary>Where the shared language model trains and is scored (the controller stays on the CPU).</summary>
+    public Device Device { get; }
 
     /// <summary>Shared parameters (fixed, whatever cell is sampled): embedding, softmax bias and the cell bank.</summary>
     public long SharedParameterCount => _lm.Module.ParameterCount();
@@ -152,19 +158,8 @@ public sealed class RnnSearch : IDisposable
     public double ScoreOnWindows(Architecture arch, IReadOnlyList<int> windows)
     {
         _core.SetCell(Space.Decode(arch));
-        _lm.ResetState();
-        double total = 0;
-        long count = 0;
         var starts = _valid.WindowStarts(_o.Bptt).ToArray();
-        using (Tape.NoGrad())
-            foreach (int w in windows)
-            {
-                var (x, y, len) = _valid.Window(starts[w], _o.Bptt);
-                using var scope = TensorScope.Begin();
-                total += _lm.WindowLoss(x, y, len, _valid.BatchSize, LmDropout.None, false, _dropRng).Item() * x.Length;
-                count += x.Length;
-            }
-        _lm.ResetState();
+        var (total, count) = LmEvaluation.LossOverWindows(_lm, _valid, windows.Select(w => starts[w]), _o.Bptt);
         return Math.Exp(total / count);
     }
 

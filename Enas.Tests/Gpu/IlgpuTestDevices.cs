@@ -19,8 +19,14 @@ internal static class IlgpuTestDevices
         return Backends.Get(DeviceKind.Cuda, 0);
     });
 
+    private static readonly Lazy<IlgpuBackend> s_secondCpuAccelerator =
+        new(() => GpuRuntime.CreateCpuAcceleratorBackend(IlgpuLaunchOptions.SmallGroups, ordinal: 1));
+
     /// <summary>ILGPU's CPU accelerator (a GPU emulator) with <see cref="IlgpuLaunchOptions.SmallGroups"/>.</summary>
     public static IlgpuBackend CpuAccelerator => s_cpuAccelerator.Value;
+
+    /// <summary>A second emulator, registered as (IlgpuCpu, 1): a stand-in for cuda:1 (device N other than 0).</summary>
+    public static IlgpuBackend SecondCpuAccelerator => s_secondCpuAccelerator.Value;
 
     /// <summary>CUDA device 0 (only touched by tests that are not skipped).</summary>
     public static IBackend Cuda => s_cuda.Value;

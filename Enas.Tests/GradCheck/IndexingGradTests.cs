@@ -1,4 +1,5 @@
 using Enas.Engine;
+using Enas.Kernels;
 using Enas.Engine.Autodiff;
 using Enas.Tests.Infrastructure;
 
@@ -71,6 +72,44 @@ public class IndexingGradTests
     }
 
     [Fact]
+    public void DropoutMaskIsTheMaskDropoutDraws()
+    {
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            using var ones = Tensor.Full(new Shape(5, 7), 1.0, dtype);
+            using var dropped = ones.Dropout(0.3, new Random(9));
+            using var mask = Tensor.DropoutMask(new Shape(5, 7), 0.3, new Random(9), dtype);
+            Assert.Equal(dtype, mask.DType);
+            Assert.Equal(dropped.ToDoubleArray(), mask.ToDoubleArray());
+            Assert.False(mask.RequiresGrad);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.DropoutMask(new Shape(2), 1.0, new Random(1)));
+    }
+
+    [Fact]
+    public void HostIndexOverloadsMatchTheTensorOnesAndCheckTheirIndices()
+    {
+        var table = P("t", 11, 5, 3);
+        int[] ids = [4, 0, 4, 2];
+        AssertGrad(p => p[0].Gather(ids), table);
+        using var idx = Tensor.FromArray(ids, new Shape(4));
+        using (var a = table.Gather(ids))
+        using (var b = table.Gather(idx))
+            Assert.Equal(b.ToDoubleArray(), a.ToDoubleArray());
+        var gx = Assert.Throws<ArgumentOutOfRangeException>(() => table.Gather([1, 5]));
+        Assert.Contains("index 5 at position 1", gx.Message);
+
+        var logits = P("l", 12, 4, 5);
+        AssertGrad(p => p[0].CrossEntropy(ids), logits);
+        using (var a = logits.CrossEntropy(ids))
+        using (var b = logits.CrossEntropy(idx))
+            Assert.Equal(b.Item(), a.Item(), 12);
+        var cx = Assert.Throws<ArgumentOutOfRangeException>(() => logits.CrossEntropy([0, 1, 5, 2]));
+        Assert.Contains("label 5 of example 2", cx.Message);
+        Assert.Throws<ShapeMismatchException>(() => logits.CrossEntropy([0, 1]));
+    }
+
+    [Fact]
     public void DropoutIsIdentityWhenOffOrNotTraining()
     {
         using var x = Tensor.Zeros(new Shape(3));
@@ -112,6 +151,8 @@ public class CompositeLeakCheck
         int before = backend.LiveBufferCount;
         logits.CrossEntropy(labels).Dispose();
         x.Dropout(0.5, new Random(3)).Dispose();
+        logits.CrossEntropy([0, 2, 1, 1]).Dispose();
+        logits.Gather([1, 0]).Dispose();
         using (var tape = Tape.Record())
         {
             var p = Parameter.Full("w", new Shape(4, 3), 0.5);

@@ -1,3 +1,4 @@
+using Enas.Kernels.Gpu;
 using Enas.Search.Cli;
 using Enas.Search.Data;
 using Enas.Tests.Infrastructure;
@@ -142,8 +143,51 @@ public class RnnCliTests
         stderr = new StringWriter();
         Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path], new StringWriter(), stderr, live: false));
         Assert.Contains("ptb.train.txt: file not found", stderr.ToString());
-        stderr = new StringWriter();
-        Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path, "--device", "cuda"], new StringWriter(), stderr, live: false));
-        Assert.Contains("run on the CPU in this version", stderr.ToString());
+    }
+
+    [Fact]
+    public void DeviceCudaIsNoLongerRefusedAndWithoutAGpuFailsLikeTheCnnSearch()
+    {
+        using var dir = new TempFolder();
+        WriteCorpus(dir);
+        GpuRuntime.Initialize();
+        bool cuda = GpuRuntime.CudaDeviceCount > 0;
+        // what the CNN search says for --device cuda on this machine (null: it accepts it)
+        string? expected = null;
+        try { Enas.Search.Cli.DeviceSelection.Resolve("cuda", TextWriter.Null); }
+        catch (CliException e) { expected = e.Message; }
+        Assert.Equal(cuda, expected is null);
+        string[][] runs =
+        [
+            TinySearch(dir, dir["search"], "--device", "cuda", "--retrain-epochs", "0"),
+            ["--baseline", "lstm", "--data", dir.Path, "--hidden", "8", "--bptt", "6", "--epochs", "1", "--max-windows", "2",
+             "--out", dir["lstm"], "--device", "cuda"],
+            ["--cell", "0 0 1 1 3", "--nodes", "3", "--compare", "--retrain-epochs", "1", "--data", dir.Path, "--hidden", "8",
+             "--bptt", "6", "--max-windows", "2", "--out", dir["compare"], "--device", "cuda"],
+        ];
+        foreach (var args in runs)
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = CliApp.Run(args, stdout, stderr, live: false);
+            Assert.DoesNotContain("run on the CPU in this version", stderr.ToString());
+            if (cuda)
+            {
+                Assert.True(code == 0, stderr.ToString() + stdout);
+                Assert.Contains("device: using cuda:0", stdout.ToString());
+            }
+            else
+            {
+                Assert.Equal(CliApp.UsageError, code);
+                Assert.Equal($"error: {expected}", stderr.ToString().Trim());
+                Assert.Contains("no CUDA device found", expected);
+                Assert.False(Directory.Exists(args[Array.IndexOf(args, "--out") + 1]), "nothing is written");
+            }
+        }
+        // --device cpu and auto are accepted and say which device they use
+        var cpu = new StringWriter();
+        Assert.Equal(0, CliApp.Run(["--baseline", "lstm", "--data", dir.Path, "--hidden", "8", "--bptt", "6", "--epochs", "1",
+            "--max-windows", "2", "--out", dir["cpu"], "--device", "cpu"], cpu, new StringWriter(), live: false));
+        Assert.Contains("device: using the managed CPU backend (--device cpu)", cpu.ToString());
     }
 }
