@@ -38,7 +38,7 @@ internal static class RnnCliAction
         }
         if (r.Cell is not null)
         {
-            var space = new RnnSpace(o.Nodes);
+            var space = new RnnSpace(o.Nodes, o.FirstNodeTanh);
             var arch = Architecture.ParseOfficial(space, r.Cell);
             stdout.WriteLine(space.Describe(arch, o.CellOutput));
             AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch, o.CellOutput));

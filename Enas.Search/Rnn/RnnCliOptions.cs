@@ -23,9 +23,11 @@ internal sealed class RnnCliOptions
 
     public readonly Option<string?> CellOutput = new("--cell-output") { Description = "rnn: which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper; default) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
 
+    public readonly Option<bool> FirstNodeTanh = new("--first-node-tanh") { Description = "rnn: fix node 0's activation to tanh instead of searching it (the authors' corrected enas_lm code); random cells of --compare follow it" };
+
     public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "rnn: fixed validation windows each controller sample is scored on (default 2; 0 = one random window per sample, as the official code)" };
 
-    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, RewardWindows];
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, FirstNodeTanh, RewardWindows];
 
     /// <summary>True when the command line asks for language modelling.</summary>
     public bool Applies(ParseResult p, SearchCliOptions s) =>
@@ -42,6 +44,7 @@ internal sealed class RnnCliOptions
             Bptt = p.GetValue(Bptt) ?? d.Bptt,
             MaxWindowsPerEpoch = p.GetValue(MaxWindows) ?? d.MaxWindowsPerEpoch,
             RewardWindows = p.GetValue(RewardWindows) ?? d.RewardWindows,
+            FirstNodeTanh = p.GetValue(FirstNodeTanh),
             CellOutput = p.GetValue(CellOutput) switch
             {
                 null or "loose" => RnnCellOutput.LooseEnds,
@@ -59,6 +62,8 @@ internal sealed class RnnCliOptions
         };
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
+        if (o.FirstNodeTanh && o.Nodes == 1)
+            throw new CliException("--first-node-tanh with --nodes 1 leaves nothing to search; give --nodes 2 or more");
         string dataset = p.GetValue(s.Dataset) ?? "ptb";
         if (dataset is not ("ptb" or "ptb-mini"))
             throw new CliException($"--dataset {dataset}: language modelling reads ptb (ptb.train/valid/test.txt) or ptb-mini");

@@ -98,10 +98,14 @@ public sealed class RnnController : IController
                 inputs = anchors[prev];
             }
             (h, c) = _lstm.Step(inputs, h, c);
-            var actLogits = PolicyMath.Shape(h.MatMul(_wSoft), _o.Temperature,
-                _o.TanhConstant is { } t ? t / _o.OpTanhReduce : null);
-            var (act, lpAct, entAct) = PolicyMath.Decide(actLogits, rng, greedy);
-            Add(lpAct, entAct);
+            int act = 0; // a space with node 0 fixed to tanh leaves nothing to decide there
+            if (i > 0 || !_space.FirstNodeTanh)
+            {
+                var actLogits = PolicyMath.Shape(h.MatMul(_wSoft), _o.Temperature,
+                    _o.TanhConstant is { } t ? t / _o.OpTanhReduce : null);
+                (act, var lpAct, var entAct) = PolicyMath.Decide(actLogits, rng, greedy);
+                Add(lpAct, entAct);
+            }
             tokens.Add(act);
             anchors.Add(h);
             anchorsW1.Add(h.MatMul(_wAttn1));

@@ -52,7 +52,7 @@ public sealed class RnnSearch : IDisposable
     {
         Device = device ?? Device.Cpu;
         _o = options;
-        Space = new RnnSpace(options.Nodes);
+        Space = new RnnSpace(options.Nodes, options.FirstNodeTanh);
         _train = new TokenBatches(corpus.Train, options.BatchSize);
         _valid = new TokenBatches(corpus.Valid, options.BatchSize);
         _fixedRewardWindows = FixedRewardWindows(options.RewardWindows, _valid.WindowCount(options.Bptt));

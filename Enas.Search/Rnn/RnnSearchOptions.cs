@@ -61,6 +61,9 @@ public sealed record RnnSearchOptions
     /// <summary>Which nodes the cell output averages: the loose ends (paper, default) or all nodes (enas_lm's GPU code).</summary>
     public RnnCellOutput CellOutput { get; init; } = RnnCellOutput.LooseEnds;
 
+    /// <summary>Fix node 0's activation to tanh instead of searching it (enas_lm; <c>--first-node-tanh</c>).</summary>
+    public bool FirstNodeTanh { get; init; }
+
     /// <summary>Dropouts.</summary>
     public LmDropout Dropout { get; init; } = new();
 

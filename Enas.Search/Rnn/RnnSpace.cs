@@ -67,13 +67,19 @@ public sealed class RnnSpace : ISearchSpace
     /// </summary>
     public const string PublishedEnasLm = "0 2 1 0 2 1 2 2 4 0 5 0 3 2 6 2";
 
-    /// <summary>Creates the space with <paramref name="nodes"/> nodes (default 12).</summary>
-    public RnnSpace(int nodes = 12)
+    /// <summary>Creates the space with <paramref name="nodes"/> nodes (default 12); with
+    /// <paramref name="firstNodeTanh"/> node 0's activation is fixed to tanh (a one-option decision, token 0), as in the
+    /// authors' corrected <c>enas_lm</c> code.</summary>
+    public RnnSpace(int nodes = 12, bool firstNodeTanh = false)
     {
         if (nodes < 1 || nodes > 64)
             throw new ArgumentOutOfRangeException(nameof(nodes), $"recurrent cells need 1..64 nodes, got {nodes}");
         Nodes = nodes;
-        var list = new List<Decision>(2 * nodes - 1) { new("node 0 activation", DecisionKind.Op, RnnActivations.Count) };
+        FirstNodeTanh = firstNodeTanh;
+        var list = new List<Decision>(2 * nodes - 1)
+        {
+            new("node 0 activation", DecisionKind.Op, firstNodeTanh ? 1 : RnnActivations.Count),
+        };
         for (int i = 1; i < nodes; i++)
         {
             list.Add(new Decision($"node {i} input", DecisionKind.InputIndex, i));
@@ -84,6 +90,9 @@ public sealed class RnnSpace : ISearchSpace
 
     /// <summary>Number of nodes N.</summary>
     public int Nodes { get; }
+
+    /// <summary>Node 0's activation is fixed to tanh (token 0) instead of searched.</summary>
+    public bool FirstNodeTanh { get; }
 
     /// <inheritdoc />
     public string Name => SpaceName;

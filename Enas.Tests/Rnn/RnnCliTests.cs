@@ -131,6 +131,9 @@ public class RnnCliTests
         var bad = new StringWriter();
         Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path, "--compare-seeds", "2"], new StringWriter(), bad, live: false));
         Assert.Contains("--compare-seeds only applies with --compare", bad.ToString());
+        var one = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path, "--nodes", "1", "--first-node-tanh"], new StringWriter(), one, live: false));
+        Assert.Contains("leaves nothing to search", one.ToString());
     }
 
     [Fact]

@@ -80,6 +80,33 @@ public sealed class RnnSearchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FirstNodeTanhFixesNodeZeroForBothControllersAndValidation()
+    {
+        var fixedSpace = new RnnSpace(4, firstNodeTanh: true);
+        Assert.Equal(1, fixedSpace.Decisions[0].NumChoices);
+        fixedSpace.Validate(Enas.Search.Spaces.Architecture.ParseOfficial(fixedSpace, "0 0 1 1 3 2 2"));
+        Assert.ThrowsAny<Exception>(() => Enas.Search.Spaces.Architecture.ParseOfficial(fixedSpace, "2 0 1 1 3 2 2"));
+        var full = new RnnSpace(4);
+        using var controller = new RnnController(fixedSpace, RnnController.DefaultOptions with { Hidden = 8 }, 5);
+        using var freeController = new RnnController(full, RnnController.DefaultOptions with { Hidden = 8 }, 5);
+        var random = new RandomController(fixedSpace);
+        var rng = new XoshiroRandom(4);
+        var firstFree = new HashSet<int>();
+        using var scope = TensorScope.Begin();
+        using var noGrad = Tape.NoGrad();
+        for (int i = 0; i < 30; i++)
+        {
+            var s = controller.Sample(rng);
+            Assert.Equal(0, s.Architecture.Tokens[0]);
+            fixedSpace.Validate(s.Architecture);
+            Assert.Equal(0, random.Sample(rng).Architecture.Tokens[0]);
+            var f = freeController.Sample(rng);
+            firstFree.Add(f.Architecture.Tokens[0]);
+        }
+        Assert.True(firstFree.Count > 1, "the full space must still search node 0's activation");
+    }
+
+    [Fact]
     public void ControllerSamplesValidCellsWithAllFourActivationsAndLearnsABandit()
     {
         var space = new RnnSpace(5);
