@@ -14,12 +14,10 @@ internal static class CrossEntropyOp
         OpChecks.SameDeviceAndFloat("CrossEntropy", logits);
         OpChecks.Rank("CrossEntropy", logits, 2, "logits [N, K]");
         OpChecks.Indices("CrossEntropy", labels, logits);
-        int n = logits.Shape[0], k = logits.Shape[1];
+        int n = logits.Shape[0];
         if (labels.Shape.Rank != 1 || labels.Shape[0] != n)
             throw new ShapeMismatchException("CrossEntropy", $"labels must be [{n}] for logits {logits.Shape}, got {labels.Shape}");
-        if (n == 0 || k == 0)
-            throw new ShapeMismatchException("CrossEntropy", $"logits must not be empty, got {logits.Shape}");
-        return Apply(logits, labels.ToArray<int>());
+        return Apply(logits, labels.ToArray<int>()); // checks emptiness and the label range
     }
 
     /// <summary>Host labels: checked here and turned into flat indices uploaded once (no read-back).</summary>

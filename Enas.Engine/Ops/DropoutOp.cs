@@ -15,11 +15,10 @@ internal static class DropoutOp
         if (!(p >= 0 && p < 1))
             throw new ArgumentOutOfRangeException(nameof(p), $"Dropout: probability {p} must be in [0, 1)");
         if (!training || p == 0) return x;
-        var values = Draw(x.ElementCount, p, rng);
-        if (TensorScope.Current is not null) return x * Upload(values, x.Shape, x.DType, x.Device);
+        if (TensorScope.Current is not null) return x * Mask(x.Shape, p, rng, x.DType, x.Device);
         // No scope (hence no tape): free the mask here and hand back a caller-owned result.
         using var scope = TensorScope.Begin();
-        return (x * Upload(values, x.Shape, x.DType, x.Device)).Persist();
+        return (x * Mask(x.Shape, p, rng, x.DType, x.Device)).Persist();
     }
 
     /// <summary>The mask alone (what <see cref="Apply"/> multiplies by, from the same draws): one upload, no kernel.</summary>

@@ -20,21 +20,17 @@ public sealed partial class CpuBackend
         var bx = (CpuBuffer)x;
         var by = (CpuBuffer)y;
         CpuParallel.For(count, ElementwiseGrain, (s, e) =>
-        {
-            var xs = bx.AsSpan<float>();
-            var ys = by.AsSpan<float>();
-            if (typeof(TOp) == typeof(Relu))
-            {
-                TensorPrimitives.Max(xs[(int)s..(int)e], 0f, ys[(int)s..(int)e]);
-                return;
-            }
-            if (typeof(TOp) == typeof(Tanh))
-            {
-                TensorPrimitives.Tanh(xs[(int)s..(int)e], ys[(int)s..(int)e]);
-                return;
-            }
-            for (int i = (int)s; i < e; i++) ys[i] = TOp.Forward(xs[i]);
-        });
+            UnaryRange<TOp>(bx.AsSpan<float>()[(int)s..(int)e], by.AsSpan<float>()[(int)s..(int)e]));
+    }
+
+    /// <summary>y = TOp(x) over a span: TensorPrimitives for the activations ENAS uses, the op's scalar form otherwise.</summary>
+    private static void UnaryRange<TOp>(ReadOnlySpan<float> x, Span<float> y) where TOp : struct, IUnaryOp
+    {
+        if (typeof(TOp) == typeof(Tanh)) TensorPrimitives.Tanh(x, y);
+        else if (typeof(TOp) == typeof(Sigmoid)) TensorPrimitives.Sigmoid(x, y);
+        else if (typeof(TOp) == typeof(Relu)) TensorPrimitives.Max(x, 0f, y);
+        else if (typeof(TOp) == typeof(Identity)) x.CopyTo(y);
+        else for (int j = 0; j < x.Length; j++) y[j] = TOp.Forward(x[j]);
     }
 
     /// <inheritdoc />

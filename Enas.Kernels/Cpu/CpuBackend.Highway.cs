@@ -40,7 +40,7 @@ public sealed partial class CpuBackend
             {
                 var pr = p.Slice(r * hidden, hidden);
                 TensorPrimitives.Sigmoid(g.Slice(r * 2 * hidden, hidden), c);
-                ActivateRow<TAct>(g.Slice(r * 2 * hidden + hidden, hidden), f);
+                UnaryRange<TAct>(g.Slice(r * 2 * hidden + hidden, hidden), f);
                 TensorPrimitives.Subtract(f, pr, f);                        // f − p
                 TensorPrimitives.MultiplyAdd(c, f, pr, o.Slice(r * hidden, hidden)); // p + c·(f − p)
             }
@@ -84,7 +84,7 @@ public sealed partial class CpuBackend
                 if (bDpre is null) continue;
                 var cand = g.Slice(r * 2 * hidden + hidden, hidden);
                 var dg = bDpre.AsSpan<float>().Slice(r * 2 * hidden, 2 * hidden);
-                ActivateRow<TAct>(cand, f);
+                UnaryRange<TAct>(cand, f);
                 TensorPrimitives.Subtract(f, p.Slice(r * hidden, hidden), t);   // f − p
                 TensorPrimitives.Multiply(t, dyc, t);                           // t = dy·c·(f − p)
                 TensorPrimitives.Multiply(t, c, dg[..hidden]);
@@ -111,16 +111,6 @@ public sealed partial class CpuBackend
                 }
                 if (dprev is not null) dp[i] = HighwayMath.PreviousGradient(g[gi], d[i]);
             }
-    }
-
-    /// <summary>f = TAct(u) over a row, vectorised for the activations the ENAS cell uses.</summary>
-    private static void ActivateRow<TAct>(ReadOnlySpan<float> u, Span<float> f) where TAct : struct, IUnaryOp
-    {
-        if (typeof(TAct) == typeof(Tanh)) TensorPrimitives.Tanh(u, f);
-        else if (typeof(TAct) == typeof(Sigmoid)) TensorPrimitives.Sigmoid(u, f);
-        else if (typeof(TAct) == typeof(Relu)) TensorPrimitives.Max(u, 0f, f);
-        else if (typeof(TAct) == typeof(Identity)) u.CopyTo(f);
-        else for (int j = 0; j < u.Length; j++) f[j] = TAct.Forward(u[j]);
     }
 
     /// <summary>du = TAct'(u)·s over a row (f = TAct(u) already computed; s = dy·c).</summary>

@@ -82,8 +82,8 @@ public sealed class RnnComparison
                 $"{(r.Model == role ? role : $"{role}: {r.Model}")} | {r.Seed} | {r.Parameters:N0} | {r.BestEpoch}/{r.Epochs.Count} | " +
                 $"{r.ValidPerplexity:F1} | {r.TestPerplexity:F1} | " +
                 $"{(r.Epochs.Count > 0 ? r.Epochs.Average(e => e.Train.TokensPerSecond) : 0):F0}\n");
-        var bySeed = _results.GroupBy(x => x.Result.Seed).ToDictionary(g => g.Key, g => g.ToDictionary(x => x.Role, x => x.Result));
         if (_results.Count(x => x.Role == "searched") < 2) return sb.ToString();
+        var bySeed = _results.GroupBy(x => x.Result.Seed).ToDictionary(g => g.Key, g => g.ToDictionary(x => x.Role, x => x.Result));
         sb.Append("\nrole | seeds | valid ppl mean ± sd | test ppl mean ± sd\n");
         foreach (var role in Roles)
         {

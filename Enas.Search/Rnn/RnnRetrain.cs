@@ -59,7 +59,7 @@ public static class RnnRetrain
         var history = new List<(LmEpochResult, double)>();
         double bestPpl = double.PositiveInfinity;
         int bestEpoch = 0;
-        var best = new ParameterSnapshot(lm.Parameters());
+        Dictionary<string, CheckpointEntry>? best = null; // the best epoch's weights, on the host
         for (int e = 0; e < epochs; e++)
         {
             sgd.LearningRate = schedule.LearningRateAt(e);
@@ -70,7 +70,7 @@ public static class RnnRetrain
             if (improved)
             {
                 (bestPpl, bestEpoch) = (validPpl, e + 1);
-                best.Capture();
+                best = ModuleState.ToEntries(lm.Module).ToDictionary(e => e.Name);
             }
             log?.Invoke($"{name} epoch {e + 1}/{epochs}: lr {sgd.LearningRate:G3}, train loss {r.Loss:F3}, " +
                         $"valid ppl {validPpl:F1}{(improved ? " (best)" : "")}, {r.TokensPerSecond:F0} tokens/s");
@@ -80,7 +80,7 @@ public static class RnnRetrain
                                                 "(the SGD lr, default 20) or the gradient clip and train again");
         if (bestEpoch < epochs)
         {
-            best.Restore();
+            ModuleState.Load(lm.Module, best!);
             log?.Invoke($"{name}: testing the weights of epoch {bestEpoch} (best validation perplexity {bestPpl:F1})");
         }
         double testPpl = LmEvaluation.Perplexity(lm, new TokenBatches(corpus.Test, o.BatchSize), o.Bptt);
