@@ -17,6 +17,8 @@ internal static class RnnCliAction
         var o = r.Options;
         // First, as the CNN search does: --device cuda without a GPU stops here, before data is read or anything written.
         var device = Cli.DeviceSelection.Resolve(r.Device, stdout);
+        // A bad --cell stops before data is read or a run folder made.
+        var given = r.Cell is null ? ((RnnSpace Space, Architecture Arch)?)null : RnnCellArgument.Resolve(r.Cell, r.NodesGiven, o.FirstNodeTanh);
         var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
         stdout.WriteLine($"{corpus.Description}: vocabulary {corpus.Vocabulary.Count:N0}, tokens train {corpus.Train.Length:N0} / " +
                          $"valid {corpus.Valid.Length:N0} / test {corpus.Test.Length:N0}");
@@ -36,10 +38,9 @@ internal static class RnnCliAction
             Report(RnnRetrain.Run(null, null, corpus, o, r.RetrainEpochs, Log, device), stdout);
             return 0;
         }
-        if (r.Cell is not null)
+        if (given is { } cell)
         {
-            var space = new RnnSpace(o.Nodes, o.FirstNodeTanh);
-            var arch = Architecture.ParseOfficial(space, r.Cell);
+            var (space, arch) = cell;
             stdout.WriteLine(space.Describe(arch, o.CellOutput));
             AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch, o.CellOutput));
             TrainCell(space, arch);

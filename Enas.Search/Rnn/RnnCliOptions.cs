@@ -15,7 +15,7 @@ internal sealed class RnnCliOptions
     public readonly Option<int?> Bptt = new("--bptt") { Description = "rnn: truncated-BPTT window (default 35)" };
     public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "rnn: cap on BPTT windows per epoch (default: whole stream)" };
     public readonly Option<string?> Baseline = new("--baseline") { Description = "rnn: 'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
-    public readonly Option<string?> Cell = new("--cell") { Description = "rnn: train this cell (official token string, e.g. the TF ptb_final arc) from scratch instead of searching" };
+    public readonly Option<string?> Cell = new("--cell") { Description = "rnn: train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
 
     public readonly Option<bool> Compare = new("--compare") { Description = "rnn: after the search (or for --cell), also train a uniformly random cell and the plain LSTM with the same budget and print the comparison (comparison.txt/.json)" };
 
@@ -81,7 +81,11 @@ internal sealed class RnnCliOptions
         if (compareSeeds is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
         if (compareSeeds < 1) throw new CliException($"--compare-seeds {compareSeeds}: give at least 1");
         return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), retrainEpochs,
-            p.GetValue(s.Out), p.GetValue(s.Resume), compare, compareSeeds ?? 1) { Device = p.GetValue(s.Device) ?? "auto" };
+            p.GetValue(s.Out), p.GetValue(s.Resume), compare, compareSeeds ?? 1)
+        {
+            Device = p.GetValue(s.Device) ?? "auto",
+            NodesGiven = p.GetValue(Nodes),
+        };
     }
 }
 
@@ -91,4 +95,7 @@ internal sealed record RnnCliRequest(RnnSearchOptions Options, string Dataset, s
 {
     /// <summary>--device as given (auto, cpu, cuda or cuda:N), resolved by <see cref="DeviceSelection"/>.</summary>
     public string Device { get; init; } = "auto";
+
+    /// <summary>--nodes when the user gave it (a given --cell must then have that many nodes).</summary>
+    public int? NodesGiven { get; init; }
 }

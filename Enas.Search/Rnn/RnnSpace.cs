@@ -136,7 +136,8 @@ public sealed class RnnSpace : ISearchSpace
     /// <summary>
     /// Parses an arc in the <c>google-research/enas_lm</c> encoding (2(N-1) tokens: per node i = 1..N-1 the pair
     /// <c>prev func</c> with func 0 tanh, 1 ReLU, 2 sigmoid, 3 identity; node 0 is always tanh there) into this
-    /// space's encoding for N = pairs + 1 nodes. Returns the space and the validated architecture.
+    /// space's encoding for N = pairs + 1 nodes. Returns the space (node 0 fixed to tanh, as in enas_lm) and the
+    /// validated architecture.
     /// </summary>
     public static (RnnSpace Space, Architecture Architecture) ParseEnasLm(string text)
     {
@@ -144,7 +145,7 @@ public sealed class RnnSpace : ISearchSpace
         if (parts.Length == 0 || parts.Length % 2 != 0)
             throw new InvalidArchitectureException(
                 $"enas_lm arc has {parts.Length} tokens; it needs a positive even number (one 'prev func' pair per node after node 0)");
-        var space = new RnnSpace(parts.Length / 2 + 1);
+        var space = new RnnSpace(parts.Length / 2 + 1, firstNodeTanh: true);
         var tokens = ImmutableArray.CreateBuilder<int>(parts.Length + 1);
         tokens.Add((int)RnnActivation.Tanh);
         for (int i = 0; i < parts.Length; i++)
