@@ -88,6 +88,7 @@ internal static class RnnCliAction
             }
             var ranked = search.Derive();
             var best = ranked[0];
+            if (o.DeriveTrainTop > 0) best = ChooseByTraining(search.Space, ranked, corpus, o, device, metrics, stdout);
             metrics.Write("derive", ("candidates", ranked.Count), ("best", best.Architecture.ToOfficialString()),
                 ("shared_weight_valid_ppl", best.SharedWeightValidPerplexity), ("seconds", clock.Elapsed.TotalSeconds));
             AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureJsonFile),
@@ -102,6 +103,23 @@ internal static class RnnCliAction
         }
         stdout.WriteLine($"outputs: {outDir}");
         return 0;
+    }
+
+    /// <summary>--derive-train: trains the best shared-weight candidates briefly from scratch, logs each trial to the
+    /// metrics, prints the ranking and returns the winner.</summary>
+    private static RnnCandidate ChooseByTraining(RnnSpace space, IReadOnlyList<RnnCandidate> ranked, WordCorpus corpus,
+        RnnSearchOptions o, Engine.Device? device, MetricsLog metrics, TextWriter stdout)
+    {
+        var trials = RnnDeriveTrials.Run(space, ranked, o.DeriveTrainTop, o.DeriveTrainEpochs, corpus, o, stdout.WriteLine, device);
+        stdout.WriteLine($"derive by training ({o.DeriveTrainEpochs} epochs from scratch each; validation perplexity, NOT final numbers):");
+        foreach (var t in trials)
+        {
+            string cell = t.Candidate.Architecture.ToOfficialString();
+            metrics.Write("derive_trial", ("cell", cell), ("shared_weight_valid_ppl", t.Candidate.SharedWeightValidPerplexity),
+                ("trial_valid_ppl", t.TrialValidPerplexity), ("trial_best_epoch", t.BestEpoch), ("epochs", o.DeriveTrainEpochs));
+            stdout.WriteLine($"  [{cell}]: shared-weight ppl {t.Candidate.SharedWeightValidPerplexity:F1}, trained {t.TrialValidPerplexity:F1}");
+        }
+        return trials[0].Candidate;
     }
 
     private static void Report(RnnRetrainResult r, TextWriter stdout) =>

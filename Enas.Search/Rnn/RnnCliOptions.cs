@@ -27,7 +27,11 @@ internal sealed class RnnCliOptions
 
     public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "rnn: fixed validation windows each controller sample is scored on (default 2; 0 = one random window per sample, as the official code)" };
 
-    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, FirstNodeTanh, RewardWindows];
+    public readonly Option<int?> DeriveTrain = new("--derive-train") { Description = "rnn: derive by short training: train the K best candidates by shared-weight perplexity from scratch for --derive-train-epochs each and keep the one with the lowest validation perplexity (default 0: the shared-weight ranking, as ENAS)" };
+
+    public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "rnn: epochs of each --derive-train trial (default 3)" };
+
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
 
     /// <summary>True when the command line asks for language modelling.</summary>
     public bool Applies(ParseResult p, SearchCliOptions s) =>
@@ -59,9 +63,15 @@ internal sealed class RnnCliOptions
             ControllerSteps = p.GetValue(s.ControllerSteps) ?? d.ControllerSteps,
             ControllerAggregate = p.GetValue(s.ControllerAggregate) ?? d.ControllerAggregate,
             DeriveSamples = p.GetValue(s.DeriveSamples) ?? d.DeriveSamples,
+            DeriveTrainTop = p.GetValue(DeriveTrain) ?? d.DeriveTrainTop,
+            DeriveTrainEpochs = p.GetValue(DeriveTrainEpochs) ?? d.DeriveTrainEpochs,
         };
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
+        if (o.DeriveTrainTop < 0 || o.DeriveTrainEpochs < 1)
+            throw new CliException($"--derive-train {o.DeriveTrainTop} / --derive-train-epochs {o.DeriveTrainEpochs}: give K >= 0 candidates (0 = off) and at least 1 epoch");
+        if (p.GetValue(DeriveTrainEpochs) is not null && o.DeriveTrainTop == 0)
+            throw new CliException("--derive-train-epochs only applies with --derive-train K");
         if (o.FirstNodeTanh && o.Nodes == 1)
             throw new CliException("--first-node-tanh with --nodes 1 leaves nothing to search; give --nodes 2 or more");
         string dataset = p.GetValue(s.Dataset) ?? "ptb";
@@ -73,6 +83,8 @@ internal sealed class RnnCliOptions
         string? baseline = p.GetValue(Baseline);
         if (baseline is not null and not "lstm") throw new CliException($"--baseline {baseline}: only 'lstm' is available");
         bool compare = p.GetValue(Compare);
+        if (o.DeriveTrainTop > 0 && (baseline is not null || p.GetValue(Cell) is not null))
+            throw new CliException("--derive-train chooses among searched candidates; it does not apply to --cell or --baseline");
         if (compare && baseline is not null)
             throw new CliException("--compare trains the LSTM baseline itself; leave out --baseline");
         int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? o.Epochs;

@@ -13,7 +13,7 @@ namespace Enas.Search.Rnn;
 /// <param name="Epochs">Per-epoch training results and validation perplexities.</param>
 /// <param name="ValidPerplexity">Best validation perplexity over the epochs.</param>
 /// <param name="TestPerplexity">Test perplexity of the weights of the best-validation epoch (the test split is touched
-/// only here, once).</param>
+/// only here, once); NaN for a run told not to test (a derive trial).</param>
 /// <param name="BestEpoch">1-based epoch whose weights were tested.</param>
 /// <param name="Seed">Seed of the weights and dropout masks.</param>
 public sealed record RnnRetrainResult(string Model, long Parameters,
@@ -29,9 +29,10 @@ public sealed record RnnRetrainResult(string Model, long Parameters,
 public static class RnnRetrain
 {
     /// <summary>Trains the cell <paramref name="architecture"/> of <paramref name="space"/>, or an LSTM when null, on
-    /// <paramref name="device"/> (the CPU when null).</summary>
+    /// <paramref name="device"/> (the CPU when null). With <paramref name="test"/> false the test split is not read
+    /// (derive trials choose on validation only).</summary>
     public static RnnRetrainResult Run(RnnSpace? space, Architecture? architecture, WordCorpus corpus,
-        RnnSearchOptions o, int epochs, Action<string>? log = null, Device? device = null)
+        RnnSearchOptions o, int epochs, Action<string>? log = null, Device? device = null, bool test = true)
     {
         var rng = new XoshiroRandom(o.Seed * 7919 + 3);
         IRecurrentCore core;
@@ -78,6 +79,7 @@ public static class RnnRetrain
         if (bestEpoch == 0)
             throw new InvalidOperationException($"{name}: no epoch gave a finite validation perplexity; lower the learning rate " +
                                                 "(the SGD lr, default 20) or the gradient clip and train again");
+        if (!test) return new RnnRetrainResult(name, parameters, history, bestPpl, double.NaN, bestEpoch, o.Seed);
         if (bestEpoch < epochs)
         {
             ModuleState.Load(lm.Module, best!);

@@ -97,6 +97,16 @@ public sealed record RnnSearchOptions
     /// <summary>Validation windows each derive candidate is scored on (the same ones for all).</summary>
     public int DeriveWindows { get; init; } = 4;
 
+    /// <summary>
+    /// Derive by short training (<c>--derive-train K</c>): the K best candidates by shared-weight perplexity are each
+    /// trained from scratch for <see cref="DeriveTrainEpochs"/> epochs and the one with the lowest validation
+    /// perplexity is kept. 0 (default) keeps the shared-weight ranking, as ENAS does.
+    /// </summary>
+    public int DeriveTrainTop { get; init; }
+
+    /// <summary>Epochs of each derive-by-training trial (<c>--derive-train-epochs</c>, default 3).</summary>
+    public int DeriveTrainEpochs { get; init; } = 3;
+
     /// <summary>Random seed.</summary>
     public ulong Seed { get; init; } = 1;
 }
