@@ -185,8 +185,9 @@ public sealed class RnnSearch : IDisposable
     /// <summary>Epochs done (after a resume, those of the original run too).</summary>
     public int EpochsDone => _epoch;
 
-    /// <summary>Identity of the configuration, stored in checkpoints (resume refuses a different one).</summary>
-    public string ConfigIdentity => _o.ToString();
+    /// <summary>Identity of the configuration, stored in checkpoints (resume refuses a different one, derive-only
+    /// options aside: <see cref="RnnConfigIdentity"/>).</summary>
+    public string ConfigIdentity => RnnConfigIdentity.Of(_o);
 
     /// <summary>Writes everything needed to continue exactly (atomic, checksummed). Call between epochs.</summary>
     public void SaveCheckpoint(string path, long metricsBytes)
@@ -204,10 +205,13 @@ public sealed class RnnSearch : IDisposable
     /// metrics length to truncate the log to.</summary>
     public long LoadCheckpoint(string path)
     {
-        var state = RnnSearchCheckpoint.Load(path, [.. _lm.Parameters()], _controller, _reinforce.Optimizer);
-        if (state.ConfigJson != ConfigIdentity)
-            throw new InvalidDataException($"cannot resume from '{path}': it was written with a different configuration " +
-                                           "(pass the same options as the original run, or start a new --out folder)");
+        var state = RnnSearchCheckpoint.Load(path, [.. _lm.Parameters()], _controller, _reinforce.Optimizer, stored =>
+        {
+            var differences = RnnConfigIdentity.Differences(stored.ConfigJson, _o);
+            if (differences.Count > 0)
+                throw new InvalidDataException($"cannot resume from '{path}': it was written with a different configuration " +
+                                               $"({string.Join("; ", differences)}); pass the same options as the original run, or start a new --out folder");
+        });
         _epoch = state.EpochsDone;
         _reinforce.Baseline = state.Baseline;
         _sgd.StepCount = state.ChildSteps;

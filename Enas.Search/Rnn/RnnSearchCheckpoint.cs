@@ -25,11 +25,15 @@ internal static class RnnSearchCheckpoint
         Checkpoint.Write(path, JsonSerializer.Serialize(state, SearchJsonContext.Default.SearchState), entries);
     }
 
-    public static SearchState Load(string path, IReadOnlyList<Parameter> model, IController controller, HostAdam? adam)
+    /// <summary>Reads <paramref name="path"/>, lets <paramref name="checkState"/> refuse its state (a configuration
+    /// check, before any tensor is compared or restored), then restores every tensor.</summary>
+    public static SearchState Load(string path, IReadOnlyList<Parameter> model, IController controller, HostAdam? adam,
+        Action<SearchState>? checkState = null)
     {
         var (meta, entries) = Checkpoint.Read(path);
         var state = JsonSerializer.Deserialize(meta, SearchJsonContext.Default.SearchState)
                     ?? throw new InvalidDataException($"checkpoint '{path}' has no search state");
+        checkState?.Invoke(state);
         SearchCheckpoint.Restore(entries, "lm", model, path);
         SearchCheckpoint.Restore(entries, "controller", controller.Parameters, path);
         foreach (var (name, e) in entries)

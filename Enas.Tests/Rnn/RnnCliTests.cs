@@ -50,6 +50,12 @@ public class RnnCliTests
         // the same derive result: nothing was trained after the checkpoint
         string Best(string t) => t.Split('\n').First(l => l.StartsWith("search time")).Split("best cell:")[1].Trim();
         Assert.Equal(Best(text), Best(resumed.ToString()));
+        // derive options may change on resume; training options may not, and the refusal names them
+        string[] With(string flag, string value) => [.. args.Select((a, i) => i > 0 && args[i - 1] == flag ? value : a), "--resume"];
+        Assert.Equal(0, CliApp.Run(With("--derive-samples", "5"), new StringWriter(), stderr, live: false));
+        var refused = new StringWriter();
+        Assert.Equal(CliApp.UsageError, CliApp.Run(With("--hidden", "16"), new StringWriter(), refused, live: false));
+        Assert.True(refused.ToString().Contains("Hidden: checkpoint 8, now 16"), refused.ToString());
         Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(outDir, "rnn-cell.svg")).TrimStart().Split('\n').First(l => l.StartsWith("<svg")));
     }
 

@@ -1,0 +1,62 @@
+namespace Enas.Search.Rnn;
+
+/// <summary>
+/// The configuration a recurrent search checkpoint was written with (the options record's text form) and the check
+/// that a resume continues the same training. Options that only steer derive (how many candidates, how they are scored
+/// or trained) may change on resume; an option added by a later version must keep its default, which is what the
+/// older version did; any other difference refuses the resume and is named.
+/// </summary>
+internal static class RnnConfigIdentity
+{
+    private static readonly HashSet<string> DeriveOnly =
+        [nameof(RnnSearchOptions.DeriveSamples), nameof(RnnSearchOptions.DeriveWindows),
+         nameof(RnnSearchOptions.DeriveTrainTop), nameof(RnnSearchOptions.DeriveTrainEpochs)];
+
+    /// <summary>The text stored in checkpoints.</summary>
+    public static string Of(RnnSearchOptions options) => options.ToString();
+
+    /// <summary>"Name: checkpoint X, now Y" for every option that keeps <paramref name="current"/> from continuing the
+    /// run stored as <paramref name="stored"/>; empty when it may.</summary>
+    public static IReadOnlyList<string> Differences(string stored, RnnSearchOptions current)
+    {
+        var then = Fields(stored);
+        var now = Fields(Of(current));
+        var defaults = Fields(Of(new RnnSearchOptions()));
+        var result = new List<string>();
+        foreach (string name in now.Keys.Union(then.Keys))
+        {
+            if (DeriveOnly.Contains(name)) continue;
+            bool had = then.TryGetValue(name, out string? old);
+            bool has = now.TryGetValue(name, out string? value);
+            if (had && has && old != value) result.Add($"{name}: checkpoint {old}, now {value}");
+            else if (!had && value != defaults.GetValueOrDefault(name))
+                result.Add($"{name}: not in the checkpoint (written before this option existed, so {defaults.GetValueOrDefault(name)}), now {value}");
+            else if (!has) result.Add($"{name}: checkpoint {old}, unknown to this version");
+        }
+        return result;
+    }
+
+    /// <summary>Top-level "Name = value" pairs of a record's text form; nested records stay whole values.</summary>
+    private static Dictionary<string, string> Fields(string text)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        int open = text.IndexOf('{'), close = text.LastIndexOf('}');
+        if (open < 0 || close < open) return fields;
+        int depth = 0, start = open + 1;
+        for (int i = open + 1; i <= close; i++)
+        {
+            char ch = text[i];
+            if (ch == '{') depth++;
+            else if (ch == '}' && i < close) depth--;
+            else if ((ch == ',' && depth == 0) || i == close) // a field ends (the last one at the closing brace)
+            {
+                string part = text[start..i].Trim();
+                int eq = part.IndexOf(" = ", StringComparison.Ordinal);
+                if (eq > 0) fields[part[..eq]] = part[(eq + 3)..];
+                else if (part.EndsWith(" =", StringComparison.Ordinal)) fields[part[..^2]] = ""; // a null value
+                start = i + 1;
+            }
+        }
+        return fields;
+    }
+}

@@ -1,0 +1,44 @@
+using Enas.Search.Rnn;
+
+namespace Enas.Tests.Rnn;
+
+public class RnnConfigIdentityTests
+{
+    private static readonly RnnSearchOptions Run = new() { Hidden = 32, DeriveSamples = 100, CellOutput = RnnCellOutput.AllNodes };
+
+    [Fact]
+    public void SameTrainingOptionsResumeWhateverDeriveUses()
+    {
+        string stored = RnnConfigIdentity.Of(Run);
+        Assert.Empty(RnnConfigIdentity.Differences(stored, Run));
+        Assert.Empty(RnnConfigIdentity.Differences(stored,
+            Run with { DeriveSamples = 5, DeriveWindows = 9, DeriveTrainTop = 4, DeriveTrainEpochs = 2 }));
+    }
+
+    [Fact]
+    public void TrainingDifferencesAreNamedIncludingNestedOnes()
+    {
+        string stored = RnnConfigIdentity.Of(Run);
+        var d = RnnConfigIdentity.Differences(stored, Run with { Hidden = 64, Dropout = Run.Dropout with { Hidden = 0.3 } });
+        Assert.Equal(3, d.Count); // Hidden, the cell init range that follows from it, and the dropouts
+        Assert.Contains("Hidden: checkpoint 32, now 64", d);
+        Assert.Contains(d, x => x.StartsWith("Dropout: checkpoint LmDropout {", StringComparison.Ordinal) && x.Contains("Hidden = 0.3"));
+        Assert.Contains(d, x => x.StartsWith("EffectiveCellInitRange:", StringComparison.Ordinal));
+        Assert.Single(RnnConfigIdentity.Differences(stored, Run with { CellInitRange = 0.04 }),
+            x => x.StartsWith("CellInitRange: checkpoint , now 0.04", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OptionsNewerThanTheCheckpointMustKeepTheirDefault()
+    {
+        // a checkpoint of a version without FirstNodeTanh: that version behaved as the default (false)
+        string stored = RnnConfigIdentity.Of(Run).Replace("FirstNodeTanh = False, ", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("FirstNodeTanh", stored);
+        Assert.Empty(RnnConfigIdentity.Differences(stored, Run));
+        var d = Assert.Single(RnnConfigIdentity.Differences(stored, Run with { FirstNodeTanh = true }));
+        Assert.Contains("FirstNodeTanh: not in the checkpoint", d);
+        // an option this version does not know is a difference
+        string future = RnnConfigIdentity.Of(Run).Replace("Seed = 1 }", "Seed = 1, Warmup = 3 }", StringComparison.Ordinal);
+        Assert.Contains("Warmup: checkpoint 3, unknown to this version", Assert.Single(RnnConfigIdentity.Differences(future, Run)));
+    }
+}
