@@ -39,6 +39,7 @@ internal static class SearchAction
         stdout.WriteLine($"best architecture ({options.Space}): {best.Architecture.ToOfficialString()}");
         stdout.WriteLine("  " + search.Space.Describe(best.Architecture).ReplaceLineEndings(Environment.NewLine + "  "));
         stdout.WriteLine($"shared-weight accuracy (search-time, on {options.DeriveBatches} validation batches; NOT a final accuracy): {best.SharedWeightAccuracy:P2}");
+        if (outcome.Summary.PolicyVsUniform is { } check) stdout.WriteLine(check);
         stdout.WriteLine($"search time: {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(outcome.Summary.Seconds))}");
         stdout.WriteLine($"outputs: {folder.Path} (best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, checkpoints/)");
         stdout.WriteLine("retrain it from scratch and measure test accuracy with:");

@@ -88,6 +88,9 @@ internal static class RnnCliAction
             }
             var ranked = search.Derive();
             var best = ranked[0];
+            var check = search.CompareWithUniform(ranked);
+            if (check is not null)
+                metrics.Write("policy_vs_uniform", check.MetricsFields());
             if (o.DeriveTrainTop > 0) best = ChooseByTraining(search.Space, ranked, corpus, o, device, metrics, stdout);
             metrics.Write("derive", ("candidates", ranked.Count), ("best", best.Architecture.ToOfficialString()),
                 ("shared_weight_valid_ppl", best.SharedWeightValidPerplexity), ("seconds", clock.Elapsed.TotalSeconds));
@@ -99,6 +102,7 @@ internal static class RnnCliAction
             stdout.WriteLine($"search time {clock.Elapsed.TotalSeconds:F0} s; best cell: {best.Architecture.ToOfficialString()}");
             stdout.WriteLine(search.Space.Describe(best.Architecture, o.CellOutput));
             stdout.WriteLine($"shared-weight validation perplexity (search-time, NOT a final number): {best.SharedWeightValidPerplexity:F1}");
+            if (check is not null) stdout.WriteLine(check);
             if (r.Compare || r.RetrainEpochs > 0) TrainCell(search.Space, best.Architecture);
         }
         stdout.WriteLine($"outputs: {outDir}");

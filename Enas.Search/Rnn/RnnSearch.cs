@@ -11,7 +11,7 @@ using Enas.Search.Util;
 namespace Enas.Search.Rnn;
 
 /// <summary>One scored derive candidate (search-time perplexity, measured with the SHARED weights).</summary>
-public sealed record RnnCandidate(Architecture Architecture, double SharedWeightValidPerplexity);
+public sealed record RnnCandidate(Architecture Architecture, double SharedWeightValidPerplexity, bool Greedy = false);
 
 /// <summary>Per-epoch numbers of a search.</summary>
 /// <param name="Epoch">Epochs done.</param>
@@ -147,10 +147,34 @@ public sealed class RnnSearch : IDisposable
                 arch = _controller.Sample(rng, greedy).Architecture;
             if (!seen.Add(arch)) continue;
             double ppl = ScoreOnWindows(arch, windows);
-            list.Add(new RnnCandidate(arch, double.IsFinite(ppl) ? ppl : double.PositiveInfinity));
+            list.Add(new RnnCandidate(arch, double.IsFinite(ppl) ? ppl : double.PositiveInfinity, greedy));
         }
         list.Sort((a, b) => a.SharedWeightValidPerplexity.CompareTo(b.SharedWeightValidPerplexity));
         return list;
+    }
+
+    /// <summary>
+    /// Scores as many cells drawn uniformly from the space as <paramref name="ranked"/> (a <see cref="Derive"/> result)
+    /// holds policy samples, on the same windows, and compares the two (null for the random controller, which IS
+    /// uniform sampling).
+    /// </summary>
+    public PolicyVsUniform? CompareWithUniform(IReadOnlyList<RnnCandidate> ranked)
+    {
+        if (!_controller.Learns) return null;
+        var rng = new XoshiroRandom(_o.Seed * 31 + 11);
+        var windows = Enumerable.Range(0, Math.Min(_o.DeriveWindows, _valid.WindowCount(_o.Bptt))).ToArray();
+        var uniform = new RandomController(Space);
+        var seen = new HashSet<Architecture>();
+        var scores = new List<double>();
+        for (int k = 0; k < _o.DeriveSamples; k++)
+        {
+            Architecture arch;
+            using (TensorScope.Begin())
+            using (Tape.NoGrad())
+                arch = uniform.Sample(rng).Architecture;
+            if (seen.Add(arch)) scores.Add(ScoreOnWindows(arch, windows));
+        }
+        return PolicyVsUniform.OfPerplexity([.. ranked.Where(c => !c.Greedy).Select(c => c.SharedWeightValidPerplexity)], scores);
     }
 
     /// <summary>Validation perplexity of <paramref name="arch"/> with the shared weights on the given windows

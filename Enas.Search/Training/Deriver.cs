@@ -38,24 +38,48 @@ public static class Deriver
                 if (seen.Add(a)) candidates.Add((a, false));
             }
         }
+        var accuracies = Score(controller.Space, [.. candidates.Select(c => c.Arch)], bank, network, validation, batches, rng,
+            device, onStep);
+        var scored = candidates.Select((c, i) => new ScoredArchitecture(c.Arch, accuracies[i], c.Greedy)).ToList();
+        // Stable order: by accuracy, then by sampling order.
+        return scored.Select((s, i) => (s, i)).OrderByDescending(x => x.s.SharedWeightAccuracy).ThenBy(x => x.i)
+            .Select(x => x.s).ToList();
+    }
+
+    /// <summary>Shared-weight accuracies of <paramref name="samples"/> draws (distinct ones kept) from the uniform
+    /// distribution over <paramref name="space"/>, on the same batches as <see cref="Run"/>.</summary>
+    public static double[] ScoreUniform(ISearchSpace space, WeightBank bank, NetworkOptions network, Batcher validation,
+        int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)
+    {
+        var uniform = new RandomController(space);
+        var seen = new HashSet<Architecture>();
+        using (TensorScope.Begin())
+        using (Tape.NoGrad())
+            for (int i = 0; i < samples; i++) seen.Add(uniform.Sample(rng).Architecture);
+        return Score(space, [.. seen], bank, network, validation, batches, rng, device, onStep);
+    }
+
+    /// <summary>Accuracy of each architecture with the shared weights on the first <paramref name="batches"/>
+    /// validation batches (the same for all; BN on batch statistics, no dropout).</summary>
+    private static double[] Score(ISearchSpace space, IReadOnlyList<Architecture> archs, WeightBank bank, NetworkOptions network,
+        Batcher validation, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep)
+    {
         var ctx = new ForwardContext(false, rng);
         var fixedBatches = Enumerable.Range(0, Math.Min(batches, validation.BatchesPerEpoch))
             .Select(b => validation.GetBatch(0, b)).ToList();
-        var scored = new List<ScoredArchitecture>(candidates.Count);
-        for (int i = 0; i < candidates.Count; i++)
+        var result = new double[archs.Count];
+        for (int i = 0; i < archs.Count; i++)
         {
-            var child = ChildBuilder.Build(controller.Space, candidates[i].Arch, network, bank, device);
+            var child = ChildBuilder.Build(space, archs[i], network, bank, device);
             long correct = 0, total = 0;
             foreach (var batch in fixedBatches)
             {
                 correct += (long)Math.Round(Evaluator.Accuracy(child, batch, device, ctx) * batch.Count);
                 total += batch.Count;
             }
-            scored.Add(new ScoredArchitecture(candidates[i].Arch, (double)correct / Math.Max(1, total), candidates[i].Greedy));
-            onStep?.Invoke(i + 1, candidates.Count);
+            result[i] = (double)correct / Math.Max(1, total);
+            onStep?.Invoke(i + 1, archs.Count);
         }
-        // Stable order: by accuracy, then by sampling order.
-        return scored.Select((s, i) => (s, i)).OrderByDescending(x => x.s.SharedWeightAccuracy).ThenBy(x => x.i)
-            .Select(x => x.s).ToList();
+        return result;
     }
 }

@@ -167,6 +167,15 @@ public sealed class EnasSearch : IDisposable
         var best = ranked[0];
         metrics.Write("derive", ("candidates", ranked.Count), ("best", best.Architecture.ToOfficialString()),
             ("shared_weight_accuracy", best.SharedWeightAccuracy));
+        PolicyVsUniform? check = null;
+        if (_controller.Learns) // a random controller IS uniform sampling
+        {
+            _progress.Start($"derive: scoring {_o.DeriveSamples} uniformly sampled architectures for comparison", _o.DeriveSamples);
+            var uniform = Deriver.ScoreUniform(_space, _bank, _network, _deriveBatches, _o.DeriveSamples, _o.DeriveBatches,
+                new XoshiroRandom(Mix(_o.Seed, 10)), _device, (i, n) => _progress.Report(i));
+            check = PolicyVsUniform.OfAccuracy([.. ranked.Where(r => !r.Greedy).Select(r => r.SharedWeightAccuracy)], uniform);
+            metrics.Write("policy_vs_uniform", check.MetricsFields());
+        }
         var summary = new SearchSummary
         {
             BestArchitecture = best.Architecture.ToOfficialString(),
@@ -174,6 +183,7 @@ public sealed class EnasSearch : IDisposable
             SharedWeightAccuracy = best.SharedWeightAccuracy,
             SharedParameters = _bank.ParameterCount,
             Seconds = clock.Elapsed.TotalSeconds,
+            PolicyVsUniform = check,
             Top = ranked.Take(5).Select(r => new TopCandidate(r.Architecture.ToOfficialString(), r.SharedWeightAccuracy, r.Greedy)).ToList(),
         };
         return new SearchOutcome(ranked, summary);

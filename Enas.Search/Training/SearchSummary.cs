@@ -13,6 +13,8 @@ public sealed record SearchSummary
     public long SharedParameters { get; init; }
     /// <summary>Wall time of the search in seconds (this process only when resumed).</summary>
     public double Seconds { get; init; }
+    /// <summary>The policy's derive samples against uniform ones on the same batches (null for the random controller).</summary>
+    public PolicyVsUniform? PolicyVsUniform { get; init; }
     /// <summary>Top derived candidates: official string and shared-weight accuracy.</summary>
     public List<TopCandidate> Top { get; init; } = [];
 }

@@ -51,6 +51,18 @@ public sealed class RnnSearchTests(ITestOutputHelper output)
         search.Space.Validate(ranked[0].Architecture);
         // scoring is deterministic (no dropout, fresh state)
         Assert.Equal(ranked[0].SharedWeightValidPerplexity, search.ScoreOnWindows(ranked[0].Architecture, [0, 1]), 9);
+        Assert.Equal(controller == "lstm" ? 1 : 0, ranked.Count(c => c.Greedy));
+        var check = search.CompareWithUniform(ranked);
+        if (controller == "random") Assert.Null(check); // a random controller is uniform sampling
+        else
+        {
+            Assert.NotNull(check);
+            Assert.Equal(ranked.Count - 1, check.PolicySamples);
+            Assert.InRange(check.UniformSamples, 1, o.DeriveSamples);
+            Assert.InRange(check.UniformBest, 1, check.UniformMean);
+            Assert.Equal(ranked.Where(c => !c.Greedy).Min(c => c.SharedWeightValidPerplexity), check.PolicyBest);
+            Assert.Equal(ranked[0].SharedWeightValidPerplexity, search.ScoreOnWindows(ranked[0].Architecture, [0, 1]), 9);
+        }
 
         var retrain = RnnRetrain.Run(search.Space, ranked[0].Architecture, corpus, o with { MaxWindowsPerEpoch = 4 }, 1);
         Assert.True(retrain.TestPerplexity > 1 && retrain.TestPerplexity < 50, $"test ppl {retrain.TestPerplexity}");

@@ -57,7 +57,12 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
                      "summary.json", "normal-cell.svg", "reduction-cell.svg", "reward.svg", "accuracy.svg", "checkpoints/last.ckpt" })
             Assert.True(File.Exists(Path.Combine(run1, f)), $"missing {f}");
         var kinds = MetricsLog.ReadAll(Path.Combine(run1, "metrics.jsonl")).Select(r => (string?)r["kind"]).ToList();
-        Assert.Equal(new[] { "epoch", "controller", "epoch", "controller", "derive" }, kinds);
+        Assert.Equal(new[] { "epoch", "controller", "epoch", "controller", "derive", "policy_vs_uniform" }, kinds);
+        Assert.Contains("policy vs uniform sampling (shared-weight accuracy, same validation data): policy samples mean", stdout);
+        var summary = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(run1, "summary.json")), SearchJsonContext.Default.SearchSummary)!;
+        Assert.NotNull(summary.PolicyVsUniform);
+        Assert.InRange(summary.PolicyVsUniform.UniformSamples, 1, 4);
+        Assert.InRange(summary.PolicyVsUniform.UniformBest, summary.PolicyVsUniform.UniformMean, 1.0);
 
         // Interrupted run: stop after epoch 1 (checkpoint written), leave a torn metrics line, then --resume.
         var run2 = Path.Combine(_root, "run2");
