@@ -14,11 +14,17 @@ public sealed record RnnDeriveTrial(RnnCandidate Candidate, double TrialValidPer
 /// weights trained for every cell and train badly alone (with all-node output the searches picked identity-node-0
 /// cells that lost 3-13 ppl to random cells after retraining; perf/RESULTS.md). Here the K best candidates by
 /// shared-weight perplexity are each trained from scratch for a few epochs, with one seed for all (the same
-/// initial-weight draws and dropout masks, so the trials differ by the cell only), and ranked by validation perplexity.
+/// initial-weight draws and dropout masks, so the trials differ by the cell only; <see cref="TrialSeed"/>), and ranked
+/// by validation perplexity.
 /// The test split is not read.
 /// </summary>
 public static class RnnDeriveTrials
 {
+    /// <summary>The seed of every trial: its own stream, never one a retrain of the run uses (the retrains and
+    /// --compare use the run's seed and the next ones), so a trial's initial weights and masks do not reappear in the
+    /// final numbers and favour the cell they picked.</summary>
+    public static ulong TrialSeed(ulong runSeed) => runSeed * 0x9E3779B97F4A7C15UL + 0x7F4A7C15UL;
+
     /// <summary>Trains the first <paramref name="top"/> of <paramref name="ranked"/> (best first) for
     /// <paramref name="epochs"/> epochs each and returns the trials, lowest validation perplexity first (ties keep
     /// the shared-weight order).</summary>
@@ -29,6 +35,7 @@ public static class RnnDeriveTrials
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         if (ranked.Count == 0) throw new ArgumentException("derive produced no candidates to train", nameof(ranked));
         var chosen = ranked.Take(top).ToArray();
+        var trialOptions = o with { Seed = TrialSeed(o.Seed) };
         var trials = new List<RnnDeriveTrial>(chosen.Length);
         for (int i = 0; i < chosen.Length; i++)
         {
@@ -39,7 +46,7 @@ public static class RnnDeriveTrials
             RnnDeriveTrial trial;
             try
             {
-                var r = RnnRetrain.Run(space, c.Architecture, corpus, o, epochs, log, device, test: false);
+                var r = RnnRetrain.Run(space, c.Architecture, corpus, trialOptions, epochs, log, device, test: false);
                 trial = new RnnDeriveTrial(c, r.ValidPerplexity, r.BestEpoch);
             }
             catch (InvalidOperationException) // no finite validation perplexity: this cell diverges; the others may not

@@ -39,14 +39,16 @@ public class RnnDeriveTrialsTests
             Assert.True(trials[i - 1].TrialValidPerplexity <= trials[i].TrialValidPerplexity);
         foreach (var t in trials)
         {
-            // each trial is exactly a short retrain with the run's seed, which never reads the test split
-            var alone = RnnRetrain.Run(space, t.Candidate.Architecture, corpus, o, 2, test: false);
+            // each trial is exactly a short retrain with the trial seed, which never reads the test split
+            var alone = RnnRetrain.Run(space, t.Candidate.Architecture, corpus, o with { Seed = RnnDeriveTrials.TrialSeed(o.Seed) }, 2, test: false);
             Assert.Equal(alone.ValidPerplexity, t.TrialValidPerplexity);
             Assert.Equal(alone.BestEpoch, t.BestEpoch);
             Assert.True(double.IsNaN(alone.TestPerplexity));
             Assert.InRange(t.TrialValidPerplexity, 1, 50);
         }
         Assert.Contains(log, l => l.StartsWith("derive trial 3/3: valid ppl", StringComparison.Ordinal));
+        // the trial seed is none of the seeds the run's retrains and --compare use (the run's and the next ones)
+        Assert.DoesNotContain(RnnDeriveTrials.TrialSeed(o.Seed), Enumerable.Range(0, 1000).Select(k => o.Seed + (ulong)k));
         Assert.Throws<ArgumentOutOfRangeException>(() => RnnDeriveTrials.Run(space, ranked, 0, 2, corpus, o));
         Assert.Throws<ArgumentException>(() => RnnDeriveTrials.Run(space, [], 2, 2, corpus, o));
     }
