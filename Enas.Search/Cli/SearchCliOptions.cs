@@ -24,6 +24,7 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> ValidationSize = new("--validation-size") { Description = "Images held out of the training set for rewards and derive" };
     public readonly Option<int?> ControllerSteps = new("--controller-steps") { Description = "Controller steps per epoch" };
     public readonly Option<int?> ControllerAggregate = new("--controller-aggregate") { Description = "Architectures sampled per controller step" };
+    public readonly Option<string?> ControllerReward = new("--controller-reward") { Description = "paper (default: each sample scored on its own validation batch, moving-average baseline) or paired (a step's samples share one batch; leave-one-out baseline; needs --controller-aggregate >= 2)" };
     public readonly Option<double?> LrMax = new("--lr-max") { Description = "Child learning rate at the start of each cosine period (default 0.05)" };
     public readonly Option<double?> LrMin = new("--lr-min") { Description = "Child learning rate at the end of each cosine period (default 0.0005)" };
     public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };
@@ -34,7 +35,7 @@ internal sealed class SearchCliOptions
     public IEnumerable<Option> All() =>
     [
         Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller,
-        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, LrMax, LrMin, DeriveSamples, RetrainEpochs, RetrainChannels, RetrainLayers,
+        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, LrMax, LrMin, DeriveSamples, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
 
     /// <summary>The preset overridden by every option the user gave.</summary>
@@ -74,6 +75,12 @@ internal sealed class SearchCliOptions
         };
         if (o.Space == "macro" && p.GetValue(Preset) is null)
             o = o with { ControllerSettings = Enas.Search.Controller.ControllerOptions.ForMacro(), Retrain = o.Retrain with { Layers = 0 } };
+        o = p.GetValue(ControllerReward) switch
+        {
+            null or "paper" => o,
+            "paired" => o with { ControllerSettings = o.ControllerSettings with { PairedReward = true } },
+            var v => throw new CliException($"--controller-reward {v}: allowed paper or paired"),
+        };
         try { o.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         return o;

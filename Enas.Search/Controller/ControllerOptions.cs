@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Enas.Search.Controller;
 
 /// <summary>
@@ -38,6 +40,17 @@ public sealed record ControllerOptions
 
     /// <summary>Micro: add the constant +0.25 sep-conv prior on the normal cell.</summary>
     public bool OpPrior { get; init; } = true;
+
+    /// <summary>
+    /// Paired rewards (<c>--controller-reward paired</c>; the default, false, is the paper's). The M architectures of a
+    /// controller step are scored on the SAME validation batch, and each one's advantage is its reward minus the mean
+    /// reward of the other M - 1 (a leave-one-out baseline) instead of minus the moving average: batch-to-batch
+    /// accuracy differences and the rise of the shared weights' accuracy over the run then cancel, and what is left is
+    /// the difference between architectures. Needs M >= 2. (Left out of the configuration JSON while false, so
+    /// checkpoints written before it existed still resume.)
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool PairedReward { get; init; }
 
     /// <summary>Official macro settings.</summary>
     public static ControllerOptions ForMacro() => new() { TanhConstant = 1.5, LearningRate = 1e-3 };

@@ -48,6 +48,34 @@ public sealed class Reinforce
         return value;
     }
 
+    /// <summary>
+    /// Paired update (<see cref="ControllerOptions.PairedReward"/>): <paramref name="samples"/> were scored on the same
+    /// data; sample i's advantage is its reward minus the mean of the others' rewards. The moving-average baseline is
+    /// still updated with every reward (it is logged). Back-propagates the mean loss on <paramref name="tape"/> and
+    /// returns it.
+    /// </summary>
+    public double AccumulatePaired(Tape tape, IReadOnlyList<ControllerSample> samples, IReadOnlyList<double> rewards)
+    {
+        int m = samples.Count;
+        if (m < 2 || rewards.Count != m)
+            throw new ArgumentException($"paired rewards need at least 2 samples with one reward each, got {m} and {rewards.Count}");
+        foreach (double r in rewards)
+            Baseline = Baseline == 0 ? r : Baseline - (1 - _o.BaselineDecay) * (Baseline - r);
+        if (!_controller.Learns) return 0;
+        double sum = rewards.Sum(), value = 0;
+        Tensor? total = null;
+        for (int i = 0; i < m; i++)
+        {
+            double advantage = rewards[i] - (sum - rewards[i]) / (m - 1);
+            var loss = samples[i].LogProb * -advantage;
+            if (samples[i].SkipPenalty is { } penalty && _o.SkipWeight != 0) loss = loss + penalty * _o.SkipWeight;
+            value += loss.Item();
+            total = total is null ? loss : total + loss;
+        }
+        tape.Backward(total! * (1.0 / m));
+        return value / m;
+    }
+
     /// <summary>Applies the accumulated gradient.</summary>
     public void Step() => Optimizer?.Step();
 }

@@ -19,22 +19,38 @@ internal static class RnnConfigIdentity
     /// run stored as <paramref name="stored"/>; empty when it may.</summary>
     public static IReadOnlyList<string> Differences(string stored, RnnSearchOptions current)
     {
-        var then = Fields(stored);
-        var now = Fields(Of(current));
-        var defaults = Fields(Of(new RnnSearchOptions()));
         var result = new List<string>();
-        foreach (string name in now.Keys.Union(then.Keys))
-        {
-            if (DeriveOnly.Contains(name)) continue;
-            bool had = then.TryGetValue(name, out string? old);
-            bool has = now.TryGetValue(name, out string? value);
-            if (had && has && old != value) result.Add($"{name}: checkpoint {old}, now {value}");
-            else if (!had && value != defaults.GetValueOrDefault(name))
-                result.Add($"{name}: not in the checkpoint (written before this option existed, so {defaults.GetValueOrDefault(name)}), now {value}");
-            else if (!has) result.Add($"{name}: checkpoint {old}, unknown to this version");
-        }
+        Compare(stored, Of(current), Of(new RnnSearchOptions()), "", result);
         return result;
     }
+
+    /// <summary>Field by field; nested records (e.g. the controller settings) recursively, so an option added to
+    /// one of them is also taken at its default.</summary>
+    private static void Compare(string stored, string current, string defaults, string prefix, List<string> result)
+    {
+        var then = Fields(stored);
+        var now = Fields(current);
+        var initial = Fields(defaults);
+        foreach (string field in now.Keys.Union(then.Keys))
+        {
+            string name = prefix + field;
+            if (prefix.Length == 0 && DeriveOnly.Contains(field)) continue;
+            bool had = then.TryGetValue(field, out string? old);
+            bool has = now.TryGetValue(field, out string? value);
+            string? byDefault = initial.GetValueOrDefault(field);
+            if (had && has && old != value)
+            {
+                if (IsRecord(old!) && IsRecord(value!) && byDefault is not null && IsRecord(byDefault))
+                    Compare(old!, value!, byDefault, name + ".", result);
+                else result.Add($"{name}: checkpoint {old}, now {value}");
+            }
+            else if (!had && value != byDefault)
+                result.Add($"{name}: not in the checkpoint (written before this option existed, so {byDefault}), now {value}");
+            else if (!has) result.Add($"{name}: checkpoint {old}, unknown to this version");
+        }
+    }
+
+    private static bool IsRecord(string value) => value.EndsWith('}') && value.Contains(" { ", StringComparison.Ordinal);
 
     /// <summary>Top-level "Name = value" pairs of a record's text form; nested records stay whole values.</summary>
     private static Dictionary<string, string> Fields(string text)

@@ -15,20 +15,44 @@ public sealed record ControllerPhaseResult(double MeanReward, double MeanAccurac
 /// <summary>
 /// Trains the controller: per step, M sampled children are each scored on one validation minibatch with the shared
 /// weights (BN on batch statistics, no dropout); reward = accuracy + entropy bonus; REINFORCE step on the mean.
-/// With the random controller the rewards are still measured (for comparison) but nothing is updated.
+/// With the random controller the rewards are still measured (for comparison) but nothing is updated. With
+/// <see cref="ControllerOptions.PairedReward"/> the M samples of a step share one batch and leave-one-out advantages.
 /// </summary>
 public sealed class ControllerTrainer(IController controller, Reinforce reinforce, WeightBank bank, NetworkOptions network,
-    Device device)
+    Device device, ControllerOptions options)
 {
     /// <summary>Runs <paramref name="steps"/> steps of <paramref name="aggregate"/> samples.</summary>
     public ControllerPhaseResult RunPhase(Batcher validation, int steps, int aggregate, XoshiroRandom rng,
         ref long rewardBatches, Action<int, int>? onStep = null)
     {
         double rewardSum = 0, accSum = 0, entSum = 0, lossSum = 0;
-        int samples = 0, perEpoch = validation.BatchesPerEpoch;
+        int sampleCount = 0, perEpoch = validation.BatchesPerEpoch;
+        bool paired = options.PairedReward;
         var evalCtx = new ForwardContext(false, rng);
         for (int s = 0; s < steps; s++)
         {
+            if (paired)
+            {
+                // One batch for the step's M samples; leave-one-out advantages (ControllerOptions.PairedReward).
+                long k = rewardBatches++;
+                var batch = validation.GetBatch((int)(k / perEpoch), (int)(k % perEpoch));
+                using var tape = Tape.Record();
+                var samples = new ControllerSample[aggregate];
+                var rewards = new double[aggregate];
+                for (int m = 0; m < aggregate; m++)
+                {
+                    samples[m] = controller.Sample(rng);
+                    var child = ChildBuilder.Build(controller.Space, samples[m].Architecture, network, bank, device);
+                    double acc = Evaluator.Accuracy(child, batch, device, evalCtx);
+                    double entropy = samples[m].EntropyValue;
+                    rewards[m] = reinforce.Reward(acc, entropy);
+                    rewardSum += rewards[m]; accSum += acc; entSum += entropy; sampleCount++;
+                }
+                lossSum += reinforce.AccumulatePaired(tape, samples, rewards) * aggregate;
+                reinforce.Step();
+                onStep?.Invoke(s + 1, steps);
+                continue;
+            }
             for (int m = 0; m < aggregate; m++)
             {
                 long k = rewardBatches++;
@@ -40,12 +64,12 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
                 double entropy = sample.EntropyValue;
                 double reward = reinforce.Reward(acc, entropy);
                 lossSum += reinforce.Accumulate(tape, sample, reward, 1.0 / aggregate);
-                rewardSum += reward; accSum += acc; entSum += entropy; samples++;
+                rewardSum += reward; accSum += acc; entSum += entropy; sampleCount++;
             }
             reinforce.Step();
             onStep?.Invoke(s + 1, steps);
         }
-        int n = Math.Max(1, samples);
-        return new ControllerPhaseResult(rewardSum / n, accSum / n, entSum / n, reinforce.Baseline, lossSum / n, samples);
+        int n = Math.Max(1, sampleCount);
+        return new ControllerPhaseResult(rewardSum / n, accSum / n, entSum / n, reinforce.Baseline, lossSum / n, sampleCount);
     }
 }

@@ -22,7 +22,7 @@ public class RnnConfigIdentityTests
         var d = RnnConfigIdentity.Differences(stored, Run with { Hidden = 64, Dropout = Run.Dropout with { Hidden = 0.3 } });
         Assert.Equal(3, d.Count); // Hidden, the cell init range that follows from it, and the dropouts
         Assert.Contains("Hidden: checkpoint 32, now 64", d);
-        Assert.Contains(d, x => x.StartsWith("Dropout: checkpoint LmDropout {", StringComparison.Ordinal) && x.Contains("Hidden = 0.3"));
+        Assert.Contains("Dropout.Hidden: checkpoint 0.25, now 0.3", d);
         Assert.Contains(d, x => x.StartsWith("EffectiveCellInitRange:", StringComparison.Ordinal));
         Assert.Single(RnnConfigIdentity.Differences(stored, Run with { CellInitRange = 0.04 }),
             x => x.StartsWith("CellInitRange: checkpoint , now 0.04", StringComparison.Ordinal));
@@ -37,6 +37,12 @@ public class RnnConfigIdentityTests
         Assert.Empty(RnnConfigIdentity.Differences(stored, Run));
         var d = Assert.Single(RnnConfigIdentity.Differences(stored, Run with { FirstNodeTanh = true }));
         Assert.Contains("FirstNodeTanh: not in the checkpoint", d);
+        // also inside a nested record (the controller settings)
+        string nested = RnnConfigIdentity.Of(Run).Replace(", PairedReward = False", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("PairedReward", nested);
+        Assert.Empty(RnnConfigIdentity.Differences(nested, Run));
+        Assert.Contains("ControllerSettings.PairedReward: not in the checkpoint", Assert.Single(RnnConfigIdentity.Differences(nested,
+            Run with { ControllerSettings = Run.ControllerSettings with { PairedReward = true } })));
         // an option this version does not know is a difference
         string future = RnnConfigIdentity.Of(Run).Replace("Seed = 1 }", "Seed = 1, Warmup = 3 }", StringComparison.Ordinal);
         Assert.Contains("Warmup: checkpoint 3, unknown to this version", Assert.Single(RnnConfigIdentity.Differences(future, Run)));

@@ -115,6 +115,33 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void PairedControllerRewardsRunAndDefaultConfigsKeepTheirOldForm()
+    {
+        var data = DataDir();
+        var paired = Path.Combine(_root, "paired");
+        var (code, stdout, err) = Cli([.. Tiny(data, paired), "--controller-reward", "paired"]);
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("\"pairedReward\": true", File.ReadAllText(Path.Combine(paired, "config.json")));
+        var controller = MetricsLog.ReadAll(Path.Combine(paired, "metrics.jsonl")).Where(r => (string?)r["kind"] == "controller").ToList();
+        Assert.Equal(2, controller.Count);
+        Assert.All(controller, r => Assert.Equal(4, (int)r["samples"]!)); // 2 steps x 2 samples
+        Assert.All(controller, r => Assert.True(double.IsFinite((double)r["loss"]!)));
+        // the default leaves the option out of config.json, so checkpoints written before it existed still resume
+        var plain = Path.Combine(_root, "plain");
+        (code, _, _) = Cli(Tiny(data, plain));
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("pairedReward", File.ReadAllText(Path.Combine(plain, "config.json")));
+        var oneSample = Tiny(data, Path.Combine(_root, "p1"));
+        oneSample[Array.IndexOf(oneSample, "--controller-aggregate") + 1] = "1";
+        (code, _, err) = Cli([.. oneSample, "--controller-reward", "paired"]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("give --controller-aggregate 2 or more", err);
+        (code, _, err) = Cli([.. Tiny(data, Path.Combine(_root, "p2")), "--controller-reward", "best"]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--controller-reward best: allowed paper or paired", err);
+    }
+
+    [Fact]
     public void BadInputsGiveAMessageAndNonZeroExitWithoutWriting()
     {
         var data = DataDir();
