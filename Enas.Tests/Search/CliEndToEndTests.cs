@@ -119,9 +119,13 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     {
         var data = DataDir();
         var paired = Path.Combine(_root, "paired");
-        var (code, stdout, err) = Cli([.. Tiny(data, paired), "--controller-reward", "paired"]);
+        var (code, stdout, err) = Cli([.. Tiny(data, paired), "--controller-reward", "paired", "--controller-lr", "0.01",
+            "--controller-adam-eps", "1e-8"]);
         Assert.True(code == 0, err + stdout);
-        Assert.Contains("\"pairedReward\": true", File.ReadAllText(Path.Combine(paired, "config.json")));
+        string config = File.ReadAllText(Path.Combine(paired, "config.json"));
+        Assert.Contains("\"pairedReward\": true", config);
+        Assert.Contains("\"learningRate\": 0.01,", config);
+        Assert.Contains("\"adamEpsilon\": 1E-08,", config);
         var controller = MetricsLog.ReadAll(Path.Combine(paired, "metrics.jsonl")).Where(r => (string?)r["kind"] == "controller").ToList();
         Assert.Equal(2, controller.Count);
         Assert.All(controller, r => Assert.Equal(4, (int)r["samples"]!)); // 2 steps x 2 samples
@@ -139,6 +143,9 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         (code, _, err) = Cli([.. Tiny(data, Path.Combine(_root, "p2")), "--controller-reward", "best"]);
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("--controller-reward best: allowed paper or paired", err);
+        (code, _, err) = Cli([.. Tiny(data, Path.Combine(_root, "p3")), "--controller-adam-eps", "0"]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--controller-adam-eps must be positive", err);
     }
 
     [Fact]
