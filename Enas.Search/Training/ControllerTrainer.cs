@@ -27,48 +27,47 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
     {
         double rewardSum = 0, accSum = 0, entSum = 0, lossSum = 0;
         int sampleCount = 0, perEpoch = validation.BatchesPerEpoch;
-        bool paired = options.PairedReward;
+        long next = rewardBatches;
         var evalCtx = new ForwardContext(false, rng);
+        Batch NextBatch()
+        {
+            long k = next++;
+            return validation.GetBatch((int)(k / perEpoch), (int)(k % perEpoch));
+        }
+        (ControllerSample Sample, double Reward) Draw(Batch batch) // on the caller's tape
+        {
+            var sample = controller.Sample(rng);
+            var child = ChildBuilder.Build(controller.Space, sample.Architecture, network, bank, device);
+            double acc = Evaluator.Accuracy(child, batch, device, evalCtx);
+            double entropy = sample.EntropyValue;
+            double reward = reinforce.Reward(acc, entropy);
+            rewardSum += reward; accSum += acc; entSum += entropy; sampleCount++;
+            return (sample, reward);
+        }
         for (int s = 0; s < steps; s++)
         {
-            if (paired)
+            if (options.PairedReward)
             {
                 // One batch for the step's M samples; leave-one-out advantages (ControllerOptions.PairedReward).
-                long k = rewardBatches++;
-                var batch = validation.GetBatch((int)(k / perEpoch), (int)(k % perEpoch));
+                var batch = NextBatch();
                 using var tape = Tape.Record();
-                var samples = new ControllerSample[aggregate];
-                var rewards = new double[aggregate];
+                var drawn = Enumerable.Range(0, aggregate).Select(_ => Draw(batch)).ToArray();
+                lossSum += reinforce.AccumulatePaired(tape, [.. drawn.Select(d => d.Sample)], [.. drawn.Select(d => d.Reward)]) * aggregate;
+            }
+            else
+            {
                 for (int m = 0; m < aggregate; m++)
                 {
-                    samples[m] = controller.Sample(rng);
-                    var child = ChildBuilder.Build(controller.Space, samples[m].Architecture, network, bank, device);
-                    double acc = Evaluator.Accuracy(child, batch, device, evalCtx);
-                    double entropy = samples[m].EntropyValue;
-                    rewards[m] = reinforce.Reward(acc, entropy);
-                    rewardSum += rewards[m]; accSum += acc; entSum += entropy; sampleCount++;
+                    var batch = NextBatch();
+                    using var tape = Tape.Record();
+                    var (sample, reward) = Draw(batch);
+                    lossSum += reinforce.Accumulate(tape, sample, reward, 1.0 / aggregate);
                 }
-                lossSum += reinforce.AccumulatePaired(tape, samples, rewards) * aggregate;
-                reinforce.Step();
-                onStep?.Invoke(s + 1, steps);
-                continue;
-            }
-            for (int m = 0; m < aggregate; m++)
-            {
-                long k = rewardBatches++;
-                var batch = validation.GetBatch((int)(k / perEpoch), (int)(k % perEpoch));
-                using var tape = Tape.Record();
-                var sample = controller.Sample(rng);
-                var child = ChildBuilder.Build(controller.Space, sample.Architecture, network, bank, device);
-                double acc = Evaluator.Accuracy(child, batch, device, evalCtx);
-                double entropy = sample.EntropyValue;
-                double reward = reinforce.Reward(acc, entropy);
-                lossSum += reinforce.Accumulate(tape, sample, reward, 1.0 / aggregate);
-                rewardSum += reward; accSum += acc; entSum += entropy; sampleCount++;
             }
             reinforce.Step();
             onStep?.Invoke(s + 1, steps);
         }
+        rewardBatches = next;
         int n = Math.Max(1, sampleCount);
         return new ControllerPhaseResult(rewardSum / n, accSum / n, entSum / n, reinforce.Baseline, lossSum / n, sampleCount);
     }
