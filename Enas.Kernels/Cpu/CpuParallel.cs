@@ -4,7 +4,8 @@ namespace Enas.Kernels.Cpu;
 
 /// <summary>
 /// Work partitioning for CPU kernels on a persistent pool: <see cref="MaxThreads"/> - 1 worker threads plus the
-/// calling thread, static partitioning, no allocation per call. Workers spin briefly after a job (back-to-back
+/// calling thread; a job's fixed ranges are claimed from a shared counter, so a worker the OS has not scheduled does
+/// not stall the others. Workers spin briefly after a job (back-to-back
 /// kernels start in about a microsecond) and then sleep. A nested call (from inside a job) runs inline, and a call
 /// from a second thread while the pool is busy also runs inline. <see cref="MaxThreads"/> defaults to the processor
 /// count and can be set (benchmarks compare 1 and 2 threads; ENAS_THREADS overrides it at start-up).
@@ -70,31 +71,54 @@ public static class CpuParallel
         WorkerPool.RunAndExit(new EachJob(parts, parts, body), parts);
     }
 
-    /// <summary>A unit of work split into parts; part p runs on thread p of the pool.</summary>
-    internal abstract class Job
+    /// <summary>
+    /// A unit of work split into parts. The submitting thread and the woken workers claim parts from a shared counter
+    /// until none is left, so a worker that the OS has not scheduled yet (another process on the cores) does not hold
+    /// its part hostage: the others take it. Parts are the same ranges as before; which thread runs one may differ.
+    /// </summary>
+    internal abstract class Job(int parts)
     {
+        protected int Parts { get; } = parts;
+        private int _next;
+        private int _done;
+
         public abstract void RunPart(int part);
+
+        /// <summary>Runs unclaimed parts until none is left; an exception is recorded and the part counts as done.</summary>
+        public void RunAvailable(Action<Exception> onError)
+        {
+            int p;
+            while ((p = Interlocked.Increment(ref _next) - 1) < Parts)
+            {
+                try { RunPart(p); }
+                catch (Exception e) { onError(e); }
+                finally { Interlocked.Increment(ref _done); }
+            }
+        }
+
+        /// <summary>True once every part has run.</summary>
+        public bool Finished => Volatile.Read(ref _done) >= Parts;
     }
 
-    private sealed class RangeJob(long count, int parts, Action<long, long> body) : Job
+    private sealed class RangeJob(long count, int parts, Action<long, long> body) : Job(parts)
     {
         public override void RunPart(int part)
         {
-            long start = count * part / parts, end = count * (part + 1) / parts;
+            long start = count * part / Parts, end = count * (part + 1) / Parts;
             if (end > start) body(start, end);
         }
     }
 
-    private sealed class EachJob(int count, int parts, Action<int> body) : Job
+    private sealed class EachJob(int count, int parts, Action<int> body) : Job(parts)
     {
         public override void RunPart(int part)
         {
-            int start = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
+            int start = (int)((long)count * part / Parts), end = (int)((long)count * (part + 1) / Parts);
             for (int i = start; i < end; i++) body(i);
         }
     }
 
-    /// <summary>The persistent threads. One job at a time; the submitting thread runs part 0.</summary>
+    /// <summary>The persistent threads. One job at a time; the submitting thread and the workers claim its parts.</summary>
     private static class WorkerPool
     {
         private const int SpinIterations = 4_000;
@@ -102,7 +126,6 @@ public static class CpuParallel
         private static readonly List<Worker> s_workers = new();
         [ThreadStatic] private static bool t_inJob;
         private static int s_busy;
-        private static int s_pending;
         private static ExceptionDispatchInfo? s_error;
 
         public static bool TryEnter()
@@ -117,31 +140,33 @@ public static class CpuParallel
             {
                 EnsureWorkers(parts - 1);
                 s_error = null;
-                Volatile.Write(ref s_pending, parts - 1);
                 for (int i = 0; i < parts - 1; i++) s_workers[i].Assign(job);
 
                 t_inJob = true;
                 try
                 {
-                    job.RunPart(0);
-                }
-                catch (Exception e)
-                {
-                    lock (s_gate) s_error ??= ExceptionDispatchInfo.Capture(e);
+                    job.RunAvailable(RecordError);
                 }
                 finally
                 {
                     t_inJob = false;
                 }
 
+                // Only parts a worker has already claimed are left; a worker that wakes after this job finished
+                // finds nothing to claim and does not touch it again.
                 var spin = new SpinWait();
-                while (Volatile.Read(ref s_pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+                while (!job.Finished) spin.SpinOnce(sleep1Threshold: -1);
                 s_error?.Throw();
             }
             finally
             {
                 Volatile.Write(ref s_busy, 0);
             }
+        }
+
+        private static void RecordError(Exception e)
+        {
+            lock (s_gate) s_error ??= ExceptionDispatchInfo.Capture(e);
         }
 
         private static void EnsureWorkers(int count)
@@ -151,15 +176,13 @@ public static class CpuParallel
 
         private sealed class Worker
         {
-            private readonly int _part;
             private readonly SemaphoreSlim _signal = new(0);
             private Job? _job;
             private int _sleeping;
 
-            public Worker(int part)
+            public Worker(int index)
             {
-                _part = part;
-                var thread = new Thread(Loop) { IsBackground = true, Name = $"enas-cpu-{part}" };
+                var thread = new Thread(Loop) { IsBackground = true, Name = $"enas-cpu-{index}" };
                 thread.Start();
             }
 
@@ -174,16 +197,7 @@ public static class CpuParallel
                 t_inJob = true;
                 while (true)
                 {
-                    var job = WaitForJob();
-                    try
-                    {
-                        job.RunPart(_part);
-                    }
-                    catch (Exception e)
-                    {
-                        lock (s_gate) s_error ??= ExceptionDispatchInfo.Capture(e);
-                    }
-                    Interlocked.Decrement(ref s_pending);
+                    WaitForJob().RunAvailable(RecordError);
                 }
             }
 
