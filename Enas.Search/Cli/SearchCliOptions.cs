@@ -25,8 +25,8 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> ControllerSteps = new("--controller-steps") { Description = "Controller steps per epoch" };
     public readonly Option<int?> ControllerAggregate = new("--controller-aggregate") { Description = "Architectures sampled per controller step" };
     public readonly Option<string?> ControllerReward = new("--controller-reward") { Description = "paper (default: each sample scored on its own validation batch, moving-average baseline) or paired (a step's samples share one batch; leave-one-out baseline; needs --controller-aggregate >= 2)" };
-    public readonly Option<double?> ControllerLr = new("--controller-lr") { Description = "Controller Adam learning rate (default 0.0035 micro, 0.001 macro, as the official code)" };
-    public readonly Option<double?> ControllerAdamEps = new("--controller-adam-eps") { Description = "Controller Adam epsilon (default 0.001, as the official code; the controller's gradients are often ~1e-4, so this damps its steps)" };
+    public readonly Option<double?> ControllerLr = new("--controller-lr") { Description = "Controller Adam learning rate (default 0.0035 micro, 0.001 macro and rnn)" };
+    public readonly Option<double?> ControllerAdamEps = new("--controller-adam-eps") { Description = "Controller Adam epsilon (default 0.001 for CNNs, as the official code, where the controller's gradients are often ~1e-4 and this damps its steps; 1e-8 for rnn)" };
     public readonly Option<double?> LrMax = new("--lr-max") { Description = "Child learning rate at the start of each cosine period (default 0.05)" };
     public readonly Option<double?> LrMin = new("--lr-min") { Description = "Child learning rate at the end of each cosine period (default 0.0005)" };
     public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };

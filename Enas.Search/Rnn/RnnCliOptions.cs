@@ -66,6 +66,19 @@ internal sealed class RnnCliOptions
             DeriveTrainTop = p.GetValue(DeriveTrain) ?? d.DeriveTrainTop,
             DeriveTrainEpochs = p.GetValue(DeriveTrainEpochs) ?? d.DeriveTrainEpochs,
         };
+        var settings = o.ControllerSettings;
+        o = o with
+        {
+            ControllerSettings = settings with
+            {
+                LearningRate = p.GetValue(s.ControllerLr) ?? settings.LearningRate,
+                AdamEpsilon = p.GetValue(s.ControllerAdamEps) ?? settings.AdamEpsilon,
+            },
+        };
+        if (o.ControllerSettings.LearningRate <= 0 || o.ControllerSettings.AdamEpsilon <= 0)
+            throw new CliException("--controller-lr and --controller-adam-eps must be positive");
+        if (p.GetValue(s.ControllerReward) is not null)
+            throw new CliException("--controller-reward is for the CNN search; the recurrent search already scores every sample on the same fixed validation windows (--reward-windows)");
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
         if (o.DeriveTrainTop < 0 || o.DeriveTrainEpochs < 1)

@@ -86,6 +86,8 @@ public class RnnDeriveTrialsTests
     [InlineData("--derive-train 2 --derive-train-epochs 0", "at least 1 epoch")]
     [InlineData("--derive-train-epochs 2", "only applies with --derive-train K")]
     [InlineData("--derive-train 2 --cell 0_0_1_1_3", "does not apply to --cell or --baseline")]
+    [InlineData("--controller-reward paired", "--controller-reward is for the CNN search")]
+    [InlineData("--controller-lr -1", "--controller-lr and --controller-adam-eps must be positive")]
     public void BadDeriveTrainFlagsAreRejected(string flags, string message)
     {
         using var dir = new TempFolder();
