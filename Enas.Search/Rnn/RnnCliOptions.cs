@@ -77,6 +77,12 @@ internal sealed class RnnCliOptions
         };
         if (o.ControllerSettings.LearningRate <= 0 || o.ControllerSettings.AdamEpsilon <= 0)
             throw new CliException("--controller-lr and --controller-adam-eps must be positive");
+        // Flags of the CNN search would otherwise be ignored without a word.
+        foreach (var cnnOnly in new Option[] { s.Preset, s.Cells, s.Layers, s.Channels, s.TrainSubset, s.ValidationSize, s.LrMax,
+                     s.LrMin, s.RetrainChannels, s.RetrainLayers })
+            if (p.GetResult(cnnOnly) is { Implicit: false })
+                throw new CliException($"{cnnOnly.Name} is for the CNN search (--space micro or macro); the recurrent search is " +
+                                       "sized with --nodes, --hidden, --bptt and --batch-size");
         if (p.GetValue(s.ControllerReward) is not null)
             throw new CliException("--controller-reward is for the CNN search; the recurrent search already scores every sample on the same fixed validation windows (--reward-windows)");
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)

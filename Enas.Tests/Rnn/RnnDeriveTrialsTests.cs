@@ -88,7 +88,9 @@ public class RnnDeriveTrialsTests
     [InlineData("--derive-train 2 --cell 0_0_1_1_3", "does not apply to --cell or --baseline")]
     [InlineData("--controller-reward paired", "--controller-reward is for the CNN search")]
     [InlineData("--controller-lr -1", "--controller-lr and --controller-adam-eps must be positive")]
-    public void BadDeriveTrainFlagsAreRejected(string flags, string message)
+    [InlineData("--cells 5", "--cells is for the CNN search")]
+    [InlineData("--lr-max 0.1", "--lr-max is for the CNN search")]
+    public void BadRecurrentFlagsAreRejectedWithTheReason(string flags, string message)
     {
         using var dir = new TempFolder();
         var stderr = new StringWriter();
