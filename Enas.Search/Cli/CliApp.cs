@@ -28,7 +28,12 @@ public static class CliApp
         foreach (var o in rnn.All()) root.Options.Add(o);
         root.SetAction(p => Guard(stderr, () => rnn.Applies(p, search)
             ? Rnn.RnnCliAction.Run(rnn.Bind(p, search), stdout, live)
-            : SearchAction.Run(search.Bind(p), p.GetValue(search.Out), p.GetValue(search.Resume), stdout, live)));
+            : RunCnnSearch(p)));
+        int RunCnnSearch(ParseResult p)
+        {
+            rnn.RefuseOnCnnSearch(p);
+            return SearchAction.Run(search.Bind(p), p.GetValue(search.Out), p.GetValue(search.Resume), stdout, live);
+        }
 
         var arch = new Option<string>("--arch") { Description = "Architecture file (best-architecture.json from a search)", Required = true };
         var train = new Command("train", "Train an architecture from scratch with fresh weights (whole training set, augmentation; drop-path and aux head for micro) and report test accuracy");

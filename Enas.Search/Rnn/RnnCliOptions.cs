@@ -33,6 +33,15 @@ internal sealed class RnnCliOptions
 
     public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
 
+    /// <summary>Refuses the recurrent search's own flags on a CNN search, where they would do nothing.</summary>
+    public void RefuseOnCnnSearch(ParseResult p)
+    {
+        foreach (var rnnOnly in new Option[] { Nodes, Hidden, Bptt, MaxWindows, Compare, CompareSeeds, CellOutput, FirstNodeTanh,
+                     RewardWindows, DeriveTrain, DeriveTrainEpochs })
+            if (p.GetResult(rnnOnly) is { Implicit: false })
+                throw new CliException($"{rnnOnly.Name} is for the recurrent search (--space rnn); this command runs a CNN search");
+    }
+
     /// <summary>True when the command line asks for language modelling.</summary>
     public bool Applies(ParseResult p, SearchCliOptions s) =>
         p.GetValue(s.Space) == RnnSpace.SpaceName || p.GetValue(Baseline) is not null || p.GetValue(Cell) is not null ||

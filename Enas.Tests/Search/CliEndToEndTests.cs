@@ -170,6 +170,10 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         (code, _, err) = Cli("train", "--arch", badArch, "--data", data);
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("needs 16", err);
+        (code, _, err) = Cli("--space", "micro", "--nodes", "4", "--data", data, "--out", outDir);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--nodes is for the recurrent search (--space rnn)", err);
+        Assert.False(Directory.Exists(outDir));
         (code, _, _) = Cli("--cells", "abc");
         Assert.NotEqual(0, code);
         (code, var help, _) = Cli("--help");
