@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Enas.Search.Controller;
 using Enas.Search.Training;
 
 namespace Enas.Search.Cli;
@@ -40,6 +41,14 @@ internal sealed class SearchCliOptions
         TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
 
+    /// <summary><paramref name="settings"/> with --controller-lr and --controller-adam-eps applied (the CNN and the
+    /// recurrent search both take them).</summary>
+    public ControllerOptions WithControllerFlags(ParseResult p, ControllerOptions settings) => settings with
+    {
+        LearningRate = p.GetValue(ControllerLr) ?? settings.LearningRate,
+        AdamEpsilon = p.GetValue(ControllerAdamEps) ?? settings.AdamEpsilon,
+    };
+
     /// <summary>The preset overridden by every option the user gave.</summary>
     public SearchOptions Bind(ParseResult p)
     {
@@ -76,22 +85,14 @@ internal sealed class SearchCliOptions
             },
         };
         if (o.Space == "macro" && p.GetValue(Preset) is null)
-            o = o with { ControllerSettings = Enas.Search.Controller.ControllerOptions.ForMacro(), Retrain = o.Retrain with { Layers = 0 } };
+            o = o with { ControllerSettings = ControllerOptions.ForMacro(), Retrain = o.Retrain with { Layers = 0 } };
         o = p.GetValue(ControllerReward) switch
         {
             null or "paper" => o,
             "paired" => o with { ControllerSettings = o.ControllerSettings with { PairedReward = true } },
             var v => throw new CliException($"--controller-reward {v}: allowed paper or paired"),
         };
-        var c = o.ControllerSettings;
-        o = o with
-        {
-            ControllerSettings = c with
-            {
-                LearningRate = p.GetValue(ControllerLr) ?? c.LearningRate,
-                AdamEpsilon = p.GetValue(ControllerAdamEps) ?? c.AdamEpsilon,
-            },
-        };
+        o = o with { ControllerSettings = WithControllerFlags(p, o.ControllerSettings) };
         try { o.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         return o;

@@ -52,6 +52,13 @@ public sealed record ControllerOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool PairedReward { get; init; }
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming the flags when a setting is out of range.</summary>
+    public void Validate()
+    {
+        if (LearningRate <= 0 || AdamEpsilon <= 0)
+            throw new ArgumentException("--controller-lr and --controller-adam-eps must be positive");
+    }
+
     /// <summary>Official macro settings.</summary>
     public static ControllerOptions ForMacro() => new() { TanhConstant = 1.5, LearningRate = 1e-3 };
 }

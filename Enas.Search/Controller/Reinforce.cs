@@ -21,6 +21,9 @@ public sealed class Reinforce
         Optimizer = controller.Learns ? new HostAdam(controller.Parameters, options.LearningRate, epsilon: options.AdamEpsilon) : null;
     }
 
+    /// <summary>The controller settings this trainer applies.</summary>
+    public ControllerOptions Options => _o;
+
     /// <summary>Current baseline.</summary>
     public double Baseline { get; set; }
 

@@ -75,17 +75,9 @@ internal sealed class RnnCliOptions
             DeriveTrainTop = p.GetValue(DeriveTrain) ?? d.DeriveTrainTop,
             DeriveTrainEpochs = p.GetValue(DeriveTrainEpochs) ?? d.DeriveTrainEpochs,
         };
-        var settings = o.ControllerSettings;
-        o = o with
-        {
-            ControllerSettings = settings with
-            {
-                LearningRate = p.GetValue(s.ControllerLr) ?? settings.LearningRate,
-                AdamEpsilon = p.GetValue(s.ControllerAdamEps) ?? settings.AdamEpsilon,
-            },
-        };
-        if (o.ControllerSettings.LearningRate <= 0 || o.ControllerSettings.AdamEpsilon <= 0)
-            throw new CliException("--controller-lr and --controller-adam-eps must be positive");
+        o = o with { ControllerSettings = s.WithControllerFlags(p, o.ControllerSettings) };
+        try { o.ControllerSettings.Validate(); }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
         // Flags of the CNN search would otherwise be ignored without a word.
         foreach (var cnnOnly in new Option[] { s.Preset, s.Cells, s.Layers, s.Channels, s.TrainSubset, s.ValidationSize, s.LrMax,
                      s.LrMin, s.RetrainChannels, s.RetrainLayers })

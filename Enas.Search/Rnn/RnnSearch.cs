@@ -133,22 +133,7 @@ public sealed class RnnSearch : IDisposable
     /// </summary>
     public IReadOnlyList<RnnCandidate> Derive()
     {
-        var rng = new XoshiroRandom(_o.Seed * 31 + 7);
-        var windows = Enumerable.Range(0, Math.Min(_o.DeriveWindows, _valid.WindowCount(_o.Bptt))).ToArray();
-        var seen = new HashSet<Architecture>();
-        var list = new List<RnnCandidate>();
-        for (int k = 0; k <= _o.DeriveSamples; k++)
-        {
-            bool greedy = k == 0;
-            if (greedy && !_controller.Learns) continue;
-            Architecture arch;
-            using (TensorScope.Begin())
-            using (Tape.NoGrad())
-                arch = _controller.Sample(rng, greedy).Architecture;
-            if (!seen.Add(arch)) continue;
-            double ppl = ScoreOnWindows(arch, windows);
-            list.Add(new RnnCandidate(arch, double.IsFinite(ppl) ? ppl : double.PositiveInfinity, greedy));
-        }
+        var list = SampleAndScore(_controller, new XoshiroRandom(_o.Seed * 31 + 7), withGreedy: _controller.Learns);
         list.Sort((a, b) => a.SharedWeightValidPerplexity.CompareTo(b.SharedWeightValidPerplexity));
         return list;
     }
@@ -161,20 +146,31 @@ public sealed class RnnSearch : IDisposable
     public PolicyVsUniform? CompareWithUniform(IReadOnlyList<RnnCandidate> ranked)
     {
         if (!_controller.Learns) return null;
-        var rng = new XoshiroRandom(_o.Seed * 31 + 11);
+        var uniform = SampleAndScore(new RandomController(Space), new XoshiroRandom(_o.Seed * 31 + 11), withGreedy: false);
+        return PolicyVsUniform.OfPerplexity([.. ranked.Where(c => !c.Greedy).Select(c => c.SharedWeightValidPerplexity)],
+            [.. uniform.Select(c => c.SharedWeightValidPerplexity)]);
+    }
+
+    /// <summary>The distinct cells among <see cref="RnnSearchOptions.DeriveSamples"/> draws of <paramref name="policy"/>
+    /// (its greedy cell first when <paramref name="withGreedy"/>), each scored on the first
+    /// <see cref="RnnSearchOptions.DeriveWindows"/> validation windows; an overflowing cell scores +infinity.</summary>
+    private List<RnnCandidate> SampleAndScore(IController policy, XoshiroRandom rng, bool withGreedy)
+    {
         var windows = Enumerable.Range(0, Math.Min(_o.DeriveWindows, _valid.WindowCount(_o.Bptt))).ToArray();
-        var uniform = new RandomController(Space);
         var seen = new HashSet<Architecture>();
-        var scores = new List<double>();
-        for (int k = 0; k < _o.DeriveSamples; k++)
+        var list = new List<RnnCandidate>();
+        for (int k = withGreedy ? 0 : 1; k <= _o.DeriveSamples; k++)
         {
+            bool greedy = k == 0;
             Architecture arch;
             using (TensorScope.Begin())
             using (Tape.NoGrad())
-                arch = uniform.Sample(rng).Architecture;
-            if (seen.Add(arch)) scores.Add(ScoreOnWindows(arch, windows));
+                arch = policy.Sample(rng, greedy).Architecture;
+            if (!seen.Add(arch)) continue;
+            double ppl = ScoreOnWindows(arch, windows);
+            list.Add(new RnnCandidate(arch, double.IsFinite(ppl) ? ppl : double.PositiveInfinity, greedy));
         }
-        return PolicyVsUniform.OfPerplexity([.. ranked.Where(c => !c.Greedy).Select(c => c.SharedWeightValidPerplexity)], scores);
+        return list;
     }
 
     /// <summary>Validation perplexity of <paramref name="arch"/> with the shared weights on the given windows

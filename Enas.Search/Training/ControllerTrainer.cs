@@ -19,7 +19,7 @@ public sealed record ControllerPhaseResult(double MeanReward, double MeanAccurac
 /// <see cref="ControllerOptions.PairedReward"/> the M samples of a step share one batch and leave-one-out advantages.
 /// </summary>
 public sealed class ControllerTrainer(IController controller, Reinforce reinforce, WeightBank bank, NetworkOptions network,
-    Device device, ControllerOptions options)
+    Device device)
 {
     /// <summary>Runs <paramref name="steps"/> steps of <paramref name="aggregate"/> samples.</summary>
     public ControllerPhaseResult RunPhase(Batcher validation, int steps, int aggregate, XoshiroRandom rng,
@@ -46,7 +46,7 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
         }
         for (int s = 0; s < steps; s++)
         {
-            if (options.PairedReward)
+            if (reinforce.Options.PairedReward)
             {
                 // One batch for the step's M samples; leave-one-out advantages (ControllerOptions.PairedReward).
                 var batch = NextBatch();

@@ -22,22 +22,7 @@ public static class Deriver
     public static IReadOnlyList<ScoredArchitecture> Run(IController controller, WeightBank bank, NetworkOptions network,
         Batcher validation, int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)
     {
-        var candidates = new List<(Architecture Arch, bool Greedy)>();
-        var seen = new HashSet<Architecture>();
-        using (TensorScope.Begin())
-        using (Tape.NoGrad())
-        {
-            if (controller.Learns)
-            {
-                var g = controller.Sample(rng, greedy: true).Architecture;
-                if (seen.Add(g)) candidates.Add((g, true));
-            }
-            for (int i = 0; i < samples; i++)
-            {
-                var a = controller.Sample(rng).Architecture;
-                if (seen.Add(a)) candidates.Add((a, false));
-            }
-        }
+        var candidates = DistinctSamples(controller, samples, rng, withGreedy: controller.Learns);
         var accuracies = Score(controller.Space, [.. candidates.Select(c => c.Arch)], bank, network, validation, batches, rng,
             device, onStep);
         var scored = candidates.Select((c, i) => new ScoredArchitecture(c.Arch, accuracies[i], c.Greedy)).ToList();
@@ -51,12 +36,25 @@ public static class Deriver
     public static double[] ScoreUniform(ISearchSpace space, WeightBank bank, NetworkOptions network, Batcher validation,
         int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)
     {
-        var uniform = new RandomController(space);
+        var uniform = DistinctSamples(new RandomController(space), samples, rng, withGreedy: false);
+        return Score(space, [.. uniform.Select(c => c.Arch)], bank, network, validation, batches, rng, device, onStep);
+    }
+
+    /// <summary>The distinct architectures among <paramref name="samples"/> draws of <paramref name="policy"/> (its
+    /// greedy one first when <paramref name="withGreedy"/>), in drawing order.</summary>
+    private static List<(Architecture Arch, bool Greedy)> DistinctSamples(IController policy, int samples, XoshiroRandom rng,
+        bool withGreedy)
+    {
+        var candidates = new List<(Architecture Arch, bool Greedy)>();
         var seen = new HashSet<Architecture>();
         using (TensorScope.Begin())
         using (Tape.NoGrad())
-            for (int i = 0; i < samples; i++) seen.Add(uniform.Sample(rng).Architecture);
-        return Score(space, [.. seen], bank, network, validation, batches, rng, device, onStep);
+            for (int i = withGreedy ? -1 : 0; i < samples; i++)
+            {
+                var a = policy.Sample(rng, greedy: i < 0).Architecture;
+                if (seen.Add(a)) candidates.Add((a, i < 0));
+            }
+        return candidates;
     }
 
     /// <summary>Accuracy of each architecture with the shared weights on the first <paramref name="batches"/>

@@ -114,7 +114,7 @@ public sealed class EnasSearch : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var shared = new SharedTrainer(_controller, _bank, _sgd, _network, _o.AuxWeight, _device);
-        var ctrl = new ControllerTrainer(_controller, _reinforce, _bank, _network, _device, _o.ControllerSettings);
+        var ctrl = new ControllerTrainer(_controller, _reinforce, _bank, _network, _device);
         using (var metrics = _folder.OpenMetrics())
         {
             int firstEpoch = _state.EpochsDone;

@@ -92,8 +92,7 @@ public sealed record SearchOptions
         Check(ValidationSize >= 1, $"--validation-size must be >= 1, got {ValidationSize}");
         Check(TrainSubset >= 0, $"--train-subset must be >= 0, got {TrainSubset}");
         Check(ControllerSteps >= 0 && ControllerAggregate >= 1, "controller steps must be >= 0 and aggregate >= 1");
-        Check(ControllerSettings.LearningRate > 0 && ControllerSettings.AdamEpsilon > 0,
-            "--controller-lr and --controller-adam-eps must be positive");
+        ControllerSettings.Validate();
         Check(!ControllerSettings.PairedReward || ControllerAggregate >= 2,
             "--controller-reward paired compares the samples of one step with each other: give --controller-aggregate 2 or more");
         Check(DeriveSamples >= 1 && DeriveBatches >= 1, "derive needs at least one sample and one batch");

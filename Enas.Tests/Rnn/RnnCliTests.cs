@@ -7,7 +7,8 @@ namespace Enas.Tests.Rnn;
 
 public class RnnCliTests
 {
-    private static void WriteCorpus(TempFolder dir)
+    /// <summary>A tiny corpus in the PTB file layout.</summary>
+    internal static void WriteCorpus(TempFolder dir)
     {
         var rng = new Random(2);
         string[] words = ["the", "cat", "sat", "on", "a", "mat", "N"];

@@ -9,19 +9,10 @@ namespace Enas.Tests.Rnn;
 
 public class RnnDeriveTrialsTests
 {
-    private static WordCorpus Tiny()
-    {
-        var rng = new Random(6);
-        string[] words = ["a", "b", "c", "d", "e", "f"];
-        string Line() => string.Join(' ', Enumerable.Range(0, 5 + rng.Next(4)).Select(i => words[(i * 2 + rng.Next(2)) % 6]));
-        return WordCorpus.FromLines([.. Enumerable.Range(0, 60).Select(_ => Line())],
-            [.. Enumerable.Range(0, 20).Select(_ => Line())], [.. Enumerable.Range(0, 20).Select(_ => Line())]);
-    }
-
     [Fact]
     public void TrialsTrainTheTopCandidatesAloneAndRankThemByValidation()
     {
-        var corpus = Tiny();
+        var corpus = RnnSearchTests.Tiny();
         var space = new RnnSpace(4);
         var o = new RnnSearchOptions { Nodes = 4, Hidden = 8, BatchSize = 4, Bptt = 8, MaxWindowsPerEpoch = 5, Seed = 3 };
         RnnCandidate[] ranked =
@@ -57,13 +48,7 @@ public class RnnDeriveTrialsTests
     public void CliKeepsTheCandidateThatTrainedBestAndLogsEveryTrial()
     {
         using var dir = new TempFolder();
-        var rng = new Random(2);
-        string[] words = ["the", "cat", "sat", "on", "a", "mat", "N"];
-        string[] Lines(int n) => [.. Enumerable.Range(0, n).Select(_ =>
-            string.Join(' ', Enumerable.Range(0, 4 + rng.Next(5)).Select(i => words[(i + rng.Next(2)) % words.Length])))];
-        File.WriteAllLines(dir[WordCorpus.TrainFile], Lines(80));
-        File.WriteAllLines(dir[WordCorpus.ValidFile], Lines(30));
-        File.WriteAllLines(dir[WordCorpus.TestFile], Lines(30));
+        RnnCliTests.WriteCorpus(dir);
         string[] args = ["--space", "rnn", "--dataset", "ptb", "--data", dir.Path, "--nodes", "3", "--hidden", "8",
             "--batch-size", "4", "--bptt", "6", "--epochs", "1", "--max-windows", "3", "--controller-steps", "2",
             "--derive-samples", "5", "--retrain-epochs", "0", "--derive-train", "3", "--derive-train-epochs", "1",

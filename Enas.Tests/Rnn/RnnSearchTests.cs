@@ -10,7 +10,8 @@ namespace Enas.Tests.Rnn;
 
 public sealed class RnnSearchTests(ITestOutputHelper output)
 {
-    private static WordCorpus Tiny()
+    /// <summary>A tiny six-word corpus.</summary>
+    internal static WordCorpus Tiny()
     {
         var rng = new Random(4);
         string[] words = ["a", "b", "c", "d", "e", "f"];

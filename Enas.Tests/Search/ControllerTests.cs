@@ -18,6 +18,16 @@ public class ControllerTests(ITestOutputHelper output)
         return (double)hits / total;
     }
 
+    /// <summary>Mean <see cref="Reward"/> of <paramref name="n"/> samples of the policy (no gradients).</summary>
+    private static double MeanReward(LstmController controller, XoshiroRandom rng, int n, DecisionKind kind, int target)
+    {
+        double s = 0;
+        using var scope = TensorScope.Begin();
+        using (Tape.NoGrad())
+            for (int i = 0; i < n; i++) s += Reward(controller.Space, controller.Sample(rng).Architecture, kind, target);
+        return s / n;
+    }
+
     [Theory]
     [InlineData("micro", 2, 0)]
     [InlineData("macro", 3, 4)]
@@ -36,14 +46,7 @@ public class ControllerTests(ITestOutputHelper output)
         using var controller = new LstmController(space, options, 11);
         var trainer = new Reinforce(controller, options);
         var rng = new XoshiroRandom(3);
-        double Mean(int n)
-        {
-            double s = 0;
-            using var scope = TensorScope.Begin();
-            using (Tape.NoGrad())
-                for (int i = 0; i < n; i++) s += Reward(space, controller.Sample(rng).Architecture, kind, target);
-            return s / n;
-        }
+        double Mean(int n) => MeanReward(controller, rng, n, kind, target);
         double before = Mean(40);
         for (int step = 0; step < 60; step++)
         {
@@ -71,14 +74,7 @@ public class ControllerTests(ITestOutputHelper output)
         using var controller = new LstmController(space, options, 11);
         var trainer = new Reinforce(controller, options);
         var rng = new XoshiroRandom(3);
-        double Mean(int n)
-        {
-            double s = 0;
-            using var scope = TensorScope.Begin();
-            using (Tape.NoGrad())
-                for (int i = 0; i < n; i++) s += Reward(space, controller.Sample(rng).Architecture, DecisionKind.InputIndex, 0);
-            return s / n;
-        }
+        double Mean(int n) => MeanReward(controller, rng, n, DecisionKind.InputIndex, 0);
         double before = Mean(40);
         for (int step = 0; step < 60; step++)
         {
