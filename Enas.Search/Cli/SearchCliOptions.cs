@@ -20,7 +20,8 @@ internal sealed class SearchCliOptions
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (same seed on the CPU = same result)" };
     public readonly Option<string?> Out = new("--out") { Description = "Run folder (default runs/<space>-<timestamp>)" };
     public readonly Option<bool> Resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint (pass the same options)" };
-    public readonly Option<string?> Controller = new("--controller") { Description = "enas (LSTM policy, default) or random (uniform baseline)" };
+    public readonly Option<string?> Controller = new("--controller") { Description = "enas (LSTM policy, default), random (uniform baseline) or fixed (always the --arch architecture: trains one child with the search loop, a check of the loop against train)" };
+    public readonly Option<string?> Arch = new("--arch") { Description = "With --controller fixed: the architecture file (best-architecture.json) the search loop trains" };
     public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Training images used by the search (0 = all)" };
     public readonly Option<int?> ValidationSize = new("--validation-size") { Description = "Images held out of the training set for rewards and derive" };
     public readonly Option<int?> ControllerSteps = new("--controller-steps") { Description = "Controller steps per epoch" };
@@ -31,14 +32,16 @@ internal sealed class SearchCliOptions
     public readonly Option<double?> LrMax = new("--lr-max") { Description = "Child learning rate at the start of each cosine period (default 0.05)" };
     public readonly Option<double?> LrMin = new("--lr-min") { Description = "Child learning rate at the end of each cosine period (default 0.0005)" };
     public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };
+    public readonly Option<int?> DeriveBatches = new("--derive-batches") { Description = "Validation batches every derive candidate is scored on (default 16, i.e. 1,024 images at batch 64)" };
+    public readonly Option<int?> RewardBatches = new("--reward-batches") { Description = "Validation batches each controller reward is measured on (default 1, the paper's one minibatch; more batches, less noise)" };
     public readonly Option<int?> RetrainEpochs = new("--retrain-epochs") { Description = "Epochs of the suggested retraining" };
     public readonly Option<int?> RetrainChannels = new("--retrain-channels") { Description = "Width of the retrained network (wider than the search if you like)" };
     public readonly Option<int?> RetrainLayers = new("--retrain-layers") { Description = "Micro: layers of the retrained network (deeper if you like)" };
 
     public IEnumerable<Option> All() =>
     [
-        Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller,
-        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, RetrainEpochs, RetrainChannels, RetrainLayers,
+        Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller, Arch,
+        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
 
     /// <summary><paramref name="settings"/> with --controller-lr and --controller-adam-eps applied (the CNN and the
@@ -75,6 +78,8 @@ internal sealed class SearchCliOptions
             ControllerSteps = p.GetValue(ControllerSteps) ?? o.ControllerSteps,
             ControllerAggregate = p.GetValue(ControllerAggregate) ?? o.ControllerAggregate,
             DeriveSamples = p.GetValue(DeriveSamples) ?? o.DeriveSamples,
+            DeriveBatches = p.GetValue(DeriveBatches) ?? o.DeriveBatches,
+            RewardBatches = p.GetValue(RewardBatches) ?? o.RewardBatches,
             LrMax = p.GetValue(LrMax) ?? o.LrMax,
             LrMin = p.GetValue(LrMin) ?? o.LrMin,
             Retrain = r with
@@ -93,6 +98,15 @@ internal sealed class SearchCliOptions
             var v => throw new CliException($"--controller-reward {v}: allowed paper or paired"),
         };
         o = o with { ControllerSettings = WithControllerFlags(p, o.ControllerSettings) };
+        if (p.GetValue(Arch) is { } archPath)
+        {
+            var (space, arch) = TrainAction.ReadArchitecture(archPath);
+            var searched = o.CreateSpace();
+            if (space.Name != searched.Name || space.Decisions.Count != searched.Decisions.Count)
+                throw new CliException($"--arch {archPath} is a {space.Name} architecture with {space.Decisions.Count} tokens; " +
+                                       $"this search is {searched.Name} with {searched.Decisions.Count} (match --space and --cells/--layers)");
+            o = o with { FixedArchitecture = [.. arch.Tokens] };
+        }
         try { o.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         return o;

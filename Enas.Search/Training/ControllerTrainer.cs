@@ -21,24 +21,30 @@ public sealed record ControllerPhaseResult(double MeanReward, double MeanAccurac
 public sealed class ControllerTrainer(IController controller, Reinforce reinforce, WeightBank bank, NetworkOptions network,
     Device device)
 {
-    /// <summary>Runs <paramref name="steps"/> steps of <paramref name="aggregate"/> samples.</summary>
+    /// <summary>Runs <paramref name="steps"/> steps of <paramref name="aggregate"/> samples, each reward measured on
+    /// <paramref name="batchesPerReward"/> validation batches (1: the paper's one minibatch).</summary>
     public ControllerPhaseResult RunPhase(Batcher validation, int steps, int aggregate, XoshiroRandom rng,
-        ref long rewardBatches, Action<int, int>? onStep = null)
+        ref long rewardBatches, Action<int, int>? onStep = null, int batchesPerReward = 1)
     {
         double rewardSum = 0, accSum = 0, entSum = 0, lossSum = 0;
         int sampleCount = 0, perEpoch = validation.BatchesPerEpoch;
         long next = rewardBatches;
         var evalCtx = new ForwardContext(false, rng);
-        Batch NextBatch()
+        Batch[] NextBatches()
         {
-            long k = next++;
-            return validation.GetBatch((int)(k / perEpoch), (int)(k % perEpoch));
+            var batches = new Batch[batchesPerReward];
+            for (int i = 0; i < batches.Length; i++)
+            {
+                long k = next++;
+                batches[i] = validation.GetBatch((int)(k / perEpoch), (int)(k % perEpoch));
+            }
+            return batches;
         }
-        (ControllerSample Sample, double Reward) Draw(Batch batch) // on the caller's tape
+        (ControllerSample Sample, double Reward) Draw(Batch[] batches) // on the caller's tape
         {
             var sample = controller.Sample(rng);
             var child = ChildBuilder.Build(controller.Space, sample.Architecture, network, bank, device);
-            double acc = Evaluator.Accuracy(child, batch, device, evalCtx);
+            double acc = Evaluator.Accuracy(child, batches, device, evalCtx);
             double entropy = sample.EntropyValue;
             double reward = reinforce.Reward(acc, entropy);
             rewardSum += reward; accSum += acc; entSum += entropy; sampleCount++;
@@ -49,18 +55,18 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
             if (reinforce.Options.PairedReward)
             {
                 // One batch for the step's M samples; leave-one-out advantages (ControllerOptions.PairedReward).
-                var batch = NextBatch();
+                var batches = NextBatches();
                 using var tape = Tape.Record();
-                var drawn = Enumerable.Range(0, aggregate).Select(_ => Draw(batch)).ToArray();
+                var drawn = Enumerable.Range(0, aggregate).Select(_ => Draw(batches)).ToArray();
                 lossSum += reinforce.AccumulatePaired(tape, [.. drawn.Select(d => d.Sample)], [.. drawn.Select(d => d.Reward)]) * aggregate;
             }
             else
             {
                 for (int m = 0; m < aggregate; m++)
                 {
-                    var batch = NextBatch();
+                    var batches = NextBatches();
                     using var tape = Tape.Record();
-                    var (sample, reward) = Draw(batch);
+                    var (sample, reward) = Draw(batches);
                     lossSum += reinforce.Accumulate(tape, sample, reward, 1.0 / aggregate);
                 }
             }

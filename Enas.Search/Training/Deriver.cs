@@ -69,13 +69,7 @@ public static class Deriver
         for (int i = 0; i < archs.Count; i++)
         {
             var child = ChildBuilder.Build(space, archs[i], network, bank, device);
-            long correct = 0, total = 0;
-            foreach (var batch in fixedBatches)
-            {
-                correct += (long)Math.Round(Evaluator.Accuracy(child, batch, device, ctx) * batch.Count);
-                total += batch.Count;
-            }
-            result[i] = (double)correct / Math.Max(1, total);
+            result[i] = Evaluator.Accuracy(child, fixedBatches, device, ctx);
             onStep?.Invoke(i + 1, archs.Count);
         }
         return result;

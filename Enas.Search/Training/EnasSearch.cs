@@ -53,9 +53,12 @@ public sealed class EnasSearch : IDisposable
         _network = options.SearchNetwork(train.Channels, train.Height, train.ClassCount);
         ulong seed = options.Seed;
         _bank = ChildBuilder.CreateBank(_space, _network, Mix(seed, 1), device);
-        _controller = options.Controller == "random"
-            ? new RandomController(_space)
-            : new LstmController(_space, options.ControllerSettings, Mix(seed, 2));
+        _controller = options.Controller switch
+        {
+            "random" => new RandomController(_space),
+            "fixed" => new FixedController(_space, new Architecture(_space.Name, [.. options.FixedArchitecture!])),
+            _ => new LstmController(_space, options.ControllerSettings, Mix(seed, 2)),
+        };
         _reinforce = new Reinforce(_controller, options.ControllerSettings);
         _sgd = new ChildSgd(_bank.Parameters, 0.9, options.L2, options.GradClip);
         _schedule = new CosineWithRestarts(options.LrMax, options.LrMin, options.LrT0, options.LrTMul);
@@ -133,7 +136,7 @@ public sealed class EnasSearch : IDisposable
                 var t1 = clock.Elapsed;
                 _progress.Start($"epoch {epoch + 1}/{_o.Epochs} controller", _o.ControllerSteps);
                 var c = ctrl.RunPhase(_rewardBatches, _o.ControllerSteps, _o.ControllerAggregate, _controllerRng,
-                    ref rewardBatches, (i, n) => _progress.Report(i));
+                    ref rewardBatches, (i, n) => _progress.Report(i), _o.RewardBatches ?? 1);
                 metrics.Write("controller", ("epoch", epoch + 1), ("reward", c.MeanReward),
                     ("shared_weight_valid_accuracy", c.MeanAccuracy), ("entropy", c.MeanEntropy), ("baseline", c.Baseline),
                     ("loss", c.MeanLoss), ("samples", c.Samples), ("seconds", (clock.Elapsed - t1).TotalSeconds));
@@ -220,8 +223,9 @@ public sealed class EnasSearch : IDisposable
             if (i > 0) eval += sw.Elapsed.TotalSeconds / 2;
         }
         int epochs = _o.Epochs - _state.EpochsDone;
-        double seconds = epochs * (_train.BatchesPerEpoch * train * 1.15 + _o.ControllerSteps * _o.ControllerAggregate * eval * 1.2)
-                         + (_o.DeriveSamples + 1) * _o.DeriveBatches * eval;
+        int rewardBatches = _o.RewardBatches ?? 1, derivePasses = _controller.Learns ? 2 : 1; // policy (+ uniform) samples
+        double seconds = epochs * (_train.BatchesPerEpoch * train * 1.15 + _o.ControllerSteps * _o.ControllerAggregate * rewardBatches * eval * 1.2)
+                         + derivePasses * (_o.DeriveSamples + 1) * _o.DeriveBatches * eval;
         return TimeSpan.FromSeconds(seconds);
     }
 

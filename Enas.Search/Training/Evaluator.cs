@@ -32,6 +32,19 @@ public static class Evaluator
         return (double)CountCorrect(logits, batch.LabelSpan) / batch.Count;
     }
 
+    /// <summary>Accuracy over all images of <paramref name="batches"/> (one child, the same context for each).</summary>
+    public static double Accuracy(ChildNetwork child, IReadOnlyList<Batch> batches, Device device, ForwardContext ctx)
+    {
+        if (batches.Count == 1) return Accuracy(child, batches[0], device, ctx);
+        long correct = 0, total = 0;
+        foreach (var batch in batches)
+        {
+            correct += (long)Math.Round(Accuracy(child, batch, device, ctx) * batch.Count);
+            total += batch.Count;
+        }
+        return total == 0 ? 0 : (double)correct / total;
+    }
+
     /// <summary>Accuracy over every batch of <paramref name="batcher"/>'s epoch 0.</summary>
     public static double Accuracy(ChildNetwork child, Batcher batcher, Device device, ForwardContext ctx, int maxBatches = int.MaxValue)
     {

@@ -17,7 +17,7 @@ public static class Presets
             Space = "micro", Nodes = 5, Layers = 6, Channels = 20, Epochs = 150, BatchSize = 160, TrainSubset = 0,
             ValidationSize = 5000, ControllerSteps = 30, ControllerAggregate = 10, LrMax = 0.05, LrMin = 0.0005,
             L2 = 1e-4, AuxHead = true, DropoutKeep = 0.9, ControllerSettings = new ControllerOptions(),
-            DeriveSamples = 100, DeriveBatches = 1,
+            DeriveSamples = 100, DeriveBatches = 8, // official: 1 batch; 8 so the winner is not binomial noise
             Retrain = new RetrainOptions
             {
                 Epochs = 630, Channels = 36, Layers = 15, BatchSize = 144, LrMax = 0.05, LrMin = 0.0001, L2 = 2e-4,
@@ -29,7 +29,7 @@ public static class Presets
             Space = "macro", Layers = 12, Channels = 36, Epochs = 310, BatchSize = 128, TrainSubset = 0,
             ValidationSize = 5000, ControllerSteps = 50, ControllerAggregate = 20, LrMax = 0.05, LrMin = 0.0005,
             L2 = 2.5e-4, DropoutKeep = 0.9, ControllerSettings = ControllerOptions.ForMacro(),
-            DeriveSamples = 100, DeriveBatches = 1,
+            DeriveSamples = 100, DeriveBatches = 8, // official: 1 batch; 8 so the winner is not binomial noise
             Retrain = new RetrainOptions
             {
                 Epochs = 310, Channels = 96, Layers = 0, BatchSize = 100, LrMax = 0.05, LrMin = 0.001, L2 = 2e-4,

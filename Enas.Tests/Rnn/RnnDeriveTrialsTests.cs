@@ -74,6 +74,8 @@ public class RnnDeriveTrialsTests
     [InlineData("--controller-reward paired", "--controller-reward is for the CNN search")]
     [InlineData("--controller-lr -1", "--controller-lr and --controller-adam-eps must be positive")]
     [InlineData("--cells 5", "--cells is for the CNN search")]
+    [InlineData("--reward-batches 4", "--reward-batches is for the CNN search")]
+    [InlineData("--derive-batches 4", "--derive-batches is for the CNN search")]
     [InlineData("--lr-max 0.1", "--lr-max is for the CNN search")]
     public void BadRecurrentFlagsAreRejectedWithTheReason(string flags, string message)
     {

@@ -120,12 +120,14 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         var data = DataDir();
         var paired = Path.Combine(_root, "paired");
         var (code, stdout, err) = Cli([.. Tiny(data, paired), "--controller-reward", "paired", "--controller-lr", "0.01",
-            "--controller-adam-eps", "1e-8"]);
+            "--controller-adam-eps", "1e-8", "--reward-batches", "2", "--derive-batches", "1"]);
         Assert.True(code == 0, err + stdout);
         string config = File.ReadAllText(Path.Combine(paired, "config.json"));
         Assert.Contains("\"pairedReward\": true", config);
         Assert.Contains("\"learningRate\": 0.01,", config);
         Assert.Contains("\"adamEpsilon\": 1E-08,", config);
+        Assert.Contains("\"rewardBatches\": 2", config);
+        Assert.Contains("\"deriveBatches\": 1,", config);
         var controller = MetricsLog.ReadAll(Path.Combine(paired, "metrics.jsonl")).Where(r => (string?)r["kind"] == "controller").ToList();
         Assert.Equal(2, controller.Count);
         Assert.All(controller, r => Assert.Equal(4, (int)r["samples"]!)); // 2 steps x 2 samples
@@ -135,6 +137,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         (code, _, _) = Cli(Tiny(data, plain));
         Assert.Equal(0, code);
         Assert.DoesNotContain("pairedReward", File.ReadAllText(Path.Combine(plain, "config.json")));
+        Assert.DoesNotContain("rewardBatches", File.ReadAllText(Path.Combine(plain, "config.json")));
         var oneSample = Tiny(data, Path.Combine(_root, "p1"));
         oneSample[Array.IndexOf(oneSample, "--controller-aggregate") + 1] = "1";
         (code, _, err) = Cli([.. oneSample, "--controller-reward", "paired"]);
@@ -146,6 +149,38 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         (code, _, err) = Cli([.. Tiny(data, Path.Combine(_root, "p3")), "--controller-adam-eps", "0"]);
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("--controller-adam-eps must be positive", err);
+    }
+
+    [Fact]
+    public void FixedControllerTrainsTheOneArchitectureItWasGiven()
+    {
+        var data = DataDir();
+        var first = Path.Combine(_root, "first");
+        Assert.Equal(0, Cli(Tiny(data, first)).Code);
+        string archFile = Path.Combine(first, "best-architecture.json");
+        string official = File.ReadLines(Path.Combine(first, "best-architecture.txt")).First().Trim();
+        var fixedRun = Path.Combine(_root, "fixed");
+        var (code, stdout, err) = Cli([.. Tiny(data, fixedRun), "--controller", "fixed", "--arch", archFile]);
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("controller fixed", stdout);
+        var derive = MetricsLog.ReadAll(Path.Combine(fixedRun, "metrics.jsonl")).Single(r => (string?)r["kind"] == "derive");
+        Assert.Equal(official, (string?)derive["best"]);
+        Assert.Equal(official, File.ReadLines(Path.Combine(fixedRun, "best-architecture.txt")).First().Trim());
+        Assert.Contains("\"fixedArchitecture\"", File.ReadAllText(Path.Combine(fixedRun, "config.json")));
+        Assert.DoesNotContain("fixedArchitecture", File.ReadAllText(Path.Combine(first, "config.json")));
+
+        (code, _, err) = Cli([.. Tiny(data, Path.Combine(_root, "f2")), "--controller", "fixed"]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--controller fixed needs --arch FILE", err);
+        (code, _, err) = Cli([.. Tiny(data, Path.Combine(_root, "f3")), "--arch", archFile]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--arch needs --controller fixed", err);
+        var threeCells = Tiny(data, Path.Combine(_root, "f4"));
+        threeCells[Array.IndexOf(threeCells, "--cells") + 1] = "3";
+        (code, _, err) = Cli([.. threeCells, "--controller", "fixed", "--arch", archFile]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("match --space and --cells/--layers", err);
+        Assert.False(Directory.Exists(Path.Combine(_root, "f4")));
     }
 
     [Fact]
