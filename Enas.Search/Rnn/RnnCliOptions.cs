@@ -79,7 +79,7 @@ internal sealed class RnnCliOptions
         try { o.ControllerSettings.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         // Flags of the CNN search would otherwise be ignored without a word.
-        foreach (var cnnOnly in new Option[] { s.Preset, s.Arch, s.DeriveBatches, s.RewardBatches, s.Cells, s.Layers, s.Channels, s.TrainSubset, s.ValidationSize, s.LrMax,
+        foreach (var cnnOnly in new Option[] { s.Preset, s.Arch, s.DeriveBatches, s.RewardBatches, s.RankCheck, s.RankCheckEpochs, s.Cells, s.Layers, s.Channels, s.TrainSubset, s.ValidationSize, s.LrMax,
                      s.LrMin, s.RetrainChannels, s.RetrainLayers })
             if (p.GetResult(cnnOnly) is { Implicit: false })
                 throw new CliException($"{cnnOnly.Name} is for the CNN search (--space micro or macro); the recurrent search is " +

@@ -32,12 +32,13 @@ public static class Deriver
     }
 
     /// <summary>Shared-weight accuracies of <paramref name="samples"/> draws (distinct ones kept) from the uniform
-    /// distribution over <paramref name="space"/>, on the same batches as <see cref="Run"/>.</summary>
-    public static double[] ScoreUniform(ISearchSpace space, WeightBank bank, NetworkOptions network, Batcher validation,
-        int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)
+    /// distribution over <paramref name="space"/>, on the same batches as <see cref="Run"/>, in drawing order.</summary>
+    public static IReadOnlyList<ScoredArchitecture> ScoreUniform(ISearchSpace space, WeightBank bank, NetworkOptions network,
+        Batcher validation, int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)
     {
         var uniform = DistinctSamples(new RandomController(space), samples, rng, withGreedy: false);
-        return Score(space, [.. uniform.Select(c => c.Arch)], bank, network, validation, batches, rng, device, onStep);
+        var accuracies = Score(space, [.. uniform.Select(c => c.Arch)], bank, network, validation, batches, rng, device, onStep);
+        return [.. uniform.Select((c, i) => new ScoredArchitecture(c.Arch, accuracies[i], Greedy: false))];
     }
 
     /// <summary>The distinct architectures among <paramref name="samples"/> draws of <paramref name="policy"/> (its

@@ -171,13 +171,25 @@ public sealed class EnasSearch : IDisposable
         metrics.Write("derive", ("candidates", ranked.Count), ("best", best.Architecture.ToOfficialString()),
             ("shared_weight_accuracy", best.SharedWeightAccuracy));
         PolicyVsUniform? check = null;
-        if (_controller.Learns) // a random controller IS uniform sampling
+        IReadOnlyList<ScoredArchitecture> uniform = [];
+        if (_controller.Learns || _o.RankCheck > 0) // a random controller IS uniform sampling
         {
             _progress.Start($"derive: scoring {_o.DeriveSamples} uniformly sampled architectures for comparison", _o.DeriveSamples);
-            var uniform = Deriver.ScoreUniform(_space, _bank, _network, _deriveBatches, _o.DeriveSamples, _o.DeriveBatches,
+            uniform = Deriver.ScoreUniform(_space, _bank, _network, _deriveBatches, _o.DeriveSamples, _o.DeriveBatches,
                 new XoshiroRandom(Mix(_o.Seed, 10)), _device, (i, n) => _progress.Report(i));
-            check = PolicyVsUniform.OfAccuracy([.. ranked.Where(r => !r.Greedy).Select(r => r.SharedWeightAccuracy)], uniform);
+        }
+        if (_controller.Learns)
+        {
+            check = PolicyVsUniform.OfAccuracy([.. ranked.Where(r => !r.Greedy).Select(r => r.SharedWeightAccuracy)],
+                [.. uniform.Select(u => u.SharedWeightAccuracy)]);
             metrics.Write("policy_vs_uniform", check.MetricsFields());
+        }
+        RankCheckResult? rankCheck = null;
+        if (_o.RankCheck > 0)
+        {
+            var picked = RankCheck.Pick(ranked, uniform, _o.RankCheck);
+            rankCheck = RankCheck.Run(_space, picked, _o, _o.RankCheckEpochs ?? 2, _data, _device, metrics, _progress);
+            _progress.Message(rankCheck.ToString());
         }
         var summary = new SearchSummary
         {
@@ -187,6 +199,7 @@ public sealed class EnasSearch : IDisposable
             SharedParameters = _bank.ParameterCount,
             Seconds = clock.Elapsed.TotalSeconds,
             PolicyVsUniform = check,
+            RankCheck = rankCheck,
             Top = ranked.Take(5).Select(r => new TopCandidate(r.Architecture.ToOfficialString(), r.SharedWeightAccuracy, r.Greedy)).ToList(),
         };
         return new SearchOutcome(ranked, summary);

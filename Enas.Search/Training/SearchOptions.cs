@@ -73,6 +73,12 @@ public sealed record SearchOptions
     /// out of config.json when null, so runs started before it existed resume.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? RewardBatches { get; init; }
+    /// <summary>Rank check after derive: architectures trained alone (0: off; left out of config.json when off).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int RankCheck { get; init; }
+    /// <summary>Epochs each rank-check architecture trains alone (null: 2).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RankCheckEpochs { get; init; }
     /// <summary>Retraining: epochs, width, layers, batch, L2, dropout keep, drop-path keep, cutout, aux head.</summary>
     public RetrainOptions Retrain { get; init; } = new();
 
@@ -108,6 +114,9 @@ public sealed record SearchOptions
         Check(DeriveSamples >= 1, $"--derive-samples must be >= 1, got {DeriveSamples}");
         Check(DeriveBatches >= 1, $"--derive-batches must be >= 1, got {DeriveBatches}");
         Check(RewardBatches is null or >= 1, $"--reward-batches must be >= 1, got {RewardBatches}");
+        Check(RankCheck is 0 or >= 3, $"--rank-check needs at least 3 architectures to correlate (0 = off), got {RankCheck}");
+        Check(RankCheckEpochs is null or >= 1, $"--rank-check-epochs must be >= 1, got {RankCheckEpochs}");
+        Check(RankCheckEpochs is null || RankCheck > 0, "--rank-check-epochs only applies with --rank-check K");
         Check(LrMax > 0 && LrMin >= 0 && LrMin <= LrMax, "learning rates must satisfy 0 <= lr-min <= lr-max, lr-max > 0");
     }
 }

@@ -15,6 +15,9 @@ public sealed record SearchSummary
     public double Seconds { get; init; }
     /// <summary>The policy's derive samples against uniform ones on the same batches (null for the random controller).</summary>
     public PolicyVsUniform? PolicyVsUniform { get; init; }
+    /// <summary>Shared-weight against standalone ranking (null unless --rank-check).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RankCheckResult? RankCheck { get; init; }
     /// <summary>Top derived candidates: official string and shared-weight accuracy.</summary>
     public List<TopCandidate> Top { get; init; } = [];
 }

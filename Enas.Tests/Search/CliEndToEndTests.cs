@@ -138,6 +138,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, code);
         Assert.DoesNotContain("pairedReward", File.ReadAllText(Path.Combine(plain, "config.json")));
         Assert.DoesNotContain("rewardBatches", File.ReadAllText(Path.Combine(plain, "config.json")));
+        Assert.DoesNotContain("rankCheck", File.ReadAllText(Path.Combine(plain, "config.json")));
         var oneSample = Tiny(data, Path.Combine(_root, "p1"));
         oneSample[Array.IndexOf(oneSample, "--controller-aggregate") + 1] = "1";
         (code, _, err) = Cli([.. oneSample, "--controller-reward", "paired"]);
@@ -181,6 +182,41 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("match --space and --cells/--layers", err);
         Assert.False(Directory.Exists(Path.Combine(_root, "f4")));
+    }
+
+    [Fact]
+    public void RankCheckTrainsPolicyAndUniformArchitecturesAloneAndCorrelates()
+    {
+        var data = DataDir();
+        var run = Path.Combine(_root, "rank");
+        var (code, stdout, err) = Cli([.. Tiny(data, run), "--rank-check", "4", "--rank-check-epochs", "1"]);
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("rank check (4 architectures, each trained alone for 1 epoch(s)", stdout);
+        var records = MetricsLog.ReadAll(Path.Combine(run, "metrics.jsonl"));
+        var checks = records.Where(r => (string?)r["kind"] == "rank_check").ToList();
+        Assert.Equal(4, checks.Count);
+        Assert.Equal(new[] { "policy", "policy", "uniform", "uniform" }, checks.Select(r => (string?)r["source"]));
+        Assert.Equal(4, checks.Select(r => (string?)r["architecture"]).Distinct().Count());
+        Assert.All(checks, r => Assert.InRange((double)r["standalone_accuracy"]!, 0.0, 1.0));
+        var summaryLine = records.Single(r => (string?)r["kind"] == "rank_check_summary");
+        Assert.Equal(4, (int)summaryLine["architectures"]!);
+        var summary = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(run, "summary.json")), SearchJsonContext.Default.SearchSummary)!;
+        Assert.NotNull(summary.RankCheck);
+        Assert.Equal(4, summary.RankCheck.Entries.Count);
+        double[] shared = [.. summary.RankCheck.Entries.Select(e => e.SharedWeightAccuracy)];
+        double[] alone = [.. summary.RankCheck.Entries.Select(e => e.StandaloneAccuracy)];
+        var tau = RankCorrelation.KendallTauB(shared, alone);
+        Assert.True(double.IsNaN(tau) ? double.IsNaN(summary.RankCheck.KendallTau) : Math.Abs(tau - summary.RankCheck.KendallTau) < 1e-12);
+        string config = File.ReadAllText(Path.Combine(run, "config.json"));
+        Assert.Contains("\"rankCheck\": 4,", config);
+        Assert.Contains("\"rankCheckEpochs\": 1,", config);
+
+        (code, _, err) = Cli([.. Tiny(data, Path.Combine(_root, "r2")), "--rank-check", "2"]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--rank-check needs at least 3 architectures", err);
+        (code, _, err) = Cli([.. Tiny(data, Path.Combine(_root, "r3")), "--rank-check-epochs", "2"]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--rank-check-epochs only applies with --rank-check K", err);
     }
 
     [Fact]

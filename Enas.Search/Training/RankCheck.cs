@@ -1,0 +1,79 @@
+using Enas.Engine;
+using Enas.Search.Data;
+using Enas.Search.Reporting;
+using Enas.Search.Spaces;
+
+namespace Enas.Search.Training;
+
+/// <summary>One architecture of a rank check: its shared-weight accuracy and its accuracy trained alone.</summary>
+/// <param name="Architecture">Official string.</param>
+/// <param name="Source">"policy" or "uniform".</param>
+/// <param name="SharedWeightAccuracy">Accuracy with the shared search weights on the derive batches.</param>
+/// <param name="StandaloneAccuracy">Validation accuracy after training from scratch for the check's epochs.</param>
+public sealed record RankCheckEntry(string Architecture, string Source, double SharedWeightAccuracy, double StandaloneAccuracy);
+
+/// <summary>
+/// Whether the shared weights rank architectures as training them alone does: Kendall's tau-b and Spearman's rho
+/// between the two accuracies over <see cref="Entries"/>.
+/// </summary>
+public sealed record RankCheckResult(int Epochs, double KendallTau, double SpearmanRho, IReadOnlyList<RankCheckEntry> Entries)
+{
+    /// <summary>One line for the console.</summary>
+    public override string ToString() =>
+        $"rank check ({Entries.Count} architectures, each trained alone for {Epochs} epoch(s) and scored on the validation " +
+        $"split): Kendall tau {KendallTau:F3}, Spearman rho {SpearmanRho:F3} between shared-weight and standalone accuracy";
+}
+
+/// <summary>
+/// The rank check (<c>--rank-check K</c>): after derive, the K/2 best distinct policy candidates and K/2 uniform
+/// samples (already scored with the shared weights) are each trained from scratch at the search's width and depth on
+/// the search's training images for E epochs, with the same seed, and scored on the held-out validation split (the
+/// test split is not read). One <c>rank_check</c> metrics line per architecture, then the correlations.
+/// </summary>
+public static class RankCheck
+{
+    /// <summary>Picks the architectures: policy candidates first (best first), then uniform ones, distinct.</summary>
+    public static List<(ScoredArchitecture Arch, string Source)> Pick(IReadOnlyList<ScoredArchitecture> policyRanked,
+        IReadOnlyList<ScoredArchitecture> uniform, int count)
+    {
+        var picked = new List<(ScoredArchitecture, string)>();
+        var seen = new HashSet<Architecture>();
+        foreach (var p in policyRanked)
+        {
+            if (picked.Count >= (count + 1) / 2) break;
+            if (seen.Add(p.Architecture)) picked.Add((p, "policy"));
+        }
+        foreach (var u in uniform)
+        {
+            if (picked.Count >= count) break;
+            if (seen.Add(u.Architecture)) picked.Add((u, "uniform"));
+        }
+        return picked;
+    }
+
+    /// <summary>Trains and scores the picked architectures and correlates the two accuracies.</summary>
+    public static RankCheckResult Run(ISearchSpace space, IReadOnlyList<(ScoredArchitecture Arch, string Source)> picked,
+        SearchOptions search, int epochs, DataSplits data, Device device, MetricsLog metrics, ProgressReporter progress)
+    {
+        var options = search with
+        {
+            Retrain = search.Retrain with { Epochs = epochs, Channels = search.Channels, Layers = search.Layers, TrainSubset = 0 },
+        };
+        var entries = new List<RankCheckEntry>();
+        foreach (var (arch, source) in picked)
+        {
+            progress.Message($"rank check {entries.Count + 1}/{picked.Count} ({source}, shared-weight accuracy {arch.SharedWeightAccuracy:P1})");
+            var trained = Retrainer.Run(space, arch.Architecture, options, data.Train, data.Validation, device, metrics: null, progress);
+            var entry = new RankCheckEntry(arch.Architecture.ToOfficialString(), source, arch.SharedWeightAccuracy, trained.TestAccuracy);
+            entries.Add(entry);
+            metrics.Write("rank_check", ("architecture", entry.Architecture), ("source", source),
+                ("shared_weight_accuracy", entry.SharedWeightAccuracy), ("standalone_accuracy", entry.StandaloneAccuracy),
+                ("epochs", epochs));
+        }
+        double[] shared = [.. entries.Select(e => e.SharedWeightAccuracy)], alone = [.. entries.Select(e => e.StandaloneAccuracy)];
+        var result = new RankCheckResult(epochs, RankCorrelation.KendallTauB(shared, alone), RankCorrelation.Spearman(shared, alone), entries);
+        metrics.Write("rank_check_summary", ("architectures", entries.Count), ("epochs", epochs),
+            ("kendall_tau", result.KendallTau), ("spearman_rho", result.SpearmanRho));
+        return result;
+    }
+}
