@@ -32,7 +32,10 @@ public static class CliApp
         int RunCnnSearch(ParseResult p)
         {
             rnn.RefuseOnCnnSearch(p);
-            return SearchAction.Run(search.Bind(p), p.GetValue(search.Out), p.GetValue(search.Resume), stdout, live);
+            string? outDir = p.GetValue(search.Out);
+            if (!p.GetValue(search.Resume)) return SearchAction.Run(search.Bind(p), outDir, resume: false, stdout, live);
+            var stored = SearchAction.StoredOptions(outDir);
+            return SearchAction.Run(search.Bind(p, stored), outDir, resume: true, stdout, live);
         }
 
         var arch = new Option<string>("--arch") { Description = "Architecture file (best-architecture.json from a search)", Required = true };

@@ -12,10 +12,11 @@ internal static class SearchAction
     {
         if (resume)
         {
-            if (outDir is null) throw new CliException("--resume needs --out pointing at the run to continue");
-            var folderForConfig = RunFolder.OpenForResume(outDir);
-            options = JsonSerializer.Deserialize(folderForConfig.ReadConfig(), SearchJsonContext.Default.SearchOptions)
-                      ?? throw new CliException($"cannot read {folderForConfig.ConfigPath}");
+            var differences = SearchResumeCheck.Differences(RunFolder.OpenForResume(outDir!).ReadConfig(), options);
+            if (differences.Count > 0)
+                throw new CliException($"cannot resume {outDir} with other training options ({string.Join("; ", differences)}). " +
+                                       $"Leave them out to continue the run as it was; on resume only {SearchResumeCheck.MayChangeFlags} may change; " +
+                                       "or start a new run with another --out");
         }
         var device = DeviceSelection.Resolve(options.Device);
         outDir ??= Path.Combine("runs", $"{options.Space}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
@@ -25,6 +26,7 @@ internal static class SearchAction
         var folder = RunFolder.Open(outDir, configJson, resume);
         using var progress = new ProgressReporter(stdout, live);
         using var search = new EnasSearch(options, splits, device, folder, progress);
+        if (resume) folder.WriteText(RunFolder.ConfigFile, configJson); // checked against the checkpoint: what the run continues with
         stdout.WriteLine($"ENAS {options.Space} search on {options.Dataset}: {splits.Train.Count} training / {splits.Validation.Count} validation images, " +
                          $"{search.Space.Decisions.Count} decisions per architecture, {search.SharedParameterCount:N0} shared parameters, " +
                          $"controller {options.Controller}, device {device}");
@@ -45,6 +47,22 @@ internal static class SearchAction
         stdout.WriteLine("retrain it from scratch and measure test accuracy with:");
         stdout.WriteLine("  " + RetrainCommand(options, folder));
         return 0;
+    }
+
+    /// <summary>The options stored in the run folder <paramref name="outDir"/> (what <c>--resume</c> continues).</summary>
+    public static SearchOptions StoredOptions(string? outDir)
+    {
+        if (outDir is null) throw new CliException("--resume needs --out pointing at the run to continue");
+        var folder = RunFolder.OpenForResume(outDir);
+        try
+        {
+            return JsonSerializer.Deserialize(folder.ReadConfig(), SearchJsonContext.Default.SearchOptions)
+                   ?? throw new CliException($"cannot read {folder.ConfigPath}: it is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"cannot read {folder.ConfigPath}: {e.Message}");
+        }
     }
 
     public static string RetrainCommand(SearchOptions o, RunFolder folder)

@@ -54,13 +54,22 @@ internal sealed class SearchCliOptions
         AdamEpsilon = p.GetValue(ControllerAdamEps) ?? settings.AdamEpsilon,
     };
 
-    /// <summary>The preset overridden by every option the user gave.</summary>
-    public SearchOptions Bind(ParseResult p)
+    /// <summary>The preset (or, on resume, the run's stored options) overridden by every option the user gave.</summary>
+    public SearchOptions Bind(ParseResult p, SearchOptions? resumed = null)
     {
         var preset = p.GetValue(Preset) ?? "cpu";
         SearchOptions o;
-        try { o = Presets.Get(preset); }
-        catch (ArgumentException e) { throw new CliException(e.Message); }
+        if (resumed is not null)
+        {
+            if (p.GetValue(Preset) is not null)
+                throw new CliException("--preset cannot change a run on resume: it continues with the options in its config.json");
+            o = resumed;
+        }
+        else
+        {
+            try { o = Presets.Get(preset); }
+            catch (ArgumentException e) { throw new CliException(e.Message); }
+        }
         var r = o.Retrain;
         o = o with
         {
@@ -93,7 +102,7 @@ internal sealed class SearchCliOptions
                 Layers = p.GetValue(RetrainLayers) ?? r.Layers,
             },
         };
-        if (o.Space == "macro" && p.GetValue(Preset) is null)
+        if (resumed is null && o.Space == "macro" && p.GetValue(Preset) is null)
             o = o with { ControllerSettings = ControllerOptions.ForMacro(), Retrain = o.Retrain with { Layers = 0 } };
         o = p.GetValue(ControllerReward) switch
         {

@@ -95,9 +95,14 @@ public sealed class EnasSearch : IDisposable
     private void Restore()
     {
         _state = SearchCheckpoint.Load(CheckpointPath, _bank, _controller, _sgd, _reinforce.Optimizer);
-        if (_state.ConfigJson != _configJson)
-            throw new InvalidDataException($"cannot resume: the checkpoint in {_folder.Path} was written with a different configuration " +
-                                           "(pass the same options as the original run, or start a new --out folder)");
+        var differences = SearchResumeCheck.Differences(_state.ConfigJson, _o);
+        if (differences.Count > 0)
+            throw new InvalidDataException($"cannot resume: the checkpoint in {_folder.Path} was written with other training options " +
+                                           $"({string.Join("; ", differences)}); pass the original options or start a new --out folder");
+        if (_o.Epochs < _state.EpochsDone)
+            throw new InvalidDataException($"cannot resume with --epochs {_o.Epochs}: the run in {_folder.Path} has already trained " +
+                                           $"{_state.EpochsDone} epochs (give --epochs {_state.EpochsDone} or more)");
+        _state = _state with { ConfigJson = _configJson };
         _reinforce.Baseline = _state.Baseline;
         _trainRng.SetState(_state.TrainRng);
         _controllerRng.SetState(_state.ControllerRng);

@@ -220,6 +220,38 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void ResumeRefusesOtherTrainingOptionsAndTakesMoreEpochsAndNewDeriveOptions()
+    {
+        var data = DataDir();
+        var run = Path.Combine(_root, "resume");
+        Assert.Equal(0, Cli(Tiny(data, run)).Code);
+        string metricsBefore = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+
+        var (code, _, err) = Cli("--resume", "--out", run, "--seed", "7", "--space", "macro");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--seed: checkpoint 3, now 7", err);
+        Assert.Contains("--space: checkpoint \"micro\", now \"macro\"", err);
+        Assert.Contains("may change", err);
+        (code, _, err) = Cli("--resume", "--out", run, "--preset", "paper-micro");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--preset cannot change a run on resume", err);
+        (code, _, err) = Cli("--resume", "--out", run, "--epochs", "1");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("has already trained 2 epochs", err);
+        Assert.Equal(metricsBefore, File.ReadAllText(Path.Combine(run, "metrics.jsonl"))); // refusals write nothing
+
+        // A finished search derives again with other derive options, then trains one more epoch.
+        (code, var stdout, err) = Cli("--resume", "--out", run, "--derive-samples", "2", "--rank-check", "3", "--rank-check-epochs", "1");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("rank check (3 architectures", stdout);
+        Assert.Contains("\"rankCheck\": 3,", File.ReadAllText(Path.Combine(run, "config.json")));
+        (code, stdout, err) = Cli("--resume", "--out", run, "--epochs", "3");
+        Assert.True(code == 0, err + stdout);
+        var epochs = MetricsLog.ReadAll(Path.Combine(run, "metrics.jsonl")).Where(r => (string?)r["kind"] == "epoch").ToList();
+        Assert.Equal(new[] { 1, 2, 3 }, epochs.Select(r => (int)r["epoch"]!));
+    }
+
+    [Fact]
     public void BadInputsGiveAMessageAndNonZeroExitWithoutWriting()
     {
         var data = DataDir();
