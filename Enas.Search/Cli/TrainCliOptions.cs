@@ -14,12 +14,13 @@ internal sealed class TrainCliOptions
     public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L" };
     public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Minibatch size" };
     public readonly Option<int?> Cutout = new("--cutout") { Description = "Cutout square side (0 = off)" };
+    public readonly Option<string?> MicroCell = new("--micro-cell") { Description = "Micro: search (the search cell, default for the cpu preset) or final (the authors' final network: strided reduction ops, loose ends concatenated; default for paper-micro)" };
     public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images (0 = all)" };
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed" };
     public readonly Option<string?> Out = new("--out") { Description = "Output folder (default runs/train-<timestamp>)" };
 
-    public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, TrainSubset, Device, Seed, Out];
+    public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, MicroCell, TrainSubset, Device, Seed, Out];
 
     public SearchOptions Bind(ParseResult p)
     {
@@ -41,10 +42,13 @@ internal sealed class TrainCliOptions
                 BatchSize = p.GetValue(BatchSize) ?? r.BatchSize,
                 Cutout = p.GetValue(Cutout) ?? r.Cutout,
                 TrainSubset = p.GetValue(TrainSubset) ?? r.TrainSubset,
+                MicroCell = p.GetValue(MicroCell) ?? r.MicroCell,
             },
         };
         if (o.Retrain.Epochs < 1 || o.Retrain.Channels < 0 || o.Retrain.Layers < 0 || o.Retrain.BatchSize < 1)
             throw new CliException("train: --epochs and --batch-size must be >= 1, --channels/--layers >= 0");
+        if (o.Retrain.MicroCell is not ("search" or "final"))
+            throw new CliException($"--micro-cell must be search or final, got '{o.Retrain.MicroCell}'");
         return o;
     }
 }

@@ -49,14 +49,15 @@ internal sealed class ConvBn
     }
 }
 
-/// <summary>Depthwise k×k then pointwise 1×1 (C→outC), no BN.</summary>
+/// <summary>Depthwise k×k (stride 1 or 2 on the depthwise step) then pointwise 1×1 (C→outC), no BN.</summary>
 internal sealed class SeparableConv
 {
     private readonly Parameter _depthwise, _pointwise;
-    private readonly int _channels, _pad;
+    private readonly int _channels, _pad, _stride;
 
-    public SeparableConv(IWeightSource source, WeightKey key, int channels, int outC, int kernel)
+    public SeparableConv(IWeightSource source, WeightKey key, int channels, int outC, int kernel, int stride = 1)
     {
+        _stride = stride;
         _depthwise = source.Get(key with { Role = key.Role + ".depthwise" }, new Shape(channels, 1, kernel, kernel),
             WeightInit.HeNormal, kernel * kernel);
         _pointwise = source.Get(key with { Role = key.Role + ".pointwise" }, new Shape(outC, channels, 1, 1),
@@ -64,7 +65,7 @@ internal sealed class SeparableConv
         (_channels, _pad) = (channels, kernel / 2);
     }
 
-    public Tensor Forward(Tensor x) => x.Conv2D(_depthwise, 1, _pad, _channels).Conv2D(_pointwise);
+    public Tensor Forward(Tensor x) => x.Conv2D(_depthwise, _stride, _pad, _channels).Conv2D(_pointwise);
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ internal readonly record struct FeatureShape(int Channels, int Size);
 /// reduced inputs (ENAS's emulation, used for search and retraining alike). The output is
 /// BN(Σ_j 1×1conv_j(ReLU(n_j))) over the loose ends j, i.e. a 1×1 convolution of their concatenation.
 /// </summary>
-internal sealed class MicroCellNet
+internal sealed class MicroCellNet : IMicroCell
 {
     private readonly string _cell;
     private readonly bool _reduction;
@@ -109,13 +109,6 @@ internal sealed class MicroCellNet
         return _outBn.Apply(sum!, ctx);
     }
 
-    private Tensor DropPath(MicroOp op, Tensor x, ForwardContext ctx)
-    {
-        if (_dropPathKeep >= 1 || !ctx.Training || op.IsIdentity) return x;
-        double keep = 1 - Math.Min(1, ctx.Progress) * (1 - _dropPathKeep);
-        int n = x.Shape[0];
-        var mask = new float[n];
-        for (int i = 0; i < n; i++) mask[i] = ctx.Rng.NextDouble() < keep ? (float)(1 / keep) : 0f;
-        return x * Tensor.FromArray(mask, new Shape(n, 1, 1, 1), x.Device);
-    }
+    private Tensor DropPath(MicroOp op, Tensor x, ForwardContext ctx) =>
+        op.IsIdentity ? x : Network.DropPath.Apply(x, _dropPathKeep, ctx);
 }

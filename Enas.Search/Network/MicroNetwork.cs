@@ -4,11 +4,11 @@ using Enas.Search.Spaces;
 
 namespace Enas.Search.Network;
 
-/// <summary>Stem (3×3 conv to 3C + BN), L+2 micro cells, optional auxiliary head, classifier.</summary>
+/// <summary>Stem (3×3 conv to 3C + BN), L+2 micro cells (search or final style), optional auxiliary head, classifier.</summary>
 internal sealed class MicroNetwork : ChildNetwork
 {
     private ConvBn _stem = null!;
-    private MicroCellNet[] _cells = [];
+    private IMicroCell[] _cells = [];
     private AuxHead? _aux;
     private int _auxAfter = -1;
     private Parameter _fc = null!;
@@ -28,17 +28,21 @@ internal sealed class MicroNetwork : ChildNetwork
         int total = o.Layers + 2, width = o.Channels;
         var pp = new FeatureShape(3 * o.Channels, o.ImageSize);
         var p = pp;
-        var cells = new MicroCellNet[total];
+        if (o.MicroCell == MicroCellStyle.Final && arch is null)
+            throw new InvalidOperationException("the shared weight bank declares search cells; final cells are built for one architecture");
+        var cells = new IMicroCell[total];
         for (int l = 0; l < total; l++)
         {
             bool isReduction = reductions.Contains(l);
             if (isReduction) width *= 2;
             double keep = o.DropPathKeep >= 1 ? 1 : 1 - (l + 1.0) / total * (1 - o.DropPathKeep);
-            cells[l] = new MicroCellNet(rec, device, l, isReduction, width, space.Nodes, pp, p,
-                isReduction ? reduce : normal, keep);
+            cells[l] = o.MicroCell == MicroCellStyle.Final
+                ? new MicroFinalCell(rec, device, l, isReduction, width, pp, p, isReduction ? reduce! : normal!, keep)
+                : new MicroCellNet(rec, device, l, isReduction, width, space.Nodes, pp, p, isReduction ? reduce : normal, keep);
             (pp, p) = (p, cells[l].Output);
         }
-        var fc = rec.Get(new WeightKey("head", -1, null, "fc"), new Shape(o.Classes, width), WeightInit.HeNormal, width);
+        int features = p.Channels;
+        var fc = rec.Get(new WeightKey("head", -1, null, "fc"), new Shape(o.Classes, features), WeightInit.HeNormal, features);
         AuxHead? aux = null;
         int auxAfter = reductions[^1] + 1;
         if (o.AuxHead && auxAfter < total)

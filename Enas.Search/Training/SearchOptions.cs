@@ -152,6 +152,18 @@ public sealed record RetrainOptions
     public bool Flip { get; init; } = true;
     /// <summary>Training images (0: the full training set).</summary>
     public int TrainSubset { get; init; }
+    /// <summary>Micro: "search" (the search cell, trained alone) or "final" (the authors' final network: strided
+    /// reduction ops, loose ends concatenated).</summary>
+    public string MicroCell { get; init; } = "search";
+
+    /// <summary><see cref="MicroCell"/> as the network option; throws <see cref="ArgumentException"/> naming the flag.</summary>
+    [JsonIgnore]
+    public MicroCellStyle MicroCellStyle => MicroCell switch
+    {
+        "search" => MicroCellStyle.Search,
+        "final" => MicroCellStyle.Final,
+        _ => throw new ArgumentException($"--micro-cell must be search or final, got '{MicroCell}'"),
+    };
 }
 
 /// <summary>Source-generated JSON for the configuration and checkpoint metadata.</summary>

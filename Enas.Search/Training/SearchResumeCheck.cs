@@ -12,7 +12,8 @@ namespace Enas.Search.Training;
 public static class SearchResumeCheck
 {
     private static readonly HashSet<string> MayChange =
-        ["epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "retrain.epochs", "retrain.channels", "retrain.layers"];
+        ["epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "retrain.epochs", "retrain.channels", "retrain.layers",
+         "retrain.microCell"];
 
     /// <summary>What may change on resume, as flags (for messages).</summary>
     public const string MayChangeFlags =

@@ -100,6 +100,24 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
             "--channels", "4", "--layers", "1");
         Assert.Equal(0, code);
         Assert.Contains("test accuracy:", stdout);
+
+        // The authors' final network (strided reduction ops, concatenated loose ends) trains and evaluates the same way.
+        var run4 = Path.Combine(_root, "run4");
+        (code, stdout, err) = Cli("train", "--arch", arch, "--data", data, "--epochs", "1", "--channels", "4", "--layers", "1",
+            "--batch-size", "16", "--micro-cell", "final", "--out", run4);
+        Assert.True(code == 0, err);
+        Assert.Contains("final cells", stdout);
+        (code, stdout, err) = Cli("eval", "--arch", arch, "--model", Path.Combine(run4, "model.ckpt"), "--data", data,
+            "--channels", "4", "--layers", "1", "--micro-cell", "final");
+        Assert.True(code == 0, err);
+        Assert.Contains("test accuracy:", stdout);
+        (code, _, err) = Cli("eval", "--arch", arch, "--model", Path.Combine(run4, "model.ckpt"), "--data", data,
+            "--channels", "4", "--layers", "1");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("does not match this architecture and size", err);
+        (code, _, err) = Cli("train", "--arch", arch, "--data", data, "--micro-cell", "paper", "--out", Path.Combine(_root, "run5"));
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("--micro-cell must be search or final, got 'paper'", err);
     }
 
     [Fact]
