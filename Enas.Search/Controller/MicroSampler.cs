@@ -5,7 +5,7 @@ namespace Enas.Search.Controller;
 /// <summary>
 /// Micro decisions: for each cell (normal, then reduction, continuing from the normal cell's final LSTM state) and
 /// each node, two inputs by attention over the anchors (the two cell inputs, with zero values, then the earlier
-/// nodes), then two ops from the op head (with the space's op prior on the normal cell when
+/// nodes), then two ops from the op head (with the vocabulary's op prior on the normal cell when
 /// <see cref="ControllerOptions.OpPrior"/>). Tokens per node: <c>in1 op1 in2 op2</c>.
 /// </summary>
 internal sealed class MicroSampler(MicroSpace space, ControllerOptions options) : IPolicySampler
@@ -24,7 +24,7 @@ internal sealed class MicroSampler(MicroSpace space, ControllerOptions options) 
         var anchors = new AnchorAttention(network.Attention);
         var inputs = (Engine.Tensor)network.StartInput;
         for (int i = 0; i < 2; i++) anchors.Add(network.Zeros(), run.Step(inputs));
-        var prior = normal && options.OpPrior ? space.Vocabulary.OpPrior.AsSpan() : default;
+        var prior = normal && options.OpPrior ? network.Vocabulary.OpPrior.AsSpan() : default;
         Span<int> chosen = stackalloc int[4];
         for (int k = 0; k < space.Nodes; k++)
         {

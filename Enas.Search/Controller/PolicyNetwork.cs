@@ -20,6 +20,7 @@ internal sealed class PolicyNetwork : IDisposable
     public PolicyNetwork(ControllerVocabulary vocabulary, int hidden, ulong seed)
     {
         Hidden = hidden;
+        Vocabulary = vocabulary;
         OpCount = vocabulary.OpCount;
         var rng = new XoshiroRandom(seed);
         Parameter Create(string name, Shape shape)
@@ -45,6 +46,9 @@ internal sealed class PolicyNetwork : IDisposable
 
     /// <summary>LSTM hidden size H.</summary>
     public int Hidden { get; }
+
+    /// <summary>The op vocabulary the weights were sized by (its prior is the one the samplers add).</summary>
+    public ControllerVocabulary Vocabulary { get; }
 
     /// <summary>Choices of an op decision.</summary>
     public int OpCount { get; }

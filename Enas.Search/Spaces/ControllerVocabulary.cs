@@ -6,7 +6,7 @@ namespace Enas.Search.Spaces;
 /// What a space tells the controller about its op decisions, as data, so that a new op is an edit of the space's op
 /// list (and its properties in <see cref="OpKinds"/>), not of the controller.
 /// </summary>
-public sealed record ControllerVocabulary
+public sealed class ControllerVocabulary
 {
     /// <summary>Creates the vocabulary of <paramref name="opCount"/> ops with no op bias and no op prior.</summary>
     public ControllerVocabulary(int opCount)
