@@ -28,7 +28,8 @@ internal sealed class AnchorAttention(AttentionWeights weights)
     /// <summary>The query h·W2 [1, H] of the LSTM output <paramref name="h"/>.</summary>
     public Tensor Query(Tensor h) => h.MatMul(weights.W2);
 
-    /// <summary>The score q_j [1, 1] of anchor <paramref name="j"/> for <paramref name="query"/> (from <see cref="Query"/>).</summary>
+    /// <summary>The score q_j [1, 1] of anchor <paramref name="j"/> for <paramref name="query"/> (from
+    /// <see cref="Query"/>).</summary>
     public Tensor Score(int j, Tensor query) => (_keys[j] + query).Tanh().MatMul(weights.V);
 
     /// <summary>The raw logits [1, Count] of every anchor for the LSTM output <paramref name="h"/>.</summary>

@@ -6,8 +6,9 @@ namespace Enas.Search.Controller;
 
 /// <summary>
 /// The ENAS LSTM policy (CPU): the weights of <see cref="PolicyNetwork"/>, sized by the space's
-/// <see cref="ISearchSpace.Vocabulary"/>, and the space's sampler, which orders the decisions (<see cref="MicroSampler"/>,
-/// <see cref="MacroSampler"/>; the recurrent space passes its own through <c>RnnController</c>).
+/// <see cref="ISearchSpace.Vocabulary"/>, and the space's sampler, which orders the decisions
+/// (<see cref="MicroSampler"/>, <see cref="MacroSampler"/>; the recurrent space passes its own through
+/// <c>RnnController</c>).
 /// </summary>
 public class LstmController : IController
 {
@@ -22,7 +23,8 @@ public class LstmController : IController
     {
     }
 
-    /// <summary>Creates the controller for <paramref name="space"/> with its sampler <paramref name="sampler"/>.</summary>
+    /// <summary>Creates the controller for <paramref name="space"/> with its sampler
+    /// <paramref name="sampler"/>.</summary>
     private protected LstmController(ISearchSpace space, ControllerOptions options, ulong seed, IPolicySampler sampler)
     {
         Space = space;

@@ -16,7 +16,8 @@ internal sealed class PolicyNetwork : IDisposable
     private readonly Parameter _wEmb, _wSoft;
     private readonly Parameter? _bSoft;
 
-    /// <summary>Creates the weights for <paramref name="vocabulary"/> with hidden size <paramref name="hidden"/>.</summary>
+    /// <summary>Creates the weights for <paramref name="vocabulary"/> with hidden size
+    /// <paramref name="hidden"/>.</summary>
     public PolicyNetwork(ControllerVocabulary vocabulary, int hidden, ulong seed)
     {
         Hidden = hidden;
@@ -39,7 +40,8 @@ internal sealed class PolicyNetwork : IDisposable
         Attention = new AttentionWeights(w1, w2, v);
         if (!vocabulary.OpBias.IsEmpty)
         {
-            _bSoft = Parameter.Create<float>("controller.b_soft", new Shape(1, OpCount), vocabulary.OpBias.AsSpan(), Device.Cpu);
+            var bias = vocabulary.OpBias.AsSpan();
+            _bSoft = Parameter.Create<float>("controller.b_soft", new Shape(1, OpCount), bias, Device.Cpu);
             _parameters.Add(_bSoft);
         }
     }
@@ -86,5 +88,6 @@ internal sealed class PolicyNetwork : IDisposable
     }
 }
 
-/// <summary>The attention weights: <c>w_attn1</c> [H, H] for anchors, <c>w_attn2</c> [H, H] for the query, <c>v_attn</c> [H, 1].</summary>
+/// <summary>The attention weights: <c>w_attn1</c> [H, H] for anchors, <c>w_attn2</c> [H, H] for the query,
+/// <c>v_attn</c> [H, 1].</summary>
 internal sealed record AttentionWeights(Parameter W1, Parameter W2, Parameter V);

@@ -27,7 +27,8 @@ internal sealed class PolicyRun(PolicyNetwork network, ControllerOptions options
     /// <summary>The tanh constant of input and skip logits.</summary>
     public double? Tanh => options.TanhConstant;
 
-    /// <summary>The tanh constant of micro and recurrent op logits: c / <see cref="ControllerOptions.OpTanhReduce"/>.</summary>
+    /// <summary>The tanh constant of micro and recurrent op logits: c /
+    /// <see cref="ControllerOptions.OpTanhReduce"/>.</summary>
     public double? OpTanh => options.TanhConstant is { } c ? c / options.OpTanhReduce : null;
 
     /// <summary>Runs the LSTM one step on <paramref name="input"/> [1, H]; returns the new h.</summary>

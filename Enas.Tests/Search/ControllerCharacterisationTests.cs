@@ -47,7 +47,8 @@ public class ControllerCharacterisationTests(ITestOutputHelper output)
     {
         double penalty = s.SkipPenalty is { } p ? p.Item() : double.NaN;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{label} [{string.Join(' ', s.Architecture.Tokens)}] lp={s.LogProb.Item():R} ent={s.EntropyValue:R} pen={penalty:R}");
+            $"{label} [{string.Join(' ', s.Architecture.Tokens)}] lp={s.LogProb.Item():R} " +
+            $"ent={s.EntropyValue:R} pen={penalty:R}");
     }
 
     /// <summary>The characterisation lines of one controller kind.</summary>
