@@ -14,15 +14,14 @@ internal sealed class PolicyRun(PolicyNetwork network, ControllerOptions options
     private readonly List<int> _tokens = new();
     private Tensor? _logProb;
     private double _entropy;
+    private Tensor _c = network.Zeros();
 
     /// <summary>The policy's weights.</summary>
     public PolicyNetwork Network => network;
 
-    /// <summary>The LSTM output h [1, H] after the last <see cref="Step"/>.</summary>
+    /// <summary>The LSTM output h [1, H] after the last <see cref="Step"/> (zeros before the first; the cell state c
+    /// [1, H] is kept alongside).</summary>
     public Tensor H { get; private set; } = network.Zeros();
-
-    /// <summary>The LSTM cell state c [1, H] after the last <see cref="Step"/>.</summary>
-    private Tensor C { get; set; } = network.Zeros();
 
     /// <summary>The tanh constant of input and skip logits.</summary>
     public double? Tanh => options.TanhConstant;
@@ -34,7 +33,7 @@ internal sealed class PolicyRun(PolicyNetwork network, ControllerOptions options
     /// <summary>Runs the LSTM one step on <paramref name="input"/> [1, H]; returns the new h.</summary>
     public Tensor Step(Tensor input)
     {
-        (H, C) = network.Lstm.Step(input, H, C);
+        (H, _c) = network.Lstm.Step(input, H, _c);
         return H;
     }
 
