@@ -38,7 +38,7 @@ public sealed record ControllerOptions
     /// <summary>Macro skip-penalty weight.</summary>
     public double SkipWeight { get; init; } = 0.8;
 
-    /// <summary>Micro: add the constant +0.25 sep-conv prior on the normal cell.</summary>
+    /// <summary>Micro: add the vocabulary's constant op prior (the +0.25 sep-conv prior) on the normal cell.</summary>
     public bool OpPrior { get; init; } = true;
 
     /// <summary>

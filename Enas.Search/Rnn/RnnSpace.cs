@@ -101,6 +101,9 @@ public sealed class RnnSpace : ISearchSpace
     public IReadOnlyList<Decision> Decisions { get; }
 
     /// <inheritdoc />
+    public ControllerVocabulary Vocabulary { get; } = new(RnnActivations.Count);
+
+    /// <inheritdoc />
     public void Validate(Architecture architecture) => SearchSpaceChecks.CheckRanges(this, architecture);
 
     /// <summary>Validates and decodes <paramref name="architecture"/>.</summary>

@@ -12,6 +12,9 @@ public interface ISearchSpace
     /// <summary>One decision per token, in encoding order.</summary>
     IReadOnlyList<Decision> Decisions { get; }
 
+    /// <summary>The controller's op vocabulary: op count, initial op bias and op prior.</summary>
+    ControllerVocabulary Vocabulary { get; }
+
     /// <summary>Throws <see cref="InvalidArchitectureException"/> unless the architecture belongs to this space.</summary>
     void Validate(Architecture architecture);
 

@@ -49,6 +49,9 @@ public sealed class MacroSpace : ISearchSpace
     public IReadOnlyList<Decision> Decisions { get; }
 
     /// <inheritdoc />
+    public ControllerVocabulary Vocabulary { get; } = new(Ops.Length);
+
+    /// <inheritdoc />
     public void Validate(Architecture architecture) => SearchSpaceChecks.CheckRanges(this, architecture);
 
     /// <summary>Token position of layer <paramref name="i"/>'s op id.</summary>

@@ -68,6 +68,9 @@ public sealed class MicroSpace : ISearchSpace
     public IReadOnlyList<Decision> Decisions { get; }
 
     /// <inheritdoc />
+    public ControllerVocabulary Vocabulary { get; } = ControllerVocabulary.WithBiasAndPrior(Ops);
+
+    /// <inheritdoc />
     public void Validate(Architecture architecture) => SearchSpaceChecks.CheckRanges(this, architecture);
 
     /// <summary>Decodes the normal (reduce = false) or reduction cell.</summary>

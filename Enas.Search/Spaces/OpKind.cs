@@ -46,6 +46,14 @@ public static class OpKinds
     /// <summary>True for the separable convolutions.</summary>
     public static bool IsSeparable(this OpKind op) => op is OpKind.SepConv3x3 or OpKind.SepConv5x5;
 
+    /// <summary>Initial value of the op's learned controller bias (micro <c>b_soft</c>): 10 for the separable
+    /// convolutions, 0 otherwise, as the official ENAS micro controller.</summary>
+    public static float InitialControllerBias(this OpKind op) => op.IsSeparable() ? 10f : 0f;
+
+    /// <summary>The op's constant controller prior on the micro normal cell: +0.25 for the separable convolutions,
+    /// -0.25 otherwise, as the official ENAS micro controller.</summary>
+    public static float ControllerPrior(this OpKind op) => op.IsSeparable() ? 0.25f : -0.25f;
+
     /// <summary>True for the pooling ops.</summary>
     public static bool IsPool(this OpKind op) => op is OpKind.AvgPool3x3 or OpKind.MaxPool3x3;
 }
