@@ -77,7 +77,7 @@ internal static class SearchAction
         parts.Add($"--epochs {r.Epochs}");
         parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
         if (o.Space == "micro") parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
-        if (o.Space == "micro" && r.MicroCell != new RetrainOptions().MicroCell) parts.Add($"--micro-cell {r.MicroCell}");
+        if (o.Space == "micro" && r.Network != new RetrainOptions().Network) parts.Add($"--network {r.Network}");
         parts.Add($"--out {Quote(Path.Combine(folder.Path, "retrain"))}");
         return string.Join(' ', parts);
     }

@@ -14,13 +14,13 @@ internal sealed class TrainCliOptions
     public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L" };
     public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Minibatch size" };
     public readonly Option<int?> Cutout = new("--cutout") { Description = "Cutout square side (0 = off)" };
-    public readonly Option<string?> MicroCell = new("--micro-cell") { Description = "Micro: search (the search cell, default for the cpu preset) or final (the authors' final network: strided reduction ops, loose ends concatenated; default for paper-micro)" };
+    public readonly Option<string?> Network = new("--network") { Description = "search (the search network trained alone; default, except paper-micro) or final (the authors' final network: micro with strided reduction ops and concatenated loose ends, macro with dense convs and concatenated skips; default for paper-micro)" };
     public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images (0 = all)" };
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed" };
     public readonly Option<string?> Out = new("--out") { Description = "Output folder (default runs/train-<timestamp>)" };
 
-    public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, MicroCell, TrainSubset, Device, Seed, Out];
+    public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, Network, TrainSubset, Device, Seed, Out];
 
     public SearchOptions Bind(ParseResult p)
     {
@@ -42,13 +42,13 @@ internal sealed class TrainCliOptions
                 BatchSize = p.GetValue(BatchSize) ?? r.BatchSize,
                 Cutout = p.GetValue(Cutout) ?? r.Cutout,
                 TrainSubset = p.GetValue(TrainSubset) ?? r.TrainSubset,
-                MicroCell = p.GetValue(MicroCell) ?? r.MicroCell,
+                Network = p.GetValue(Network) ?? r.Network,
             },
         };
         if (o.Retrain.Epochs < 1 || o.Retrain.Channels < 0 || o.Retrain.Layers < 0 || o.Retrain.BatchSize < 1)
             throw new CliException("train: --epochs and --batch-size must be >= 1, --channels/--layers >= 0");
-        if (o.Retrain.MicroCell is not ("search" or "final"))
-            throw new CliException($"--micro-cell must be search or final, got '{o.Retrain.MicroCell}'");
+        if (o.Retrain.Network is not ("search" or "final"))
+            throw new CliException($"--network must be search or final, got '{o.Retrain.Network}'");
         return o;
     }
 }

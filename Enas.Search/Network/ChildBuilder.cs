@@ -19,6 +19,7 @@ public static class ChildBuilder
         return space switch
         {
             MicroSpace micro => MicroNetwork.Build(micro, architecture, options, source, device)!,
+            MacroSpace macro when options.Style == NetworkStyle.Final => MacroFinalNetwork.Build(macro, architecture, options, source, device),
             MacroSpace macro => MacroNetwork.Build(macro, architecture, options, source, device)!,
             _ => throw new ArgumentException($"no network builder for space '{space.Name}'"),
         };

@@ -49,7 +49,7 @@ internal sealed class MacroNetwork : ChildNetwork
     private ConvBn _stem = null!;
     private MacroBranch[] _branches = [];
     private BatchNormSite?[] _sumBn = [];
-    private Dictionary<int, FactorizedReduce[]> _reductions = new();
+    private Dictionary<int, FactorizedReduce?[]> _reductions = new();
     private MacroLayer[] _layers = [];
     private Parameter _fc = null!;
     private double _dropoutKeep;
@@ -62,7 +62,7 @@ internal sealed class MacroNetwork : ChildNetwork
         var stem = new ConvBn(rec, new WeightKey("stem", -1, null, "conv"), o.InputChannels, width, 3, false, false);
         var branches = new MacroBranch[space.Layers];
         var sumBn = new BatchNormSite?[space.Layers];
-        var reductions = new Dictionary<int, FactorizedReduce[]>();
+        var reductions = new Dictionary<int, FactorizedReduce?[]>();
         for (int i = 0; i < space.Layers; i++)
         {
             if (layers is null)
@@ -72,9 +72,10 @@ internal sealed class MacroNetwork : ChildNetwork
             if (space.ReductionAfter.Contains(i))
             {
                 int next = o.DoubleAtReductions ? 2 * width : width;
-                var fr = new FactorizedReduce[i + 1];
+                var fr = new FactorizedReduce?[i + 1];
                 for (int j = 0; j <= i; j++)
-                    fr[j] = new FactorizedReduce(rec, new WeightKey($"layer{i}", j, null, "reduce"), width, next, device);
+                    if (layers is null || UsedAfter(layers, i, j)) // the bank declares them all; a child takes what it reads
+                        fr[j] = new FactorizedReduce(rec, new WeightKey($"layer{i}", j, null, "reduce"), width, next, device);
                 reductions[i] = fr;
                 width = next;
             }
@@ -90,6 +91,11 @@ internal sealed class MacroNetwork : ChildNetwork
             _fc = fc, _dropoutKeep = o.DropoutKeep,
         };
     }
+
+    /// <summary>True when layer <paramref name="j"/>'s output is read after reduction layer <paramref name="i"/>: it is
+    /// the next layer's input (j = i) or a later layer skips to it.</summary>
+    internal static bool UsedAfter(IReadOnlyList<MacroLayer> layers, int i, int j) =>
+        j == i || Enumerable.Range(i + 1, layers.Count - i - 1).Any(k => layers[k].Skips[j]);
 
     /// <inheritdoc />
     public override ChildOutput Forward(Tensor images, ForwardContext ctx)
@@ -109,7 +115,8 @@ internal sealed class MacroNetwork : ChildNetwork
             x = y;
             if (_reductions.TryGetValue(i, out var fr))
             {
-                for (int j = 0; j <= i; j++) outputs[j] = fr[j].Forward(outputs[j], ctx);
+                for (int j = 0; j <= i; j++)
+                    if (fr[j] is { } reduce) outputs[j] = reduce.Forward(outputs[j], ctx); // the others are never read again
                 x = outputs[i];
             }
         }

@@ -5,7 +5,7 @@ using Enas.Search.Spaces;
 namespace Enas.Search.Network;
 
 /// <summary>
-/// A micro cell of the authors' final network (<see cref="MicroCellStyle.Final"/>). The previous-previous input is
+/// A micro cell of the authors' final network (<see cref="NetworkStyle.Final"/>). The previous-previous input is
 /// calibrated to the cell's width C (ReLU + factorised reduction when it is larger, ReLU-1×1-BN when only the channels
 /// differ), the previous one to C channels (ReLU-1×1-BN when they differ) and then always through one more
 /// ReLU-1×1-BN (the official <c>layer_base</c>); each node adds its two ops, strided when a reduction cell's

@@ -28,7 +28,7 @@ internal sealed class MicroNetwork : ChildNetwork
         int total = o.Layers + 2, width = o.Channels;
         var pp = new FeatureShape(3 * o.Channels, o.ImageSize);
         var p = pp;
-        if (o.MicroCell == MicroCellStyle.Final && arch is null)
+        if (o.Style == NetworkStyle.Final && arch is null)
             throw new InvalidOperationException("the shared weight bank declares search cells; final cells are built for one architecture");
         var cells = new IMicroCell[total];
         for (int l = 0; l < total; l++)
@@ -36,7 +36,7 @@ internal sealed class MicroNetwork : ChildNetwork
             bool isReduction = reductions.Contains(l);
             if (isReduction) width *= 2;
             double keep = o.DropPathKeep >= 1 ? 1 : 1 - (l + 1.0) / total * (1 - o.DropPathKeep);
-            cells[l] = o.MicroCell == MicroCellStyle.Final
+            cells[l] = o.Style == NetworkStyle.Final
                 ? new MicroFinalCell(rec, device, l, isReduction, width, pp, p, isReduction ? reduce! : normal!, keep)
                 : new MicroCellNet(rec, device, l, isReduction, width, space.Nodes, pp, p, isReduction ? reduce : normal, keep);
             (pp, p) = (p, cells[l].Output);

@@ -26,8 +26,8 @@ public sealed record NetworkOptions
     /// <summary>Macro: double the width at reductions (false in search, true in final training).</summary>
     public bool DoubleAtReductions { get; init; }
 
-    /// <summary>Micro: which cell the network is built of (the search bank always uses <see cref="MicroCellStyle.Search"/>).</summary>
-    public MicroCellStyle MicroCell { get; init; } = MicroCellStyle.Search;
+    /// <summary>Search-style or the authors' final network (the shared bank always uses <see cref="NetworkStyle.Search"/>).</summary>
+    public NetworkStyle Style { get; init; } = NetworkStyle.Search;
 
     /// <summary>Micro: attach the auxiliary head after the second reduction.</summary>
     public bool AuxHead { get; init; }

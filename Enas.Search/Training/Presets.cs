@@ -21,7 +21,7 @@ public static class Presets
             Retrain = new RetrainOptions
             {
                 Epochs = 630, Channels = 36, Layers = 15, BatchSize = 144, LrMax = 0.05, LrMin = 0.0001, L2 = 2e-4,
-                DropoutKeep = 0.8, DropPathKeep = 0.6, AuxHead = true, Cutout = 16, CropPadding = 4, MicroCell = "final",
+                DropoutKeep = 0.8, DropPathKeep = 0.6, AuxHead = true, Cutout = 16, CropPadding = 4, Network = "final",
             },
         },
         "paper-macro" => new SearchOptions

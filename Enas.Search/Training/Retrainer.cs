@@ -35,7 +35,7 @@ public static class Retrainer
             AuxHead = micro && r.AuxHead,
             DropPathKeep = micro ? r.DropPathKeep : 1.0,
             DropoutKeep = r.DropoutKeep,
-            MicroCell = micro ? r.MicroCellStyle : MicroCellStyle.Search,
+            Style = r.NetworkStyle,
         };
     }
 
@@ -57,7 +57,7 @@ public static class Retrainer
         var testBatches = new Batcher(test, Math.Max(r.BatchSize, 100), 0, shuffle: false);
         var rng = new XoshiroRandom(o.Seed * 7919 + 3);
         progress.Message($"retraining {space.Describe(arch).ReplaceLineEndings(" | ")}: {child.ParameterCount:N0} parameters " +
-                         $"(C={network.Channels}, layers={(space is MacroSpace m ? m.Layers : network.Layers)}{(space is MicroSpace ? $", {r.MicroCell} cells" : "")}), " +
+                         $"(C={network.Channels}, layers={(space is MacroSpace m ? m.Layers : network.Layers)}{(space is MicroSpace ? $", {r.Network} cells" : "")}), " +
                          $"{r.Epochs} epoch{(r.Epochs == 1 ? "" : "s")} on {train.Count} images");
         var clock = Stopwatch.StartNew();
         int steps = batcher.BatchesPerEpoch;

@@ -152,17 +152,17 @@ public sealed record RetrainOptions
     public bool Flip { get; init; } = true;
     /// <summary>Training images (0: the full training set).</summary>
     public int TrainSubset { get; init; }
-    /// <summary>Micro: "search" (the search cell, trained alone) or "final" (the authors' final network: strided
-    /// reduction ops, loose ends concatenated).</summary>
-    public string MicroCell { get; init; } = "search";
+    /// <summary>"search" (the search network trained alone) or "final" (the authors' final network; see
+    /// <see cref="NetworkStyle.Final"/>).</summary>
+    public string Network { get; init; } = "search";
 
-    /// <summary><see cref="MicroCell"/> as the network option; throws <see cref="ArgumentException"/> naming the flag.</summary>
+    /// <summary><see cref="Network"/> as the network option; throws <see cref="ArgumentException"/> naming the flag.</summary>
     [JsonIgnore]
-    public MicroCellStyle MicroCellStyle => MicroCell switch
+    public NetworkStyle NetworkStyle => Network switch
     {
-        "search" => MicroCellStyle.Search,
-        "final" => MicroCellStyle.Final,
-        _ => throw new ArgumentException($"--micro-cell must be search or final, got '{MicroCell}'"),
+        "search" => NetworkStyle.Search,
+        "final" => NetworkStyle.Final,
+        _ => throw new ArgumentException($"--network must be search or final, got '{Network}'"),
     };
 }
 

@@ -13,7 +13,7 @@ public static class SearchResumeCheck
 {
     private static readonly HashSet<string> MayChange =
         ["epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "retrain.epochs", "retrain.channels", "retrain.layers",
-         "retrain.microCell"];
+         "retrain.network"];
 
     /// <summary>What may change on resume, as flags (for messages).</summary>
     public const string MayChangeFlags =

@@ -104,20 +104,20 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         // The authors' final network (strided reduction ops, concatenated loose ends) trains and evaluates the same way.
         var run4 = Path.Combine(_root, "run4");
         (code, stdout, err) = Cli("train", "--arch", arch, "--data", data, "--epochs", "1", "--channels", "4", "--layers", "1",
-            "--batch-size", "16", "--micro-cell", "final", "--out", run4);
+            "--batch-size", "16", "--network", "final", "--out", run4);
         Assert.True(code == 0, err);
         Assert.Contains("final cells", stdout);
         (code, stdout, err) = Cli("eval", "--arch", arch, "--model", Path.Combine(run4, "model.ckpt"), "--data", data,
-            "--channels", "4", "--layers", "1", "--micro-cell", "final");
+            "--channels", "4", "--layers", "1", "--network", "final");
         Assert.True(code == 0, err);
         Assert.Contains("test accuracy:", stdout);
         (code, _, err) = Cli("eval", "--arch", arch, "--model", Path.Combine(run4, "model.ckpt"), "--data", data,
             "--channels", "4", "--layers", "1");
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("does not match this architecture and size", err);
-        (code, _, err) = Cli("train", "--arch", arch, "--data", data, "--micro-cell", "paper", "--out", Path.Combine(_root, "run5"));
+        (code, _, err) = Cli("train", "--arch", arch, "--data", data, "--network", "paper", "--out", Path.Combine(_root, "run5"));
         Assert.Equal(CliApp.UsageError, code);
-        Assert.Contains("--micro-cell must be search or final, got 'paper'", err);
+        Assert.Contains("--network must be search or final, got 'paper'", err);
     }
 
     [Fact]
