@@ -33,7 +33,7 @@ public static class Presets
             Retrain = new RetrainOptions
             {
                 Epochs = 310, Channels = 96, Layers = 0, BatchSize = 100, LrMax = 0.05, LrMin = 0.001, L2 = 2e-4,
-                DropoutKeep = 0.5, DropPathKeep = 1, AuxHead = false, CropPadding = 4,
+                DropoutKeep = 0.5, DropPathKeep = 1, AuxHead = false, CropPadding = 4, Network = "final",
             },
         },
         _ => throw new ArgumentException($"unknown preset '{name}' (allowed: {string.Join(", ", Names)})"),
