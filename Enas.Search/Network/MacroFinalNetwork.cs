@@ -76,14 +76,7 @@ internal sealed class MacroFinalNetwork : ChildNetwork
                 var parts = Enumerable.Range(0, i).Where(j => _layers[i].Skips[j]).Select(j => outputs[j]).Append(y).ToArray();
                 y = combine.Forward(parts.Length == 1 ? parts[0] : Tensor.Concat(parts, 1), ctx);
             }
-            outputs.Add(y);
-            x = y;
-            if (_reductions.TryGetValue(i, out var fr))
-            {
-                for (int j = 0; j <= i; j++)
-                    if (fr[j] is { } reduce) outputs[j] = reduce.Forward(outputs[j], ctx); // the others are never read again
-                x = outputs[i];
-            }
+            x = MacroNetwork.Store(outputs, y, _reductions.GetValueOrDefault(i), ctx);
         }
         return new ChildOutput(Head(x, _fc, _dropoutKeep, ctx, relu: false), null);
     }

@@ -92,6 +92,18 @@ internal sealed class MacroNetwork : ChildNetwork
         };
     }
 
+    /// <summary>Appends layer output <paramref name="y"/> [N, C, H, W] to <paramref name="outputs"/>; after a reduction
+    /// layer (<paramref name="reductions"/> not null) reduces every stored output that is read again (the others are
+    /// left as they are: never read). Returns the next layer's input.</summary>
+    internal static Tensor Store(List<Tensor> outputs, Tensor y, FactorizedReduce?[]? reductions, ForwardContext ctx)
+    {
+        outputs.Add(y);
+        if (reductions is null) return y;
+        for (int j = 0; j < reductions.Length; j++)
+            if (reductions[j] is { } reduce) outputs[j] = reduce.Forward(outputs[j], ctx);
+        return outputs[^1];
+    }
+
     /// <summary>True when layer <paramref name="j"/>'s output is read after reduction layer <paramref name="i"/>: it is
     /// the next layer's input (j = i) or a later layer skips to it.</summary>
     internal static bool UsedAfter(IReadOnlyList<MacroLayer> layers, int i, int j) =>
@@ -111,14 +123,7 @@ internal sealed class MacroNetwork : ChildNetwork
                     if (_layers[i].Skips[j]) y = y + outputs[j];
                 y = _sumBn[i]!.Apply(y, ctx);
             }
-            outputs.Add(y);
-            x = y;
-            if (_reductions.TryGetValue(i, out var fr))
-            {
-                for (int j = 0; j <= i; j++)
-                    if (fr[j] is { } reduce) outputs[j] = reduce.Forward(outputs[j], ctx); // the others are never read again
-                x = outputs[i];
-            }
+            x = MacroNetwork.Store(outputs, y, _reductions.GetValueOrDefault(i), ctx);
         }
         return new ChildOutput(Head(x, _fc, _dropoutKeep, ctx, relu: false), null);
     }
