@@ -71,7 +71,7 @@ public sealed class EnasSearch : IDisposable
         if (folder.IsResumed)
         {
             if (File.Exists(CheckpointPath)) Restore();
-            else TruncateMetrics(0); // interrupted before the first checkpoint: start over cleanly
+            else MetricsLog.TruncateTo(_folder.MetricsPath, 0); // interrupted before the first checkpoint: start over cleanly
         }
     }
 
@@ -107,14 +107,7 @@ public sealed class EnasSearch : IDisposable
         _trainRng.SetState(_state.TrainRng);
         _controllerRng.SetState(_state.ControllerRng);
         _dropRng.SetState(_state.DropoutRng);
-        TruncateMetrics(_state.MetricsBytes);
-    }
-
-    /// <summary>Drops metrics lines written after the checkpoint (they will be produced again).</summary>
-    private void TruncateMetrics(long length)
-    {
-        if (File.Exists(_folder.MetricsPath) && new FileInfo(_folder.MetricsPath).Length > length)
-            using (var fs = new FileStream(_folder.MetricsPath, FileMode.Open)) fs.SetLength(length);
+        MetricsLog.TruncateTo(_folder.MetricsPath, _state.MetricsBytes);
     }
 
     /// <summary>Runs the remaining epochs, then derive. <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
