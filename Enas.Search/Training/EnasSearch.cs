@@ -221,12 +221,9 @@ public sealed class EnasSearch : IDisposable
                 arch = _controller.Sample(rng).Architecture;
             var child = ChildBuilder.Build(_space, arch, _network, _bank, _device);
             sw.Restart();
-            using (var tape = Enas.Engine.Autodiff.Tape.Record())
-            {
-                var (images, labels) = batch.ToTensors(_device);
-                var loss = child.Forward(images, new ForwardContext(true, rng)).Logits.CrossEntropy(labels);
-                tape.Backward(loss);
-            }
+            // The main loss only, as the estimate's factors were calibrated.
+            ChildStep.ForwardBackward(child, batch, new ForwardContext(true, rng), auxWeight: null, _device,
+                value => $"the start-up time estimate's training step gave a loss of {value}");
             foreach (var p in _bank.Parameters) p.ZeroGrad();
             if (i > 0) train += sw.Elapsed.TotalSeconds / 2;
             sw.Restart();
