@@ -1,5 +1,4 @@
 using Enas.Engine;
-using Enas.Engine.Autodiff;
 using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Network;

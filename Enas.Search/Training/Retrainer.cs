@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Enas.Engine;
-using Enas.Engine.Autodiff;
 using Enas.Engine.Optim;
 using Enas.Search.Data;
 using Enas.Search.Network;
