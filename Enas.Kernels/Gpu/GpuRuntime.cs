@@ -65,6 +65,16 @@ public static class GpuRuntime
         }
     }
 
+    /// <summary>
+    /// The device enumeration a run chooses from: <see cref="Initialize"/> (so a CUDA device found can then be used
+    /// through <see cref="Backends"/>), then <see cref="CudaDevices"/>. Parsing a device option is the caller's.
+    /// </summary>
+    public static IReadOnlyList<string> DiscoverCudaDevices()
+    {
+        Initialize();
+        return CudaDevices;
+    }
+
     /// <summary>Number of CUDA devices ILGPU sees.</summary>
     public static int CudaDeviceCount => CudaDevices.Count;
 

@@ -5,6 +5,13 @@ namespace Enas.Search.Controller;
 /// <summary>
 /// Adam for the small controller, computed on the host (the controller always lives on the CPU): β1 = 0 by
 /// default as in ENAS, ε = 1e-3, TF-style bias correction. State (m, v, step) is exportable for checkpoints.
+/// <para>
+/// Kept beside the engine's <see cref="Enas.Engine.Optim.Adam"/> because that one cannot give the same bits: this
+/// class computes m, v and the update in float64 and rounds each once to float32, with lr·√(1-β2^t)/(1-β1^t) in
+/// float64 and ε added to √v; the engine's kernel works in float32 throughout (β2 = 0.999f, lr and bias corrections
+/// passed as float32), adds ε to √(v/(1-β2^t)), and counts steps per parameter. Even a float32 kernel with this ε
+/// placement gives other v values in every element and other weights in about a quarter of them after one step.
+/// </para>
 /// </summary>
 public sealed class HostAdam
 {

@@ -45,6 +45,14 @@ public sealed class MetricsLog : IDisposable
         return new MetricsLog(path, stream, torn);
     }
 
+    /// <summary>Cuts <paramref name="path"/> back to its first <paramref name="length"/> bytes (on resume: the lines
+    /// written after the checkpoint, which the resumed run writes again); a shorter or missing file is left as it is.</summary>
+    public static void TruncateTo(string path, long length)
+    {
+        if (File.Exists(path) && new FileInfo(path).Length > length)
+            using (var fs = new FileStream(path, FileMode.Open)) fs.SetLength(length);
+    }
+
     /// <summary>Appends {"kind": kind, ...fields} as one line and flushes it.</summary>
     /// <param name="kind">Record kind.</param>
     /// <param name="fields">Values may be null, bool, string, any integer or floating type, arrays/lists of

@@ -57,9 +57,7 @@ internal static class RnnCliAction
         if (r.Resume)
         {
             if (!File.Exists(checkpoint)) throw new Cli.CliException($"--resume: no checkpoint at {checkpoint}");
-            long bytes = search.LoadCheckpoint(checkpoint);
-            if (File.Exists(metricsPath) && new FileInfo(metricsPath).Length > bytes)
-                using (var fs = new FileStream(metricsPath, FileMode.Open)) fs.SetLength(bytes);
+            MetricsLog.TruncateTo(metricsPath, search.LoadCheckpoint(checkpoint));
             stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {o.Epochs}");
         }
         else if (File.Exists(checkpoint))

@@ -157,16 +157,9 @@ public sealed class RnnSearch : IDisposable
     private List<RnnCandidate> SampleAndScore(IController policy, XoshiroRandom rng, bool withGreedy)
     {
         var windows = Enumerable.Range(0, Math.Min(_o.DeriveWindows, _valid.WindowCount(_o.Bptt))).ToArray();
-        var seen = new HashSet<Architecture>();
         var list = new List<RnnCandidate>();
-        for (int k = withGreedy ? 0 : 1; k <= _o.DeriveSamples; k++)
+        foreach (var (arch, greedy) in DistinctSamples.Draw(policy, _o.DeriveSamples, rng, withGreedy))
         {
-            bool greedy = k == 0;
-            Architecture arch;
-            using (TensorScope.Begin())
-            using (Tape.NoGrad())
-                arch = policy.Sample(rng, greedy).Architecture;
-            if (!seen.Add(arch)) continue;
             double ppl = ScoreOnWindows(arch, windows);
             list.Add(new RnnCandidate(arch, double.IsFinite(ppl) ? ppl : double.PositiveInfinity, greedy));
         }

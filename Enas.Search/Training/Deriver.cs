@@ -1,5 +1,4 @@
 using Enas.Engine;
-using Enas.Engine.Autodiff;
 using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Network;
@@ -22,10 +21,10 @@ public static class Deriver
     public static IReadOnlyList<ScoredArchitecture> Run(IController controller, WeightBank bank, NetworkOptions network,
         Batcher validation, int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)
     {
-        var candidates = DistinctSamples(controller, samples, rng, withGreedy: controller.Learns);
-        var accuracies = Score(controller.Space, [.. candidates.Select(c => c.Arch)], bank, network, validation, batches, rng,
+        var candidates = DistinctSamples.Draw(controller, samples, rng, withGreedy: controller.Learns);
+        var accuracies = Score(controller.Space, [.. candidates.Select(c => c.Architecture)], bank, network, validation, batches, rng,
             device, onStep);
-        var scored = candidates.Select((c, i) => new ScoredArchitecture(c.Arch, accuracies[i], c.Greedy)).ToList();
+        var scored = candidates.Select((c, i) => new ScoredArchitecture(c.Architecture, accuracies[i], c.Greedy)).ToList();
         // Stable order: by accuracy, then by sampling order.
         return scored.Select((s, i) => (s, i)).OrderByDescending(x => x.s.SharedWeightAccuracy).ThenBy(x => x.i)
             .Select(x => x.s).ToList();
@@ -36,26 +35,9 @@ public static class Deriver
     public static IReadOnlyList<ScoredArchitecture> ScoreUniform(ISearchSpace space, WeightBank bank, NetworkOptions network,
         Batcher validation, int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)
     {
-        var uniform = DistinctSamples(new RandomController(space), samples, rng, withGreedy: false);
-        var accuracies = Score(space, [.. uniform.Select(c => c.Arch)], bank, network, validation, batches, rng, device, onStep);
-        return [.. uniform.Select((c, i) => new ScoredArchitecture(c.Arch, accuracies[i], Greedy: false))];
-    }
-
-    /// <summary>The distinct architectures among <paramref name="samples"/> draws of <paramref name="policy"/> (its
-    /// greedy one first when <paramref name="withGreedy"/>), in drawing order.</summary>
-    private static List<(Architecture Arch, bool Greedy)> DistinctSamples(IController policy, int samples, XoshiroRandom rng,
-        bool withGreedy)
-    {
-        var candidates = new List<(Architecture Arch, bool Greedy)>();
-        var seen = new HashSet<Architecture>();
-        using (TensorScope.Begin())
-        using (Tape.NoGrad())
-            for (int i = withGreedy ? -1 : 0; i < samples; i++)
-            {
-                var a = policy.Sample(rng, greedy: i < 0).Architecture;
-                if (seen.Add(a)) candidates.Add((a, i < 0));
-            }
-        return candidates;
+        var uniform = DistinctSamples.Draw(new RandomController(space), samples, rng, withGreedy: false);
+        var accuracies = Score(space, [.. uniform.Select(c => c.Architecture)], bank, network, validation, batches, rng, device, onStep);
+        return [.. uniform.Select((c, i) => new ScoredArchitecture(c.Architecture, accuracies[i], Greedy: false))];
     }
 
     /// <summary>Accuracy of each architecture with the shared weights on the first <paramref name="batches"/>

@@ -71,7 +71,7 @@ public sealed class EnasSearch : IDisposable
         if (folder.IsResumed)
         {
             if (File.Exists(CheckpointPath)) Restore();
-            else TruncateMetrics(0); // interrupted before the first checkpoint: start over cleanly
+            else MetricsLog.TruncateTo(_folder.MetricsPath, 0); // interrupted before the first checkpoint: start over cleanly
         }
     }
 
@@ -107,14 +107,7 @@ public sealed class EnasSearch : IDisposable
         _trainRng.SetState(_state.TrainRng);
         _controllerRng.SetState(_state.ControllerRng);
         _dropRng.SetState(_state.DropoutRng);
-        TruncateMetrics(_state.MetricsBytes);
-    }
-
-    /// <summary>Drops metrics lines written after the checkpoint (they will be produced again).</summary>
-    private void TruncateMetrics(long length)
-    {
-        if (File.Exists(_folder.MetricsPath) && new FileInfo(_folder.MetricsPath).Length > length)
-            using (var fs = new FileStream(_folder.MetricsPath, FileMode.Open)) fs.SetLength(length);
+        MetricsLog.TruncateTo(_folder.MetricsPath, _state.MetricsBytes);
     }
 
     /// <summary>Runs the remaining epochs, then derive. <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
@@ -228,12 +221,9 @@ public sealed class EnasSearch : IDisposable
                 arch = _controller.Sample(rng).Architecture;
             var child = ChildBuilder.Build(_space, arch, _network, _bank, _device);
             sw.Restart();
-            using (var tape = Enas.Engine.Autodiff.Tape.Record())
-            {
-                var (images, labels) = batch.ToTensors(_device);
-                var loss = child.Forward(images, new ForwardContext(true, rng)).Logits.CrossEntropy(labels);
-                tape.Backward(loss);
-            }
+            // The main loss only, as the estimate's factors were calibrated.
+            ChildStep.ForwardBackward(child, batch, new ForwardContext(true, rng), auxWeight: null, _device,
+                value => $"the start-up time estimate's training step gave a loss of {value}");
             foreach (var p in _bank.Parameters) p.ZeroGrad();
             if (i > 0) train += sw.Elapsed.TotalSeconds / 2;
             sw.Restart();

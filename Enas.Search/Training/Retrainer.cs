@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Enas.Engine;
-using Enas.Engine.Autodiff;
 using Enas.Engine.Optim;
 using Enas.Search.Data;
 using Enas.Search.Network;
@@ -66,33 +65,21 @@ public static class Retrainer
         {
             sgd.LearningRate = schedule.LearningRateAt(epoch);
             progress.Start($"retrain epoch {epoch + 1}/{r.Epochs}", steps);
-            long correct = 0, seen = 0;
-            double lossSum = 0;
+            var tally = new StepTally();
             for (int b = 0; b < steps; b++)
             {
                 var batch = batcher.GetBatch(epoch, b);
                 var ctx = new ForwardContext(true, rng, (epoch * (double)steps + b) / (r.Epochs * (double)steps));
-                using (var tape = Tape.Record())
-                {
-                    var (images, labels) = batch.ToTensors(device);
-                    var output = child.Forward(images, ctx);
-                    var loss = output.Logits.CrossEntropy(labels);
-                    if (output.AuxLogits is { } aux) loss = loss + aux.CrossEntropy(labels) * o.AuxWeight;
-                    double value = loss.Item();
-                    if (!double.IsFinite(value)) throw new NonFiniteLossException($"retraining loss became {value} at epoch {epoch + 1}, step {b + 1}");
-                    tape.Backward(loss);
-                    lossSum += value * batch.Count;
-                    correct += Evaluator.CountCorrect(output.Logits, batch.LabelSpan);
-                    seen += batch.Count;
-                }
+                tally.Add(ChildStep.ForwardBackward(child, batch, ctx, o.AuxWeight, device,
+                    value => $"retraining loss became {value} at epoch {epoch + 1}, step {b + 1}"));
                 sgd.Step();
                 progress.Report(b + 1);
             }
-            trainAcc = (double)correct / Math.Max(1, seen);
+            trainAcc = tally.Accuracy;
             testAcc = Evaluator.Accuracy(child, testBatches, device, new ForwardContext(false, rng));
-            metrics?.Write("retrain", ("epoch", epoch + 1), ("lr", sgd.LearningRate), ("train_loss", lossSum / Math.Max(1, seen)),
+            metrics?.Write("retrain", ("epoch", epoch + 1), ("lr", sgd.LearningRate), ("train_loss", tally.MeanLoss),
                 ("train_accuracy", trainAcc), ("test_accuracy", testAcc), ("seconds", clock.Elapsed.TotalSeconds));
-            progress.Message($"retrain epoch {epoch + 1}/{r.Epochs}: loss {lossSum / Math.Max(1, seen):F4}, train acc {trainAcc:P2}, test acc {testAcc:P2}");
+            progress.Message($"retrain epoch {epoch + 1}/{r.Epochs}: loss {tally.MeanLoss:F4}, train acc {trainAcc:P2}, test acc {testAcc:P2}");
         }
         save?.Invoke(fresh);
         return new RetrainResult(testAcc, trainAcc, child.ParameterCount, r.Epochs, clock.Elapsed.TotalSeconds);

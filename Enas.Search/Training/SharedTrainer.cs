@@ -22,8 +22,8 @@ public sealed class SharedTrainer(IController controller, WeightBank bank, Child
     public SharedEpochResult RunEpoch(Batcher batcher, int epoch, XoshiroRandom archRng, XoshiroRandom dropRng,
         Action<int, int>? onStep = null)
     {
-        double lossSum = 0, normSum = 0;
-        long correct = 0, seen = 0;
+        double normSum = 0;
+        var tally = new StepTally();
         int steps = batcher.BatchesPerEpoch;
         for (int b = 0; b < steps; b++)
         {
@@ -33,24 +33,13 @@ public sealed class SharedTrainer(IController controller, WeightBank bank, Child
             using (Tape.NoGrad())
                 arch = controller.Sample(archRng).Architecture;
             var child = ChildBuilder.Build(controller.Space, arch, network, bank, device);
-            using (var tape = Tape.Record())
-            {
-                var (images, labels) = batch.ToTensors(device);
-                var output = child.Forward(images, new ForwardContext(true, dropRng));
-                var loss = output.Logits.CrossEntropy(labels);
-                if (output.AuxLogits is { } aux && auxWeight > 0) loss = loss + aux.CrossEntropy(labels) * auxWeight;
-                double value = loss.Item();
-                if (!double.IsFinite(value))
-                    throw new NonFiniteLossException($"shared-weight loss became {value} at epoch {epoch + 1}, step {b + 1} " +
-                                                     $"(architecture {arch.ToOfficialString()})");
-                tape.Backward(loss);
-                lossSum += value * batch.Count;
-                correct += Evaluator.CountCorrect(output.Logits, batch.LabelSpan);
-                seen += batch.Count;
-            }
+            tally.Add(ChildStep.ForwardBackward(child, batch, new ForwardContext(true, dropRng),
+                auxWeight > 0 ? auxWeight : null, device,
+                value => $"shared-weight loss became {value} at epoch {epoch + 1}, step {b + 1} " +
+                         $"(architecture {arch.ToOfficialString()})"));
             normSum += sgd.Step();
             onStep?.Invoke(b + 1, steps);
         }
-        return new SharedEpochResult(lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), normSum / Math.Max(1, steps), steps);
+        return new SharedEpochResult(tally.MeanLoss, tally.Accuracy, normSum / Math.Max(1, steps), steps);
     }
 }

@@ -87,4 +87,18 @@ public sealed class MetricsLogTests
         using (var log = MetricsLog.Open(path)) log.Write("new");
         Assert.Equal("{\"kind\":\"new\"}\n", File.ReadAllText(path));
     }
+
+    [Fact]
+    public void TruncateToCutsALongerFileAndLeavesShorterOrMissingOnes()
+    {
+        using var dir = new TempFolder();
+        string path = dir["metrics.jsonl"];
+        File.WriteAllText(path, "{\"kind\":\"a\"}\n{\"kind\":\"b\"}\n");
+        MetricsLog.TruncateTo(path, 13);
+        Assert.Equal("{\"kind\":\"a\"}\n", File.ReadAllText(path));
+        MetricsLog.TruncateTo(path, 100);
+        Assert.Equal(13, new FileInfo(path).Length);
+        MetricsLog.TruncateTo(dir["missing.jsonl"], 0);
+        Assert.False(File.Exists(dir["missing.jsonl"]));
+    }
 }

@@ -50,10 +50,13 @@ try
     }
     else
     {
-        var choice = DeviceSelection.Resolve(device);
-        if (choice.Kind != DeviceKind.Cuda) throw new InvalidOperationException($"--device {device}: {choice.Reason}");
-        Console.WriteLine($"device: {choice.Reason}");
-        backend = GpuRuntime.CreateCudaBackend(choice.Ordinal);
+        // The bench only times CUDA: cuda (= auto = cuda:0) or cuda:N; the product's --device grammar is Enas.Search's.
+        int ordinal = device is "cuda" or "auto" ? 0
+            : device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.AsSpan(5), out int n) && n >= 0 ? n
+            : throw new ArgumentException($"--device '{device}': use cuda, cuda:N or ilgpu-cpu");
+        var devices = GpuRuntime.DiscoverCudaDevices();
+        backend = GpuRuntime.CreateCudaBackend(ordinal);
+        Console.WriteLine($"device: cuda:{ordinal} ({devices[ordinal]})");
     }
 }
 catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
