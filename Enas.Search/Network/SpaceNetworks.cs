@@ -59,11 +59,11 @@ internal sealed class MicroNetworks : SpaceNetworks<MicroSpace>
 
     /// <inheritdoc />
     protected override ChildNetwork Build(MicroSpace space, Architecture architecture, NetworkOptions options,
-        IWeightSource source, Device device) => MicroNetwork.Build(space, architecture, options, source, device)!;
+        IWeightSource source, Device device) => MicroNetwork.Build(space, architecture, options, source, device);
 
     /// <inheritdoc />
     protected override void Declare(MicroSpace space, NetworkOptions options, IWeightSource bank, Device device) =>
-        MicroNetwork.Build(space, null, options, bank, device);
+        MicroNetwork.Declare(space, options, bank, device);
 }
 
 /// <summary>Macro networks: the search network (<see cref="MacroNetwork"/>) or the authors' final one
@@ -74,9 +74,9 @@ internal sealed class MacroNetworks : SpaceNetworks<MacroSpace>
     protected override ChildNetwork Build(MacroSpace space, Architecture architecture, NetworkOptions options,
         IWeightSource source, Device device) => options.Style == NetworkStyle.Final
         ? MacroFinalNetwork.Build(space, architecture, options, source, device)
-        : MacroNetwork.Build(space, architecture, options, source, device)!;
+        : MacroNetwork.Build(space, architecture, options, source, device);
 
     /// <inheritdoc />
     protected override void Declare(MacroSpace space, NetworkOptions options, IWeightSource bank, Device device) =>
-        MacroNetwork.Build(space, null, options, bank, device);
+        MacroNetwork.Declare(space, options, bank, device);
 }
