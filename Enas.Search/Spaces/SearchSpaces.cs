@@ -10,7 +10,7 @@ public static class SearchSpaces
     [
         new(MicroSpace.SpaceName, size => new MicroSpace(size), MicroSpace.SizeForTokens),
         new(MacroSpace.SpaceName, size => new MacroSpace(size), MacroSpace.SizeForTokens),
-        new(Rnn.RnnSpace.SpaceName, size => new Rnn.RnnSpace(size), Rnn.RnnSpace.SizeForTokens),
+        new(RnnSpace.SpaceName, size => new RnnSpace(size), RnnSpace.SizeForTokens),
     ];
 
     /// <summary>Creates "micro" (size = nodes per cell), "macro" (size = layers) or "rnn" (size = cell nodes).</summary>

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Spaces;
 
 /// <summary>One node of a decoded recurrent cell: Output = highway(Activation, input). Node 0's input is (x_t, h_{t-1}).</summary>
 /// <param name="Input">Index of the earlier node it reads; -1 for node 0.</param>
