@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Enas.Search.Drawing;
 using Enas.Search.Reporting;
 using Enas.Search.Spaces;
 using Enas.Search.Training;
@@ -24,7 +23,7 @@ internal static class RunOutputs
             top.AppendLine($"{c.SharedWeightAccuracy:F4}\t{(c.Greedy ? "greedy" : "sampled")}\t{c.Architecture}");
         folder.WriteText("top-architectures.txt", top.ToString());
         folder.WriteText("summary.json", JsonSerializer.Serialize(outcome.Summary, SearchJsonContext.Default.SearchSummary));
-        foreach (var (file, svg) in ArchitectureDrawing.Draw(space, best.Architecture)) folder.WriteText(file, svg);
+        foreach (var (file, svg) in space.Draw(best.Architecture)) folder.WriteText(file, svg);
         WritePlots(folder);
     }
 

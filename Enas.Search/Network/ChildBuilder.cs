@@ -6,23 +6,22 @@ namespace Enas.Search.Network;
 
 /// <summary>
 /// The one network builder, used by search (weights from the shared <see cref="WeightBank"/>) and by retraining
-/// (weights from <see cref="FreshWeights"/>).
+/// (weights from <see cref="FreshWeights"/>). It holds each space's <see cref="ISpaceNetworks"/>, by space name.
 /// </summary>
 public static class ChildBuilder
 {
+    private static readonly Dictionary<string, ISpaceNetworks> Networks = new()
+    {
+        [MicroSpace.SpaceName] = new MicroNetworks(),
+        [MacroSpace.SpaceName] = new MacroNetworks(),
+    };
+
     /// <summary>Builds the child network of <paramref name="architecture"/>.</summary>
     public static ChildNetwork Build(ISearchSpace space, Architecture architecture, NetworkOptions options,
         IWeightSource source, Device device)
     {
         space.Validate(architecture);
-        options.Validate(space);
-        return space switch
-        {
-            MicroSpace micro => MicroNetwork.Build(micro, architecture, options, source, device)!,
-            MacroSpace macro when options.Style == NetworkStyle.Final => MacroFinalNetwork.Build(macro, architecture, options, source, device),
-            MacroSpace macro => MacroNetwork.Build(macro, architecture, options, source, device)!,
-            _ => throw new ArgumentException($"no network builder for space '{space.Name}'"),
-        };
+        return For(space, options).Build(space, architecture, options, source, device);
     }
 
     /// <summary>
@@ -31,15 +30,20 @@ public static class ChildBuilder
     /// </summary>
     public static WeightBank CreateBank(ISearchSpace space, NetworkOptions options, ulong seed, Device device)
     {
-        options.Validate(space);
+        var networks = For(space, options);
         var bank = new WeightBank(seed, device);
-        switch (space)
-        {
-            case MicroSpace micro: MicroNetwork.Build(micro, null, options, bank, device); break;
-            case MacroSpace macro: MacroNetwork.Build(macro, null, options, bank, device); break;
-            default: throw new ArgumentException($"no network builder for space '{space.Name}'");
-        }
+        networks.Declare(space, options, bank, device);
         bank.Seal();
         return bank;
+    }
+
+    /// <summary>Validates <paramref name="options"/> for <paramref name="space"/> and returns its networks.</summary>
+    private static ISpaceNetworks For(ISearchSpace space, NetworkOptions options)
+    {
+        options.Validate();
+        var networks = Networks.GetValueOrDefault(space.Name)
+            ?? throw new ArgumentException($"no network builder for space '{space.Name}'");
+        networks.Validate(options);
+        return networks;
     }
 }

@@ -54,42 +54,71 @@ internal sealed class MacroNetwork : ChildNetwork
     private Parameter _fc = null!;
     private double _dropoutKeep;
 
-    public static MacroNetwork? Build(MacroSpace space, Architecture? arch, NetworkOptions o, IWeightSource source, Device device)
+    /// <summary>Builds the macro search network of <paramref name="arch"/> with weights from <paramref name="source"/>;
+    /// a reduction takes only the stored outputs a later layer reads.</summary>
+    public static MacroNetwork Build(MacroSpace space, Architecture arch, NetworkOptions o, IWeightSource source, Device device)
     {
         var rec = new RecordingSource(source);
-        MacroLayer[]? layers = arch is null ? null : space.Decode(arch).ToArray();
+        var layers = space.Decode(arch).ToArray();
         int width = o.Channels;
-        var stem = new ConvBn(rec, new WeightKey("stem", -1, null, "conv"), o.InputChannels, width, 3, false, false);
+        var stem = Stem(rec, o);
         var branches = new MacroBranch[space.Layers];
         var sumBn = new BatchNormSite?[space.Layers];
         var reductions = new Dictionary<int, FactorizedReduce?[]>();
         for (int i = 0; i < space.Layers; i++)
         {
-            if (layers is null)
-                foreach (var op in MacroSpace.Ops) _ = new MacroBranch(rec, i, op, width);
-            else branches[i] = new MacroBranch(rec, i, layers[i].Op, width);
-            if (i > 0) sumBn[i] = new BatchNormSite(rec, new WeightKey($"layer{i}", -1, null, "sum"), width);
+            branches[i] = new MacroBranch(rec, i, layers[i].Op, width);
+            if (i > 0) sumBn[i] = SumBn(rec, i, width);
             if (space.ReductionAfter.Contains(i))
-            {
-                int next = o.DoubleAtReductions ? 2 * width : width;
-                var fr = new FactorizedReduce?[i + 1];
-                for (int j = 0; j <= i; j++)
-                    if (layers is null || UsedAfter(layers, i, j)) // the bank declares them all; a child takes what it reads
-                        fr[j] = new FactorizedReduce(rec, new WeightKey($"layer{i}", j, null, "reduce"), width, next, device);
-                reductions[i] = fr;
-                width = next;
-            }
+                (reductions[i], width) = Reductions(rec, i, o, width, device, j => UsedAfter(layers, i, j));
         }
-        var fc = rec.Get(new WeightKey("head", -1, null, "fc"), new Shape(o.Classes, width), WeightInit.HeNormal, width);
-        if (layers is null) return null;
+        var fc = Classifier(rec, o, width);
         return new MacroNetwork
         {
-            Architecture = arch!,
+            Architecture = arch,
             Parameters = rec.Used,
             ParameterCount = rec.Used.Sum(x => x.ElementCount),
             _stem = stem, _branches = branches, _sumBn = sumBn, _reductions = reductions, _layers = layers,
             _fc = fc, _dropoutKeep = o.DropoutKeep,
         };
+    }
+
+    /// <summary>Declares in <paramref name="bank"/> every weight a macro search network of <paramref name="space"/> can
+    /// use, in the bank's order: stem; per layer every op's branch (<see cref="MacroSpace.Ops"/> order), the sum BN,
+    /// after a reduction layer the reduction of every earlier output; classifier.</summary>
+    public static void Declare(MacroSpace space, NetworkOptions o, IWeightSource bank, Device device)
+    {
+        int width = o.Channels;
+        _ = Stem(bank, o);
+        for (int i = 0; i < space.Layers; i++)
+        {
+            foreach (var op in MacroSpace.Ops) _ = new MacroBranch(bank, i, op, width);
+            if (i > 0) _ = SumBn(bank, i, width);
+            if (space.ReductionAfter.Contains(i)) (_, width) = Reductions(bank, i, o, width, device, _ => true);
+        }
+        _ = Classifier(bank, o, width);
+    }
+
+    private static ConvBn Stem(IWeightSource source, NetworkOptions o) =>
+        new(source, new WeightKey("stem", -1, null, "conv"), o.InputChannels, o.Channels, 3, false, false);
+
+    private static BatchNormSite SumBn(IWeightSource source, int layer, int width) =>
+        new(source, new WeightKey($"layer{layer}", -1, null, "sum"), width);
+
+    private static Parameter Classifier(IWeightSource source, NetworkOptions o, int width) =>
+        source.Get(new WeightKey("head", -1, null, "fc"), new Shape(o.Classes, width), WeightInit.HeNormal, width);
+
+    /// <summary>The factorised reductions after reduction layer <paramref name="i"/> of each stored output j ≤ i that
+    /// <paramref name="take"/> selects (null for the others), and the width after them.</summary>
+    private static (FactorizedReduce?[] Reductions, int Width) Reductions(IWeightSource source, int i, NetworkOptions o,
+        int width, Device device, Func<int, bool> take)
+    {
+        int next = o.DoubleAtReductions ? 2 * width : width;
+        var fr = new FactorizedReduce?[i + 1];
+        for (int j = 0; j <= i; j++)
+            if (take(j))
+                fr[j] = new FactorizedReduce(source, new WeightKey($"layer{i}", j, null, "reduce"), width, next, device);
+        return (fr, next);
     }
 
     /// <summary>Appends layer output <paramref name="y"/> [N, C, H, W] to <paramref name="outputs"/>; after a reduction

@@ -8,88 +8,64 @@ namespace Enas.Search.Network;
 internal readonly record struct FeatureShape(int Channels, int Size);
 
 /// <summary>
-/// One micro cell (normal or reduction) at position <c>cellIndex</c>. Inputs are calibrated to the cell's width C
-/// (factorised reduction when the previous-previous input is larger, ReLU-1×1-BN when only the channels differ).
-/// A reduction cell first applies a factorised reduction to the previous output and runs its stride-1 ops on the
-/// reduced inputs (ENAS's emulation, used for search and retraining alike). The output is
-/// BN(Σ_j 1×1conv_j(ReLU(n_j))) over the loose ends j, i.e. a 1×1 convolution of their concatenation.
+/// One micro search cell (normal or reduction) at position <c>cellIndex</c>: inputs calibrated to the cell's width C
+/// (<see cref="MicroCellInputs"/>), each node the sum of its two ops on earlier nodes, the loose ends combined by
+/// <see cref="MicroCellCombine"/>. A reduction cell runs its stride-1 ops on the reduced inputs (ENAS's emulation,
+/// used for search and retraining alike).
 /// </summary>
 internal sealed class MicroCellNet : IMicroCell
 {
-    private readonly string _cell;
-    private readonly bool _reduction;
-    private readonly FactorizedReduce? _reduceInput;
-    private readonly FactorizedReduce? _calibrateReduce0;
-    private readonly ConvBn? _calibrate0, _calibrate1;
+    private readonly MicroCellInputs _inputs;
     private readonly (MicroOp A, MicroOp B)[] _ops;
-    private readonly MicroCell? _arch;
-    private readonly int[] _looseEnds;
-    private readonly Parameter[] _outWeights;
-    private readonly BatchNormSite _outBn;
+    private readonly MicroCell _arch;
+    private readonly MicroCellCombine _combine;
     private readonly double _dropPathKeep;
 
     /// <summary>Output shape of this cell.</summary>
     public FeatureShape Output { get; }
 
-    /// <summary>Builds cell <paramref name="cellIndex"/>; with <paramref name="arch"/> null every possible weight is declared.</summary>
-    public MicroCellNet(IWeightSource source, Device device, int cellIndex, bool reduction, int width, int nodes,
-        FeatureShape prevPrev, FeatureShape prev, MicroCell? arch, double dropPathKeep)
+    /// <summary>Builds cell <paramref name="cellIndex"/> of <paramref name="arch"/>.</summary>
+    public MicroCellNet(IWeightSource source, Device device, int cellIndex, bool reduction, int width,
+        FeatureShape prevPrev, FeatureShape prev, MicroCell arch, double dropPathKeep)
     {
-        _cell = $"cell{cellIndex}";
-        _reduction = reduction;
-        _arch = arch;
-        _dropPathKeep = dropPathKeep;
-        FeatureShape s0 = prevPrev, s1 = prev;
-        if (reduction)
+        string cell = Name(cellIndex);
+        (_arch, _dropPathKeep) = (arch, dropPathKeep);
+        _inputs = new MicroCellInputs(source, device, cell, reduction, width, prevPrev, prev);
+        int nodes = arch.Nodes.Length;
+        _ops = new (MicroOp, MicroOp)[nodes];
+        for (int k = 0; k < nodes; k++)
         {
-            _reduceInput = new FactorizedReduce(source, new WeightKey(_cell, -1, null, "reduce_input"), prev.Channels, width, device);
-            (s0, s1) = (prev, new FeatureShape(width, (prev.Size + 1) / 2));
+            var n = arch.Nodes[k];
+            _ops[k] = (new MicroOp(source, cell, k + 2, n.InputA, n.OpA, width),
+                       new MicroOp(source, cell, k + 2, n.InputB, n.OpB, width));
         }
-        if (s0.Size != s1.Size)
-            _calibrateReduce0 = new FactorizedReduce(source, new WeightKey(_cell, -1, null, "calibrate0"), s0.Channels, width, device);
-        else if (s0.Channels != width)
-            _calibrate0 = new ConvBn(source, new WeightKey(_cell, -1, null, "calibrate0"), s0.Channels, width, 1, true, false);
-        if (s1.Channels != width)
-            _calibrate1 = new ConvBn(source, new WeightKey(_cell, -1, null, "calibrate1"), s1.Channels, width, 1, true, false);
+        _combine = new MicroCellCombine(source, cell, arch.LooseEnds(), width, nodes);
+        Output = new FeatureShape(width, _inputs.Size);
+    }
 
-        if (arch is null)
-        {
-            _ops = [];
-            for (int k = 0; k < nodes; k++)
-                for (int input = 0; input < k + 2; input++)
-                    foreach (var op in MicroSpace.Ops)
-                        _ = new MicroOp(source, _cell, k + 2, input, op, width);
-            _looseEnds = Enumerable.Range(0, nodes + 2).ToArray();
-        }
-        else
-        {
-            _ops = new (MicroOp, MicroOp)[nodes];
-            for (int k = 0; k < nodes; k++)
-            {
-                var n = arch.Nodes[k];
-                _ops[k] = (new MicroOp(source, _cell, k + 2, n.InputA, n.OpA, width),
-                           new MicroOp(source, _cell, k + 2, n.InputB, n.OpB, width));
-            }
-            _looseEnds = arch.LooseEnds().ToArray();
-        }
-        _outWeights = new Parameter[_looseEnds.Length];
-        for (int i = 0; i < _looseEnds.Length; i++)
-            _outWeights[i] = source.Get(new WeightKey(_cell, _looseEnds[i], null, "out_conv"), new Shape(width, width, 1, 1),
-                WeightInit.HeNormal, width * (nodes + 2));
-        _outBn = new BatchNormSite(source, new WeightKey(_cell, -1, null, "out"), width);
-        Output = new FeatureShape(width, s1.Size);
+    /// <summary>
+    /// Declares in <paramref name="bank"/> every weight cell <paramref name="cellIndex"/> of a space with
+    /// <paramref name="nodes"/> nodes can use, in the bank's order: the input calibration, every op of
+    /// <see cref="MicroSpace.Ops"/> on every edge (node, then input, then op), one 1×1 output conv per node, the
+    /// output BN. Returns the cell's output shape.
+    /// </summary>
+    public static FeatureShape Declare(IWeightSource bank, Device device, int cellIndex, bool reduction, int width,
+        int nodes, FeatureShape prevPrev, FeatureShape prev)
+    {
+        string cell = Name(cellIndex);
+        var inputs = new MicroCellInputs(bank, device, cell, reduction, width, prevPrev, prev);
+        for (int k = 0; k < nodes; k++)
+            for (int input = 0; input < k + 2; input++)
+                foreach (var op in MicroSpace.Ops)
+                    _ = new MicroOp(bank, cell, k + 2, input, op, width);
+        _ = new MicroCellCombine(bank, cell, Enumerable.Range(0, nodes + 2).ToArray(), width, nodes);
+        return new FeatureShape(width, inputs.Size);
     }
 
     /// <summary>Computes the cell from its two inputs.</summary>
     public Tensor Forward(Tensor prevPrev, Tensor prev, ForwardContext ctx)
     {
-        if (_arch is null) throw new InvalidOperationException("a declare-only cell cannot run");
-        Tensor x0 = prevPrev, x1 = prev;
-        if (_reduceInput is not null) (x0, x1) = (prev, _reduceInput.Forward(prev, ctx));
-        if (_calibrateReduce0 is not null) x0 = _calibrateReduce0.Forward(x0, ctx);
-        else if (_calibrate0 is not null) x0 = _calibrate0.Forward(x0, ctx);
-        if (_calibrate1 is not null) x1 = _calibrate1.Forward(x1, ctx);
-
+        var (x0, x1) = _inputs.Forward(prevPrev, prev, ctx);
         var nodes = new Tensor[_ops.Length + 2];
         nodes[0] = x0;
         nodes[1] = x1;
@@ -100,14 +76,10 @@ internal sealed class MicroCellNet : IMicroCell
             var b = DropPath(_ops[k].B, _ops[k].B.Forward(nodes[n.InputB], ctx), ctx);
             nodes[k + 2] = a + b;
         }
-        Tensor? sum = null;
-        for (int i = 0; i < _looseEnds.Length; i++)
-        {
-            var y = nodes[_looseEnds[i]].Relu().Conv2D(_outWeights[i]);
-            sum = sum is null ? y : sum + y;
-        }
-        return _outBn.Apply(sum!, ctx);
+        return _combine.Forward(nodes, ctx);
     }
+
+    private static string Name(int cellIndex) => $"cell{cellIndex}";
 
     private Tensor DropPath(MicroOp op, Tensor x, ForwardContext ctx) =>
         op.IsIdentity ? x : Network.DropPath.Apply(x, _dropPathKeep, ctx);

@@ -1,5 +1,3 @@
-using Enas.Search.Spaces;
-
 namespace Enas.Search.Network;
 
 /// <summary>
@@ -41,12 +39,12 @@ public sealed record NetworkOptions
     /// <summary>0-based indices of the micro reduction cells among the L+2 cells.</summary>
     public int[] MicroReductionCells() => [Layers / 3, 2 * (Layers / 3) + 1];
 
-    /// <summary>Throws when a size is out of range.</summary>
-    public void Validate(ISearchSpace space)
+    /// <summary>Throws when a size every space needs is out of range (each space's own checks:
+    /// <see cref="ISpaceNetworks.Validate"/>).</summary>
+    public void Validate()
     {
         if (InputChannels < 1 || ImageSize < 4 || Classes < 2 || Channels < 2)
             throw new ArgumentException($"network options out of range: {this}");
-        if (space is MicroSpace && Layers < 1) throw new ArgumentException($"micro networks need --layers >= 1, got {Layers}");
         if (DropPathKeep is <= 0 or > 1 || DropoutKeep is <= 0 or > 1)
             throw new ArgumentException("keep probabilities must be in (0, 1]");
     }

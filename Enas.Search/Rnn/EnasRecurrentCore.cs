@@ -1,5 +1,6 @@
 using Enas.Engine;
 using Enas.Engine.Nn;
+using Enas.Search.Spaces;
 
 namespace Enas.Search.Rnn;
 

@@ -1,4 +1,5 @@
 using Enas.Engine;
+using Enas.Search.Spaces;
 
 namespace Enas.Search.Rnn;
 

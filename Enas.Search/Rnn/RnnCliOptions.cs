@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Enas.Search.Cli;
+using Enas.Search.Spaces;
 
 namespace Enas.Search.Rnn;
 

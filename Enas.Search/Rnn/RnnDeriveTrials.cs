@@ -1,5 +1,6 @@
 using Enas.Engine;
 using Enas.Search.Data;
+using Enas.Search.Spaces;
 
 namespace Enas.Search.Rnn;
 

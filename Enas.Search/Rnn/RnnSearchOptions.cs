@@ -1,4 +1,5 @@
 using Enas.Search.Controller;
+using Enas.Search.Spaces;
 
 namespace Enas.Search.Rnn;
 

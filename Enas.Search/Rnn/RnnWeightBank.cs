@@ -1,6 +1,7 @@
 using Enas.Engine;
 using Enas.Engine.Nn;
 using Enas.Kernels;
+using Enas.Search.Spaces;
 
 namespace Enas.Search.Rnn;
 

@@ -56,27 +56,13 @@ public sealed record Architecture
         return h.ToHashCode();
     }
 
-    /// <summary>A readable genotype (e.g. "micro normal: n2=sep3(0)+id(1); ...") or "space[tokens]" when it is not valid.</summary>
+    /// <summary>A readable genotype (e.g. "micro normal: n2=sep3(0)+id(1); ...") or "space[tokens]" when no registered
+    /// space of that name fits the tokens.</summary>
     public override string ToString()
     {
-        try
-        {
-            ISearchSpace? space = SpaceName switch
-            {
-                MicroSpace.SpaceName when Tokens.Length % 8 == 0 && Tokens.Length > 0 => new MicroSpace(Tokens.Length / 8),
-                MacroSpace.SpaceName => MacroLayersFor(Tokens.Length) is int l ? new MacroSpace(l) : null,
-                _ => null,
-            };
-            if (space is not null) return $"{SpaceName} " + space.Describe(this).ReplaceLineEndings(" | ");
-        }
-        catch (InvalidArchitectureException) { }
-        return $"{SpaceName}[{ToOfficialString()}]";
-    }
-
-    private static int? MacroLayersFor(int tokens)
-    {
-        for (int l = 1; l <= 64; l++)
-            if (l + l * (l - 1) / 2 == tokens) return l;
-        return null;
+        var space = SearchSpaces.ForTokens(SpaceName, Tokens.Length);
+        return space is not null && SearchSpaceChecks.RangeProblem(space, this) is null
+            ? $"{SpaceName} " + space.Describe(this).ReplaceLineEndings(" | ")
+            : $"{SpaceName}[{ToOfficialString()}]";
     }
 }

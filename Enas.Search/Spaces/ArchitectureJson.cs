@@ -13,10 +13,10 @@ public sealed record ArchitectureDocument
     /// <summary>Schema version of this document.</summary>
     public int SchemaVersion { get; init; } = CurrentSchema;
 
-    /// <summary>"micro" or "macro".</summary>
+    /// <summary>"micro", "macro" or "rnn".</summary>
     public string Space { get; init; } = "";
 
-    /// <summary>Space size: nodes per cell (micro) or layers (macro).</summary>
+    /// <summary>Space size (<see cref="ISearchSpace.Size"/>): nodes per cell (micro), layers (macro), cell nodes (rnn).</summary>
     public int Size { get; init; }
 
     /// <summary>The tokens (official encoding).</summary>
@@ -48,7 +48,7 @@ public static class ArchitectureJson
         var doc = new ArchitectureDocument
         {
             Space = space.Name,
-            Size = SizeOf(space),
+            Size = space.Size,
             Tokens = architecture.Tokens.ToArray(),
             Official = architecture.ToOfficialString(),
             Description = space.Describe(architecture),
@@ -74,13 +74,4 @@ public static class ArchitectureJson
         space.Validate(arch);
         return (space, arch);
     }
-
-    /// <summary>Nodes per cell (micro) or layers (macro).</summary>
-    public static int SizeOf(ISearchSpace space) => space switch
-    {
-        MicroSpace m => m.Nodes,
-        MacroSpace m => m.Layers,
-        Rnn.RnnSpace r => r.Nodes,
-        _ => space.Decisions.Count,
-    };
 }

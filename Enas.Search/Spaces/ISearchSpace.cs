@@ -6,8 +6,12 @@ namespace Enas.Search.Spaces;
 /// </summary>
 public interface ISearchSpace
 {
-    /// <summary>"macro" or "micro".</summary>
+    /// <summary>"micro", "macro" or "rnn".</summary>
     string Name { get; }
+
+    /// <summary>The size <see cref="SearchSpaces.Create"/> takes: nodes per cell (micro), layers (macro), cell nodes
+    /// (rnn).</summary>
+    int Size { get; }
 
     /// <summary>One decision per token, in encoding order.</summary>
     IReadOnlyList<Decision> Decisions { get; }
@@ -20,6 +24,9 @@ public interface ISearchSpace
 
     /// <summary>A genotype-like readable description (multi-line allowed).</summary>
     string Describe(Architecture architecture);
+
+    /// <summary>The drawings of <paramref name="architecture"/> a run folder holds: (file name, SVG text).</summary>
+    IReadOnlyList<(string File, string Svg)> Draw(Architecture architecture);
 }
 
 /// <summary>Validation shared by the spaces.</summary>
@@ -28,19 +35,26 @@ public static class SearchSpaceChecks
     /// <summary>Checks the space name, the length and each token's range against <paramref name="space"/>'s decisions.</summary>
     public static void CheckRanges(ISearchSpace space, Architecture architecture)
     {
+        if (RangeProblem(space, architecture) is { } problem) throw problem;
+    }
+
+    /// <summary>What <see cref="CheckRanges"/> would throw (not thrown), or null when the tokens fit the space.</summary>
+    public static InvalidArchitectureException? RangeProblem(ISearchSpace space, Architecture architecture)
+    {
         if (architecture.SpaceName != space.Name)
-            throw new InvalidArchitectureException(
+            return new InvalidArchitectureException(
                 $"architecture is for the '{architecture.SpaceName}' space, not '{space.Name}'");
         var decisions = space.Decisions;
         if (architecture.Tokens.Length != decisions.Count)
-            throw new InvalidArchitectureException(
+            return new InvalidArchitectureException(
                 $"{space.Name} architecture has {architecture.Tokens.Length} tokens; this space needs {decisions.Count}");
         for (int i = 0; i < decisions.Count; i++)
         {
             int v = architecture.Tokens[i];
             if (v < 0 || v >= decisions[i].NumChoices)
-                throw new InvalidArchitectureException(
+                return new InvalidArchitectureException(
                     $"{space.Name} architecture: token {i} ({decisions[i].Label}) is {v}; allowed 0..{decisions[i].NumChoices - 1}", i);
         }
+        return null;
     }
 }

@@ -46,6 +46,17 @@ public sealed class MacroSpace : ISearchSpace
     public string Name => SpaceName;
 
     /// <inheritdoc />
+    public int Size => Layers;
+
+    /// <summary>The layer count L whose space has <paramref name="tokens"/> = L + L(L-1)/2 tokens, or null when none has.</summary>
+    public static int? SizeForTokens(int tokens)
+    {
+        for (int l = 1; l <= 64; l++)
+            if (OpPosition(l) == tokens) return l;
+        return null;
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<Decision> Decisions { get; }
 
     /// <inheritdoc />
@@ -97,6 +108,10 @@ public sealed class MacroSpace : ISearchSpace
         int total = Layers * (Layers - 1) / 2;
         return total == 0 ? 0 : (double)on / total;
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<(string File, string Svg)> Draw(Architecture architecture) =>
+        [("macro-network.svg", MacroNetworkDrawing.Svg(this, architecture))];
 
     /// <inheritdoc />
     public string Describe(Architecture architecture)

@@ -65,6 +65,12 @@ public sealed class MicroSpace : ISearchSpace
     public string Name => SpaceName;
 
     /// <inheritdoc />
+    public int Size => Nodes;
+
+    /// <summary>The node count whose space has <paramref name="tokens"/> tokens (8 per node), or null when none has.</summary>
+    public static int? SizeForTokens(int tokens) => tokens % 8 == 0 && tokens / 8 is >= 1 and <= 32 ? tokens / 8 : null;
+
+    /// <inheritdoc />
     public IReadOnlyList<Decision> Decisions { get; }
 
     /// <inheritdoc />
@@ -112,6 +118,13 @@ public sealed class MicroSpace : ISearchSpace
         if (i < 0) throw new InvalidArchitectureException($"op {op} is not in the micro space (allowed: {string.Join(", ", Ops)})");
         return i;
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<(string File, string Svg)> Draw(Architecture architecture) =>
+    [
+        ("normal-cell.svg", MicroCellDrawing.Svg("normal cell", Cell(architecture, false))),
+        ("reduction-cell.svg", MicroCellDrawing.Svg("reduction cell", Cell(architecture, true))),
+    ];
 
     /// <inheritdoc />
     public string Describe(Architecture architecture)

@@ -1,16 +1,29 @@
 namespace Enas.Search.Spaces;
 
-/// <summary>Factory for the spaces by name.</summary>
+/// <summary>The registry of the spaces: each one's name, how to create it at a size and which size has a given token
+/// count.</summary>
 public static class SearchSpaces
 {
+    private sealed record Entry(string Name, Func<int, ISearchSpace> Create, Func<int, int?> SizeForTokens);
+
+    private static readonly Entry[] Entries =
+    [
+        new(MicroSpace.SpaceName, size => new MicroSpace(size), MicroSpace.SizeForTokens),
+        new(MacroSpace.SpaceName, size => new MacroSpace(size), MacroSpace.SizeForTokens),
+        new(RnnSpace.SpaceName, size => new RnnSpace(size), RnnSpace.SizeForTokens),
+    ];
+
     /// <summary>Creates "micro" (size = nodes per cell), "macro" (size = layers) or "rnn" (size = cell nodes).</summary>
-    public static ISearchSpace Create(string name, int size) => name switch
-    {
-        MicroSpace.SpaceName => new MicroSpace(size),
-        MacroSpace.SpaceName => new MacroSpace(size),
-        Rnn.RnnSpace.SpaceName => new Rnn.RnnSpace(size),
-        _ => throw new ArgumentException($"unknown search space '{name}' (allowed: micro, macro, rnn)", nameof(name)),
-    };
+    public static ISearchSpace Create(string name, int size) =>
+        Find(name)?.Create(size) ?? throw new ArgumentException(
+            $"unknown search space '{name}' (allowed: {string.Join(", ", Entries.Select(e => e.Name))})", nameof(name));
+
+    /// <summary>The space named <paramref name="name"/> whose architectures have <paramref name="tokens"/> tokens, or
+    /// null when the name is unknown or no size gives that many tokens.</summary>
+    public static ISearchSpace? ForTokens(string name, int tokens) =>
+        Find(name) is { } e && e.SizeForTokens(tokens) is int size ? e.Create(size) : null;
+
+    private static Entry? Find(string name) => Array.Find(Entries, e => e.Name == name);
 
     /// <summary>The official micro architecture of <c>cifar10_micro_final.sh</c> (B = 5).</summary>
     public const string PublishedMicro =

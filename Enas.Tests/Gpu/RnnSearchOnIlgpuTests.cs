@@ -3,6 +3,7 @@ using Enas.Kernels;
 using Enas.Kernels.Gpu;
 using Enas.Search.Data;
 using Enas.Search.Rnn;
+using Enas.Search.Spaces;
 using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Gpu;

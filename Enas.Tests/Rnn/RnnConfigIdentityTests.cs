@@ -1,4 +1,5 @@
 using Enas.Search.Rnn;
+using Enas.Search.Spaces;
 
 namespace Enas.Tests.Rnn;
 

@@ -3,6 +3,7 @@ using Enas.Engine.Autodiff;
 using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Rnn;
+using Enas.Search.Spaces;
 using Enas.Search.Util;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using Enas.Search.Drawing;
-using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Spaces;
 
 /// <summary>SVG drawing of a recurrent cell: x_t and h_{t-1} on the left, nodes by depth, the averaged nodes (loose
 /// ends, or all) into h_t.</summary>

@@ -1,4 +1,4 @@
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Spaces;
 
 /// <summary>
 /// Activation of a recurrent-cell node. The numeric values are the token values of the Enas (and official TF

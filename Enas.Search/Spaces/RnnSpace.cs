@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Spaces;
 
 /// <summary>One node of a decoded recurrent cell: Output = highway(Activation, input). Node 0's input is (x_t, h_{t-1}).</summary>
 /// <param name="Input">Index of the earlier node it reads; -1 for node 0.</param>
@@ -98,6 +97,12 @@ public sealed class RnnSpace : ISearchSpace
     public string Name => SpaceName;
 
     /// <inheritdoc />
+    public int Size => Nodes;
+
+    /// <summary>The node count N whose space has <paramref name="tokens"/> = 2N - 1 tokens, or null when none has.</summary>
+    public static int? SizeForTokens(int tokens) => tokens % 2 == 1 && (tokens + 1) / 2 is >= 1 and <= 64 ? (tokens + 1) / 2 : null;
+
+    /// <inheritdoc />
     public IReadOnlyList<Decision> Decisions { get; }
 
     /// <inheritdoc />
@@ -116,6 +121,10 @@ public sealed class RnnSpace : ISearchSpace
         for (int i = 1; i < Nodes; i++) nodes.Add(new RnnNode(t[2 * i - 1], (RnnActivation)t[2 * i]));
         return new RnnCellSpec(nodes.MoveToImmutable());
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<(string File, string Svg)> Draw(Architecture architecture) =>
+        [("rnn-cell.svg", RnnCellDrawing.Svg(this, architecture))];
 
     /// <inheritdoc />
     public string Describe(Architecture architecture) => Describe(architecture, RnnCellOutput.LooseEnds);
