@@ -26,7 +26,7 @@ internal sealed class MacroFinalNetwork : ChildNetwork
         var rec = new RecordingSource(source);
         var layers = space.Decode(arch).ToArray();
         int width = o.Channels;
-        var stem = new ConvBn(rec, new WeightKey("stem", -1, null, "conv"), o.InputChannels, width, 3, false, false);
+        var stem = MacroNetwork.Stem(rec, o);
         var ops = new (ConvBn, ConvBn?, OpKind)[layers.Length];
         var combine = new ConvBn?[layers.Length];
         var reductions = new Dictionary<int, FactorizedReduce?[]>();
@@ -50,7 +50,7 @@ internal sealed class MacroFinalNetwork : ChildNetwork
                 width *= 2;
             }
         }
-        var fc = rec.Get(new WeightKey("head", -1, null, "fc"), new Shape(o.Classes, width), WeightInit.HeNormal, width);
+        var fc = MacroNetwork.Classifier(rec, o, width);
         return new MacroFinalNetwork
         {
             Architecture = arch,

@@ -99,13 +99,13 @@ internal sealed class MacroNetwork : ChildNetwork
         _ = Classifier(bank, o, width);
     }
 
-    private static ConvBn Stem(IWeightSource source, NetworkOptions o) =>
+    internal static ConvBn Stem(IWeightSource source, NetworkOptions o) =>
         new(source, new WeightKey("stem", -1, null, "conv"), o.InputChannels, o.Channels, 3, false, false);
 
     private static BatchNormSite SumBn(IWeightSource source, int layer, int width) =>
         new(source, new WeightKey($"layer{layer}", -1, null, "sum"), width);
 
-    private static Parameter Classifier(IWeightSource source, NetworkOptions o, int width) =>
+    internal static Parameter Classifier(IWeightSource source, NetworkOptions o, int width) =>
         source.Get(new WeightKey("head", -1, null, "fc"), new Shape(o.Classes, width), WeightInit.HeNormal, width);
 
     /// <summary>The factorised reductions after reduction layer <paramref name="i"/> of each stored output j ≤ i that
