@@ -170,7 +170,7 @@ public sealed class EnasSearch : IDisposable
             ("shared_weight_accuracy", best.SharedWeightAccuracy));
         PolicyVsUniform? check = null;
         IReadOnlyList<ScoredArchitecture> uniform = [];
-        if (_controller.Learns || _o.RankCheck > 0) // a random controller IS uniform sampling
+        if (ScoresUniformSamples)
         {
             _progress.Start($"derive: scoring {_o.DeriveSamples} uniformly sampled architectures for comparison", _o.DeriveSamples);
             uniform = Deriver.ScoreUniform(_space, _bank, _network, _deriveBatches, _o.DeriveSamples, _o.DeriveBatches,
@@ -204,6 +204,12 @@ public sealed class EnasSearch : IDisposable
     }
 
     /// <summary>
+    /// Whether derive also scores uniformly sampled architectures: for the policy-vs-uniform comparison of a learning
+    /// controller and as half of a rank check's pool (a random controller's own samples already are uniform).
+    /// </summary>
+    private bool ScoresUniformSamples => _controller.Learns || _o.RankCheck > 0;
+
+    /// <summary>
     /// Expected wall time of the remaining search, from timing two training steps and two reward evaluations on
     /// throwaway samples (weights are not changed and the run's random streams are not touched).
     /// </summary>
@@ -231,7 +237,7 @@ public sealed class EnasSearch : IDisposable
             if (i > 0) eval += sw.Elapsed.TotalSeconds / 2;
         }
         int epochs = _o.Epochs - _state.EpochsDone;
-        int rewardBatches = _o.RewardBatches ?? 1, derivePasses = _controller.Learns ? 2 : 1; // policy (+ uniform) samples
+        int rewardBatches = _o.RewardBatches ?? 1, derivePasses = ScoresUniformSamples ? 2 : 1;
         double seconds = epochs * (_train.BatchesPerEpoch * train * 1.15 + _o.ControllerSteps * _o.ControllerAggregate * rewardBatches * eval * 1.2)
                          + derivePasses * (_o.DeriveSamples + 1) * _o.DeriveBatches * eval;
         return TimeSpan.FromSeconds(seconds);
