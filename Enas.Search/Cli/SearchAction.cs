@@ -65,22 +65,41 @@ internal static class SearchAction
         }
     }
 
+    /// <summary>
+    /// The <c>train</c> command that retrains the run's best architecture with the run's retrain settings: the preset
+    /// whose retrain block the run used (so a paper-preset search prints a paper retrain), then every setting
+    /// <c>train</c> takes as a flag that differs from that preset.
+    /// </summary>
     public static string RetrainCommand(SearchOptions o, RunFolder folder)
     {
         var r = o.Retrain;
+        var preset = Presets.Names.FirstOrDefault(n => SameApartFromTrainFlags(Presets.Get(n).Retrain, r)) ?? "cpu";
+        var basis = Presets.Get(preset).Retrain;
         var parts = new List<string>
         {
             "dotnet run -c Release --project Enas.Search -- train",
             $"--arch {Quote(folder.BestArchitectureJsonPath)}", $"--dataset {o.Dataset}",
         };
+        if (preset != "cpu") parts.Add($"--preset {preset}");
         if (o.DataDir is not null) parts.Add($"--data {Quote(o.DataDir)}");
         parts.Add($"--epochs {r.Epochs}");
         parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
         if (o.Space == "micro") parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
-        if (o.Space == "micro" && r.Network != new RetrainOptions().Network) parts.Add($"--network {r.Network}");
+        if (r.BatchSize != basis.BatchSize) parts.Add($"--batch-size {r.BatchSize}");
+        if (r.Cutout != basis.Cutout) parts.Add($"--cutout {r.Cutout}");
+        if (r.TrainSubset != basis.TrainSubset) parts.Add($"--train-subset {r.TrainSubset}");
+        if (r.Network != basis.Network) parts.Add($"--network {r.Network}");
         parts.Add($"--out {Quote(Path.Combine(folder.Path, "retrain"))}");
         return string.Join(' ', parts);
     }
+
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> differ only in settings <c>train</c> takes as flags.</summary>
+    private static bool SameApartFromTrainFlags(RetrainOptions a, RetrainOptions b) =>
+        a with
+        {
+            Epochs = b.Epochs, Channels = b.Channels, Layers = b.Layers, BatchSize = b.BatchSize, Cutout = b.Cutout,
+            TrainSubset = b.TrainSubset, Network = b.Network,
+        } == b;
 
     private static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
 

@@ -66,7 +66,7 @@ internal static class TrainAction
         void Load(string name, Tensor t)
         {
             if (!entries.TryGetValue(name, out var e) || e.Data.Length != t.ElementCount)
-                throw new CliException($"{modelPath} does not match this architecture and size (missing or mis-sized '{name}'); pass the --channels/--layers/--micro-cell used for training");
+                throw new CliException($"{modelPath} does not match this architecture and size (missing or mis-sized '{name}'); pass the --channels/--layers/--network used for training");
             if (t is Parameter p) p.Load<float>(e.Data); else t.Backend.Upload<float>(e.Data, t.Buffer);
         }
         foreach (var p in fresh.Parameters) Load(p.Name, p);
