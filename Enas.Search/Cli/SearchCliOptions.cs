@@ -34,6 +34,7 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };
     public readonly Option<int?> DeriveBatches = new("--derive-batches") { Description = "Validation batches every derive candidate is scored on (default 16, i.e. 1,024 images at batch 64)" };
     public readonly Option<int?> RewardBatches = new("--reward-batches") { Description = "Validation batches each controller reward is measured on (default 1, the paper's one minibatch; more batches, less noise)" };
+    public readonly Option<int?> ControllerWarmup = new("--controller-warmup") { Description = "Epochs at the start in which children are sampled uniformly and the controller is not trained (default 0)" };
     public readonly Option<int?> RankCheck = new("--rank-check") { Description = "After derive, train K architectures alone (the best policy candidates and uniform samples, half each) and report Kendall tau and Spearman rho between their shared-weight and standalone validation accuracies (default 0 = off; costs K short trainings)" };
     public readonly Option<int?> RankCheckEpochs = new("--rank-check-epochs") { Description = "Epochs each --rank-check architecture trains alone (default 2)" };
     public readonly Option<int?> RetrainEpochs = new("--retrain-epochs") { Description = "Epochs of the suggested retraining" };
@@ -43,7 +44,7 @@ internal sealed class SearchCliOptions
     public IEnumerable<Option> All() =>
     [
         Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller, Arch,
-        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, RankCheck, RankCheckEpochs, RetrainEpochs, RetrainChannels, RetrainLayers,
+        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
 
     /// <summary><paramref name="settings"/> with --controller-lr and --controller-adam-eps applied (the CNN and the
@@ -91,6 +92,7 @@ internal sealed class SearchCliOptions
             DeriveSamples = p.GetValue(DeriveSamples) ?? o.DeriveSamples,
             DeriveBatches = p.GetValue(DeriveBatches) ?? o.DeriveBatches,
             RewardBatches = p.GetValue(RewardBatches) ?? o.RewardBatches,
+            ControllerWarmupEpochs = p.GetValue(ControllerWarmup) ?? o.ControllerWarmupEpochs,
             RankCheck = p.GetValue(RankCheck) ?? o.RankCheck,
             RankCheckEpochs = p.GetValue(RankCheckEpochs) ?? o.RankCheckEpochs,
             LrMax = p.GetValue(LrMax) ?? o.LrMax,

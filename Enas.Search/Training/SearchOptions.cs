@@ -73,6 +73,10 @@ public sealed record SearchOptions
     /// out of config.json when null, so runs started before it existed resume.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? RewardBatches { get; init; }
+    /// <summary>Epochs at the start in which every child is sampled uniformly and the controller is not trained, so
+    /// it does not commit on the scores of barely trained shared weights (0: none; left out of config.json when 0).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ControllerWarmupEpochs { get; init; }
     /// <summary>Rank check after derive: architectures trained alone (0: off; left out of config.json when off).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int RankCheck { get; init; }
@@ -111,6 +115,11 @@ public sealed record SearchOptions
         ControllerSettings.Validate();
         Check(!ControllerSettings.PairedReward || ControllerAggregate >= 2,
             "--controller-reward paired compares the samples of one step with each other: give --controller-aggregate 2 or more");
+        Check(ControllerWarmupEpochs >= 0, $"--controller-warmup must be >= 0, got {ControllerWarmupEpochs}");
+        Check(ControllerWarmupEpochs == 0 || Controller == "enas",
+            "--controller-warmup delays training the LSTM controller: it needs --controller enas");
+        Check(ControllerWarmupEpochs < Epochs,
+            $"--controller-warmup {ControllerWarmupEpochs} leaves no epoch of {Epochs} to train the controller in (use --controller random for a uniform search)");
         Check(DeriveSamples >= 1, $"--derive-samples must be >= 1, got {DeriveSamples}");
         Check(DeriveBatches >= 1, $"--derive-batches must be >= 1, got {DeriveBatches}");
         Check(RewardBatches is null or >= 1, $"--reward-batches must be >= 1, got {RewardBatches}");
