@@ -46,7 +46,24 @@ internal static class SearchAction
         stdout.WriteLine($"outputs: {folder.Path} (best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, checkpoints/)");
         stdout.WriteLine("retrain it from scratch and measure test accuracy with:");
         stdout.WriteLine("  " + RetrainCommand(options, folder));
+        if (options.Compare is { } compare) Compare(options, compare, search.Space, best.Architecture, device, folder, progress, stdout);
         return 0;
+    }
+
+    /// <summary>--compare: retrains the searched, random, published and hand-made models and prints the table.</summary>
+    private static void Compare(SearchOptions o, CompareOptions compare, Spaces.ISearchSpace space, Spaces.Architecture searched,
+        Enas.Engine.Device device, RunFolder folder, ProgressReporter progress, TextWriter stdout)
+    {
+        var (train, test) = RetrainData.Split(Datasets.Load(o.Dataset, o.DataDir), o.Retrain);
+        var jobs = CnnComparison.Plan(space, searched, o, compare, train);
+        var handmade = jobs.First(j => j.Role == "handmade");
+        stdout.WriteLine();
+        stdout.WriteLine($"comparison: {jobs.Count} models ({compare.Seeds} seed{(compare.Seeds == 1 ? "" : "s")} x the searched architecture, " +
+                         $"{compare.RandomArchitectures} random, {(jobs.Any(j => j.Role == "published") ? "the published ENAS one" : "no published one for this space size")}, " +
+                         $"a hand-made {CnnComparison.HandmadeLayers}-layer VGG-style CNN at C = {handmade.Options.Retrain.Channels}), " +
+                         $"each trained as the train command above; results in {Path.Combine(folder.Path, ComparisonTable.TextFile)}");
+        var table = CnnComparison.Run(jobs, train, test, device, folder.Path, progress);
+        stdout.WriteLine(table.Text());
     }
 
     /// <summary>The options stored in the run folder <paramref name="outDir"/> (what <c>--resume</c> continues).</summary>

@@ -37,6 +37,9 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> ControllerWarmup = new("--controller-warmup") { Description = "Epochs at the start in which children are sampled uniformly and the controller is not trained (default 0)" };
     public readonly Option<int?> RankCheck = new("--rank-check") { Description = "After derive, train K architectures alone (the best policy candidates and uniform samples, half each) and report Kendall tau and Spearman rho between their shared-weight and standalone validation accuracies (default 0 = off; costs K short trainings)" };
     public readonly Option<int?> RankCheckEpochs = new("--rank-check-epochs") { Description = "Epochs each --rank-check architecture trains alone (default 2)" };
+    public readonly Option<bool> Compare = new("--compare") { Description = "After the search, retrain and compare: CNN: the searched architecture, --compare-random uniformly random ones, the published ENAS one (micro with --cells 5, macro with 24 layers) and a hand-made VGG-style CNN of similar size, each as the printed train command would; rnn: the searched cell, a random cell and the plain LSTM (comparison.txt/.json, saved after every model; --resume continues it)" };
+    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "With --compare, train every model with this many seeds (seed, seed + 1, ...; new random architectures per seed) and report mean ± sd and paired differences (default 1)" };
+    public readonly Option<int?> CompareRandom = new("--compare-random") { Description = "CNN --compare: uniformly random architectures per seed (default 3)" };
     public readonly Option<int?> RetrainEpochs = new("--retrain-epochs") { Description = "Epochs of the suggested retraining" };
     public readonly Option<int?> RetrainChannels = new("--retrain-channels") { Description = "Width of the retrained network (wider than the search if you like)" };
     public readonly Option<int?> RetrainLayers = new("--retrain-layers") { Description = "Micro: layers of the retrained network (deeper if you like)" };
@@ -44,7 +47,7 @@ internal sealed class SearchCliOptions
     public IEnumerable<Option> All() =>
     [
         Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller, Arch,
-        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, RetrainEpochs, RetrainChannels, RetrainLayers,
+        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, Compare, CompareSeeds, CompareRandom, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
 
     /// <summary><paramref name="settings"/> with --controller-lr and --controller-adam-eps applied (the CNN and the
@@ -122,8 +125,23 @@ internal sealed class SearchCliOptions
                                        $"this search is {searched.Name} with {searched.Decisions.Count} (match --space and --cells/--layers)");
             o = o with { FixedArchitecture = [.. arch.Tokens] };
         }
+        o = WithCompare(p, o);
         try { o.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         return o;
+    }
+
+    /// <summary>Applies --compare, --compare-seeds and --compare-random (the counts only with --compare, or on a run that compares).</summary>
+    private SearchOptions WithCompare(ParseResult p, SearchOptions o)
+    {
+        int? seeds = p.GetValue(CompareSeeds), random = p.GetValue(CompareRandom);
+        if (!p.GetValue(Compare) && o.Compare is null)
+        {
+            if (seeds is not null || random is not null)
+                throw new CliException("--compare-seeds and --compare-random only apply with --compare");
+            return o;
+        }
+        var c = o.Compare ?? new CompareOptions();
+        return o with { Compare = c with { Seeds = seeds ?? c.Seeds, RandomArchitectures = random ?? c.RandomArchitectures } };
     }
 }

@@ -7,7 +7,7 @@ namespace Enas.Search.Rnn;
 /// <summary>
 /// Options of the recurrent search (<c>--space rnn</c>) and of the plain-LSTM baseline (<c>--baseline lstm</c>) on
 /// the root command. Shared flags (--epochs, --batch-size, --data, --seed, --out, --controller, --controller-steps,
-/// --derive-samples, --retrain-epochs) are read from the CNN search's options.
+/// --derive-samples, --retrain-epochs, --compare, --compare-seeds) are read from the CNN search's options.
 /// </summary>
 internal sealed class RnnCliOptions
 {
@@ -17,10 +17,6 @@ internal sealed class RnnCliOptions
     public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "rnn: cap on BPTT windows per epoch (default: whole stream)" };
     public readonly Option<string?> Baseline = new("--baseline") { Description = "rnn: 'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
     public readonly Option<string?> Cell = new("--cell") { Description = "rnn: train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
-
-    public readonly Option<bool> Compare = new("--compare") { Description = "rnn: after the search (or for --cell), also train a uniformly random cell and the plain LSTM with the same budget and print the comparison (comparison.txt/.json)" };
-
-    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "rnn: with --compare, retrain each of the three models with this many seeds (a new random cell per seed) and report mean ± sd and paired differences (default 1)" };
 
     public readonly Option<string?> CellOutput = new("--cell-output") { Description = "rnn: which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper; default) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
 
@@ -32,12 +28,12 @@ internal sealed class RnnCliOptions
 
     public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "rnn: epochs of each --derive-train trial (default 3)" };
 
-    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
 
     /// <summary>Refuses the recurrent search's own flags on a CNN search, where they would do nothing.</summary>
     public void RefuseOnCnnSearch(ParseResult p)
     {
-        foreach (var rnnOnly in new Option[] { Nodes, Hidden, Bptt, MaxWindows, Compare, CompareSeeds, CellOutput, FirstNodeTanh,
+        foreach (var rnnOnly in new Option[] { Nodes, Hidden, Bptt, MaxWindows, CellOutput, FirstNodeTanh,
                      RewardWindows, DeriveTrain, DeriveTrainEpochs })
             if (p.GetResult(rnnOnly) is { Implicit: false })
                 throw new CliException($"{rnnOnly.Name} is for the recurrent search (--space rnn); this command runs a CNN search");
@@ -80,7 +76,7 @@ internal sealed class RnnCliOptions
         try { o.ControllerSettings.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         // Flags of the CNN search would otherwise be ignored without a word.
-        foreach (var cnnOnly in new Option[] { s.Preset, s.Arch, s.DeriveBatches, s.RewardBatches, s.RankCheck, s.RankCheckEpochs, s.Cells, s.Layers, s.Channels, s.TrainSubset, s.ValidationSize, s.LrMax,
+        foreach (var cnnOnly in new Option[] { s.Preset, s.Arch, s.DeriveBatches, s.RewardBatches, s.RankCheck, s.RankCheckEpochs, s.CompareRandom, s.Cells, s.Layers, s.Channels, s.TrainSubset, s.ValidationSize, s.LrMax,
                      s.LrMin, s.RetrainChannels, s.RetrainLayers })
             if (p.GetResult(cnnOnly) is { Implicit: false })
                 throw new CliException($"{cnnOnly.Name} is for the CNN search (--space micro or macro); the recurrent search is " +
@@ -103,14 +99,14 @@ internal sealed class RnnCliOptions
             "(or ptb.valid.txt and ptb.test.txt with --dataset ptb-mini)");
         string? baseline = p.GetValue(Baseline);
         if (baseline is not null and not "lstm") throw new CliException($"--baseline {baseline}: only 'lstm' is available");
-        bool compare = p.GetValue(Compare);
+        bool compare = p.GetValue(s.Compare);
         if (o.DeriveTrainTop > 0 && (baseline is not null || p.GetValue(Cell) is not null))
             throw new CliException("--derive-train chooses among searched candidates; it does not apply to --cell or --baseline");
         if (compare && baseline is not null)
             throw new CliException("--compare trains the LSTM baseline itself; leave out --baseline");
         int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? o.Epochs;
         if (compare && retrainEpochs < 1) throw new CliException("--compare needs --retrain-epochs of at least 1");
-        int? compareSeeds = p.GetValue(CompareSeeds);
+        int? compareSeeds = p.GetValue(s.CompareSeeds);
         if (compareSeeds is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
         if (compareSeeds < 1) throw new CliException($"--compare-seeds {compareSeeds}: give at least 1");
         return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), retrainEpochs,

@@ -83,6 +83,10 @@ public sealed record SearchOptions
     /// <summary>Epochs each rank-check architecture trains alone (null: 2).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? RankCheckEpochs { get; init; }
+    /// <summary>After derive, retrain the searched, random, published and hand-made architectures and compare them
+    /// (<c>--compare</c>; null: off, left out of config.json).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CompareOptions? Compare { get; init; }
     /// <summary>Retraining: epochs, width, layers, batch, L2, dropout keep, drop-path keep, cutout, aux head.</summary>
     public RetrainOptions Retrain { get; init; } = new();
 
@@ -126,6 +130,8 @@ public sealed record SearchOptions
         Check(RankCheck is 0 or >= 3, $"--rank-check needs at least 3 architectures to correlate (0 = off), got {RankCheck}");
         Check(RankCheckEpochs is null or >= 1, $"--rank-check-epochs must be >= 1, got {RankCheckEpochs}");
         Check(RankCheckEpochs is null || RankCheck > 0, "--rank-check-epochs only applies with --rank-check K");
+        Check(Compare is null || Compare.Seeds >= 1, $"--compare-seeds must be >= 1, got {Compare?.Seeds}");
+        Check(Compare is null || Compare.RandomArchitectures >= 0, $"--compare-random must be >= 0, got {Compare?.RandomArchitectures}");
         Check(LrMax > 0 && LrMin >= 0 && LrMin <= LrMax, "learning rates must satisfy 0 <= lr-min <= lr-max, lr-max > 0");
     }
 }

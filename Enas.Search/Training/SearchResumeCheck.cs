@@ -5,19 +5,19 @@ namespace Enas.Search.Training;
 
 /// <summary>
 /// Whether a CNN search may continue from a checkpoint written with other options. Options that only steer what
-/// happens after training (epochs still to run, derive, the rank check, the size of the suggested retraining) may
+/// happens after training (epochs still to run, derive, the rank check, the comparison, the size of the suggested retraining) may
 /// change; every other option must equal the checkpoint's, or the resume is refused with each difference named. An
 /// option that a checkpoint predates counts as its default, which is what the older version did.
 /// </summary>
 public static class SearchResumeCheck
 {
     private static readonly HashSet<string> MayChange =
-        ["epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "retrain.epochs", "retrain.channels", "retrain.layers",
+        ["epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "compare", "retrain.epochs", "retrain.channels", "retrain.layers",
          "retrain.network"];
 
     /// <summary>What may change on resume, as flags (for messages).</summary>
     public const string MayChangeFlags =
-        "--epochs (more epochs), --derive-samples, --derive-batches, --rank-check, --rank-check-epochs, --retrain-epochs, --retrain-channels, --retrain-layers";
+        "--epochs (more epochs), --derive-samples, --derive-batches, --rank-check, --rank-check-epochs, --compare (with --compare-seeds, --compare-random), --retrain-epochs, --retrain-channels, --retrain-layers";
 
     /// <summary>"flag: checkpoint X, now Y" for each option that keeps <paramref name="current"/> from continuing
     /// <paramref name="storedJson"/> (the checkpoint's config.json text); empty when it may continue.</summary>
