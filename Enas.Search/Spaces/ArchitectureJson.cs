@@ -22,6 +22,10 @@ public sealed record ArchitectureDocument
     /// <summary>The tokens (official encoding).</summary>
     public int[] Tokens { get; init; } = [];
 
+    /// <summary>Macro only: what a skip bit reads (<see cref="MacroSkipIndexing.StemFirst"/>); a macro file without it
+    /// predates the authors' indexing and is refused (<see cref="MacroSkipIndexing.CheckFile"/>).</summary>
+    public string? SkipIndexing { get; init; }
+
     /// <summary>The official string (informative; tokens win when both are present).</summary>
     public string? Official { get; init; }
 
@@ -50,6 +54,7 @@ public static class ArchitectureJson
             Space = space.Name,
             Size = space.Size,
             Tokens = architecture.Tokens.ToArray(),
+            SkipIndexing = space is MacroSpace ? MacroSkipIndexing.StemFirst : null,
             Official = architecture.ToOfficialString(),
             Description = space.Describe(architecture),
             SharedWeightAccuracy = sharedWeightAccuracy,
@@ -72,6 +77,7 @@ public static class ArchitectureJson
         catch (ArgumentException e) { throw new InvalidArchitectureException($"architecture file: {e.Message}"); }
         var arch = new Architecture(space.Name, ImmutableArray.Create(doc.Tokens));
         space.Validate(arch);
+        if (space is MacroSpace macro) MacroSkipIndexing.CheckFile(macro, arch, doc.SkipIndexing);
         return (space, arch);
     }
 }

@@ -89,6 +89,11 @@ public sealed record SearchOptions
     public CompareOptions? Compare { get; init; }
     /// <summary>Retraining: epochs, width, layers, batch, L2, dropout keep, drop-path keep, cutout, aux head.</summary>
     public RetrainOptions Retrain { get; init; } = new();
+    /// <summary>Macro: what a skip bit reads (<see cref="MacroSkipIndexing.StemFirst"/>), recorded so a macro run
+    /// written before the authors' indexing is refused on resume; follows from <see cref="Space"/> (null, and left out
+    /// of config.json, for the other spaces).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SkipIndexing => Space == MacroSpace.SpaceName ? MacroSkipIndexing.StemFirst : null;
 
     /// <summary>The search space.</summary>
     public ISearchSpace CreateSpace() => SearchSpaces.Create(Space, Space == MacroSpace.SpaceName ? Layers : Nodes);
