@@ -68,6 +68,11 @@ public static class CliApp
             stderr.WriteLine($"error: {e.Message}");
             return UsageError;
         }
+        catch (TrainingDivergedException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return Diverged;
+        }
         catch (NonFiniteLossException e)
         {
             stderr.WriteLine($"error: {e.Message}. Training stopped; the last good checkpoint is kept (try a lower learning rate).");

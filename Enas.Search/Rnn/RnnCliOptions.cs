@@ -15,6 +15,8 @@ internal sealed class RnnCliOptions
     public readonly Option<int?> Hidden = new("--hidden") { Description = "rnn: embedding = hidden size (default 64)" };
     public readonly Option<int?> Bptt = new("--bptt") { Description = "rnn: truncated-BPTT window (default 35)" };
     public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "rnn: cap on BPTT windows per epoch (default: whole stream)" };
+    public readonly Option<double?> Lr = new("--lr") { Description = "rnn: initial SGD learning rate of the language model, searched and retrained (default 20)" };
+    public readonly Option<double?> GradClip = new("--grad-clip") { Description = "rnn: gradient-norm clip of the language model (default 0.25)" };
     public readonly Option<string?> Baseline = new("--baseline") { Description = "rnn: 'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
     public readonly Option<string?> Cell = new("--cell") { Description = "rnn: train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
 
@@ -28,12 +30,12 @@ internal sealed class RnnCliOptions
 
     public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "rnn: epochs of each --derive-train trial (default 3)" };
 
-    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Lr, GradClip, Baseline, Cell, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
 
     /// <summary>Refuses the recurrent search's own flags on a CNN search, where they would do nothing.</summary>
     public void RefuseOnCnnSearch(ParseResult p)
     {
-        foreach (var rnnOnly in new Option[] { Nodes, Hidden, Bptt, MaxWindows, CellOutput, FirstNodeTanh,
+        foreach (var rnnOnly in new Option[] { Nodes, Hidden, Bptt, MaxWindows, Lr, GradClip, CellOutput, FirstNodeTanh,
                      RewardWindows, DeriveTrain, DeriveTrainEpochs })
             if (p.GetResult(rnnOnly) is { Implicit: false })
                 throw new CliException($"{rnnOnly.Name} is for the recurrent search (--space rnn); this command runs a CNN search");
@@ -53,6 +55,8 @@ internal sealed class RnnCliOptions
             Hidden = p.GetValue(Hidden) ?? d.Hidden,
             Bptt = p.GetValue(Bptt) ?? d.Bptt,
             MaxWindowsPerEpoch = p.GetValue(MaxWindows) ?? d.MaxWindowsPerEpoch,
+            LearningRate = p.GetValue(Lr) ?? d.LearningRate,
+            GradClip = p.GetValue(GradClip) ?? d.GradClip,
             RewardWindows = p.GetValue(RewardWindows) ?? d.RewardWindows,
             FirstNodeTanh = p.GetValue(FirstNodeTanh),
             CellOutput = p.GetValue(CellOutput) switch
@@ -85,6 +89,8 @@ internal sealed class RnnCliOptions
             throw new CliException("--controller-reward is for the CNN search; the recurrent search already scores every sample on the same fixed validation windows (--reward-windows)");
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
+        if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate) || !(o.GradClip > 0) || !double.IsFinite(o.GradClip))
+            throw new CliException($"--lr {o.LearningRate} / --grad-clip {o.GradClip}: give positive numbers (defaults 20 and 0.25)");
         if (o.DeriveTrainTop < 0 || o.DeriveTrainEpochs < 1)
             throw new CliException($"--derive-train {o.DeriveTrainTop} / --derive-train-epochs {o.DeriveTrainEpochs}: give K >= 0 candidates (0 = off) and at least 1 epoch");
         if (p.GetValue(DeriveTrainEpochs) is not null && o.DeriveTrainTop == 0)
