@@ -82,7 +82,8 @@ internal static class SearchAction
         return string.Join(' ', parts);
     }
 
-    private static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
+    /// <summary>The path quoted for a shell when it holds a space.</summary>
+    internal static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
 
     public static DataSplits LoadSplits(SearchOptions o)
     {
