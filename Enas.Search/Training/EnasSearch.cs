@@ -207,12 +207,13 @@ public sealed class EnasSearch : IDisposable
     /// as this estimate did before, put the default search about 50 % high).</summary>
     public const int EstimateWarmup = 5;
 
-    /// <summary>Samples the start-up estimate times after the warm-up (their median is used).</summary>
-    public const int EstimateTimed = 6;
+    /// <summary>Samples the start-up estimate times after the warm-up (their mean is used: the run's time is a sum
+    /// over architectures whose costs differ).</summary>
+    public const int EstimateTimed = 8;
 
     /// <summary>
     /// Expected wall time of the remaining search, by phase: <see cref="EstimateWarmup"/> + <see cref="EstimateTimed"/>
-    /// throwaway samples each run one training step (forward and backward) and one batch evaluation; the medians of
+    /// throwaway samples each run one training step (forward and backward) and one batch evaluation; the means of
     /// the timed ones, scaled by <see cref="SearchWorkload"/>, give the estimate. Weights are not changed and the
     /// run's random streams are not touched. The warm-up is not lost: the run's own first steps would pay it.
     /// </summary>
@@ -243,7 +244,7 @@ public sealed class EnasSearch : IDisposable
         int rankCheckSteps = (_data.Train.Count + _o.Retrain.BatchSize - 1) / _o.Retrain.BatchSize;
         var work = SearchWorkload.Of(_o, _state.EpochsDone, _train.BatchesPerEpoch, _deriveBatches.BatchesPerEpoch, rankCheckSteps,
             _controller.Learns);
-        return work.Estimate(SteadyState.Median(train, EstimateWarmup)!.Value, SteadyState.Median(eval, EstimateWarmup)!.Value);
+        return work.Estimate(SteadyState.Mean(train, EstimateWarmup)!.Value, SteadyState.Mean(eval, EstimateWarmup)!.Value);
     }
 
     /// <summary>Frees the shared weights and the controller.</summary>

@@ -140,7 +140,7 @@ public sealed class RetrainSession : IDisposable
             afterEpoch?.Invoke(this);
             int left = Epochs - EpochsDone;
             if (e.Epoch == first + 1 && left > 0)
-                progress.Message(ProgressReporter.RemainingEpochsLine(left, _clock.Elapsed - t0, "the saved model"));
+                progress.Message(ProgressReporter.RemainingEpochsLine(left, _clock.Elapsed - t0, "the end of this training"));
         }
         _clock.Stop();
     }
@@ -188,7 +188,7 @@ public sealed class RetrainSession : IDisposable
     {
         var state = new RetrainState
         {
-            EpochsDone = EpochsDone, Steps = _sgd.StepCount, DropoutRng = _rng.GetState(), MetricsBytes = metricsBytes,
+            Kind = RetrainState.TrainKind, EpochsDone = EpochsDone, Steps = _sgd.StepCount, DropoutRng = _rng.GetState(), MetricsBytes = metricsBytes,
             Seconds = Seconds, Parameters = ParameterCount, TrainAccuracy = TrainAccuracy, TestAccuracy = TestAccuracy,
             Architecture = Architecture.ToOfficialString(), ConfigJson = configJson,
         };

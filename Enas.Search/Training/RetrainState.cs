@@ -9,8 +9,8 @@ public sealed record RetrainState
     /// <summary>The value of <see cref="Kind"/> that marks a train checkpoint (a search checkpoint has none).</summary>
     public const string TrainKind = "train";
 
-    /// <summary>What wrote the checkpoint: <see cref="TrainKind"/>.</summary>
-    public string Kind { get; init; } = TrainKind;
+    /// <summary>What wrote the checkpoint: <see cref="TrainKind"/> (empty when read from another kind of checkpoint).</summary>
+    public string Kind { get; init; } = "";
     /// <summary>Format version.</summary>
     public int Version { get; init; } = 1;
     /// <summary>Epochs completed.</summary>

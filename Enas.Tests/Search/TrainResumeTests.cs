@@ -167,6 +167,12 @@ public sealed class TrainResumeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("checksum", err);
         Assert.Equal(bytes, File.ReadAllBytes(ckpt));
+
+        // A search's checkpoint (its state has no "kind") in a train folder is named as what it is.
+        Enas.Engine.Serialization.Checkpoint.Write(ckpt, JsonSerializer.Serialize(new SearchState { EpochsDone = 1 }, SearchJsonContext.Default.SearchState), []);
+        (code, _, err) = Cli("train", "--resume", "--out", run);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("is not a train checkpoint", err);
     }
 
     [Fact]
