@@ -25,6 +25,7 @@ internal static class TrainAction
     /// <summary>The per-epoch checkpoint inside the run's checkpoints folder.</summary>
     public const string CheckpointName = "last.ckpt";
 
+    /// <summary>The space and architecture in the architecture file <paramref name="path"/>.</summary>
     public static (ISearchSpace Space, Architecture Arch) ReadArchitecture(string path)
     {
         if (!File.Exists(path)) throw new CliException($"--arch {path}: file not found");
@@ -164,12 +165,14 @@ internal static class TrainAction
         if (o.DataDir is not null) parts.Add($"--data {Quote(o.DataDir)}");
         parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
         if (o.Space == MicroSpace.SpaceName) parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
-        if (o.Space == MicroSpace.SpaceName && r.Network != new RetrainOptions().Network) parts.Add($"--network {r.Network}");
+        if (r.Network != new RetrainOptions().Network) parts.Add($"--network {r.Network}"); // macro too: final = dense convs
         return string.Join(' ', parts);
     }
 
     private static string Quote(string s) => SearchAction.Quote(s);
 
+    /// <summary>Test accuracy of the model <paramref name="modelPath"/> (a train run's model.ckpt, or its
+    /// checkpoints/last.ckpt: the latest epoch) of the architecture in <paramref name="archPath"/>.</summary>
     public static int Eval(SearchOptions o, string archPath, string modelPath, TextWriter stdout)
     {
         var (space, arch) = ReadArchitecture(archPath);

@@ -199,6 +199,11 @@ public sealed class TrainResumeTests(ITestOutputHelper output) : IDisposable
         (code, stdout, err) = Cli(args);
         Assert.True(code == 0, err);
         Assert.Contains("test accuracy:", stdout);
+        // The per-epoch checkpoint holds the same weights (plus optimiser state), so eval reads it too.
+        args[Array.IndexOf(args, "--model") + 1] = Path.Combine(run, "checkpoints", "last.ckpt");
+        var (lastCode, lastOut, lastErr) = Cli(args);
+        Assert.True(lastCode == 0, lastErr);
+        Assert.Equal(stdout, lastOut);
     }
 
     [Fact]
