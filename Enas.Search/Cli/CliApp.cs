@@ -38,12 +38,16 @@ public static class CliApp
             return SearchAction.Run(search.Bind(p, stored), outDir, resume: true, stdout, live);
         }
 
-        var arch = new Option<string>("--arch") { Description = "Architecture file (best-architecture.json from a search)", Required = true };
+        var arch = new Option<string?>("--arch") { Description = "Architecture file (best-architecture.json from a search); not needed with --resume" };
         var train = new Command("train", "Train an architecture from scratch with fresh weights (whole training set, augmentation; drop-path and aux head for micro) and report test accuracy");
         var t = new TrainCliOptions();
         train.Options.Add(arch);
         foreach (var o in t.All()) train.Options.Add(o);
-        train.SetAction(p => Guard(stderr, () => TrainAction.Train(t.Bind(p), p.GetValue(arch)!, p.GetValue(t.Out), stdout, live)));
+        train.Options.Add(t.Resume);
+        train.SetAction(p => Guard(stderr, () => p.GetValue(t.Resume)
+            ? TrainAction.Resume(t.Bind(p, TrainAction.StoredOptions(p.GetValue(t.Out))), p.GetValue(arch), p.GetValue(t.Out)!, stdout, live)
+            : TrainAction.Train(t.Bind(p), p.GetValue(arch) ?? throw new CliException("train needs --arch FILE (best-architecture.json from a search), or --resume --out DIR to continue a train run"),
+                p.GetValue(t.Out), stdout, live)));
         root.Subcommands.Add(train);
 
         var evalArch = new Option<string>("--arch") { Description = "Architecture file", Required = true };

@@ -27,6 +27,7 @@ internal static class RunOutputs
         WritePlots(folder);
     }
 
+    /// <summary>A search's curves: reward.svg (controller) and accuracy.svg (shared-weight training).</summary>
     public static void WritePlots(RunFolder folder)
     {
         var records = MetricsLog.ReadAll(folder.MetricsPath);
@@ -34,8 +35,16 @@ internal static class RunOutputs
             "Controller reward and shared-weight validation accuracy", "value").Save(folder.File("reward.svg"));
         MetricsPlot.Create(records, "epoch", "epoch", ["shared_weight_train_accuracy", "train_loss"],
             "Shared-weight training", "value").Save(folder.File("accuracy.svg"));
-        if (records.Any(r => (string?)r["kind"] == "retrain"))
-            MetricsPlot.Create(records, "retrain", "epoch", ["train_accuracy", "test_accuracy"],
-                "Retraining from scratch", "accuracy").Save(folder.File("retrain.svg"));
+    }
+
+    /// <summary>A train run's curves from its "retrain" metrics lines: accuracy.svg (train and test accuracy per
+    /// epoch) and loss.svg (train and test loss per epoch).</summary>
+    public static void WriteTrainPlots(RunFolder folder)
+    {
+        var records = MetricsLog.ReadAll(folder.MetricsPath);
+        MetricsPlot.Create(records, "retrain", "epoch", ["train_accuracy", "test_accuracy"],
+            "Training from scratch: accuracy (train: running, with augmentation and dropout)", "accuracy").Save(folder.File("accuracy.svg"));
+        MetricsPlot.Create(records, "retrain", "epoch", ["train_loss", "test_loss"],
+            "Training from scratch: loss (train: running, with the aux head term)", "cross-entropy").Save(folder.File("loss.svg"));
     }
 }

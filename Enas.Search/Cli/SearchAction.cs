@@ -31,8 +31,10 @@ internal static class SearchAction
                          $"{search.Space.Decisions.Count} decisions per architecture, {search.SharedParameterCount:N0} shared parameters, " +
                          $"controller {options.Controller}, device {device}");
         if (search.EpochsDone > 0) stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {options.Epochs}");
-        stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(search.EstimateRemaining())} " +
-                         $"({options.Epochs - search.EpochsDone} epochs x {search.StepsPerEpoch} steps, measured on this machine just now)");
+        var estimate = search.EstimateRemaining();
+        stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(estimate.Total)} ({estimate.Breakdown()}; " +
+                         $"{ProgressReporter.Count(options.Epochs - search.EpochsDone, "epoch")} x {search.StepsPerEpoch} steps, " +
+                         "measured on this machine just now)");
         stdout.WriteLine($"output folder: {folder.Path}");
         var outcome = search.Run() ?? throw new InvalidOperationException("search stopped early");
         RunOutputs.Write(folder, search.Space, outcome);
@@ -118,7 +120,8 @@ internal static class SearchAction
             TrainSubset = b.TrainSubset, Network = b.Network,
         } == b;
 
-    private static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
+    /// <summary>The path quoted for a shell when it holds a space.</summary>
+    internal static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
 
     public static DataSplits LoadSplits(SearchOptions o)
     {

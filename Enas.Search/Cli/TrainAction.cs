@@ -10,44 +10,162 @@ using Enas.Search.Training;
 
 namespace Enas.Search.Cli;
 
-/// <summary><c>train</c> (retrain an architecture from scratch, save the model) and <c>eval</c> (test accuracy of a saved model).</summary>
+/// <summary>
+/// <c>train</c> (retrain an architecture from scratch with a checkpoint after every epoch, save the model, draw its
+/// curves), <c>train --resume</c> (continue such a run exactly) and <c>eval</c> (test accuracy of a saved model).
+/// </summary>
 internal static class TrainAction
 {
+    /// <summary>The trained model in a train run folder (weights and batch-norm statistics; what eval reads).</summary>
     public const string ModelFile = "model.ckpt";
 
+    /// <summary>The architecture a train run trains (its presence marks a train run folder).</summary>
+    public const string ArchitectureFile = "architecture.json";
+
+    /// <summary>The per-epoch checkpoint inside the run's checkpoints folder.</summary>
+    public const string CheckpointName = "last.ckpt";
+
+    /// <summary>The space and architecture in the architecture file <paramref name="path"/>.</summary>
     public static (ISearchSpace Space, Architecture Arch) ReadArchitecture(string path)
     {
         if (!File.Exists(path)) throw new CliException($"--arch {path}: file not found");
         return ArchitectureJson.Deserialize(File.ReadAllText(path));
     }
 
-    public static int Train(SearchOptions o, string archPath, string? outDir, TextWriter stdout, bool? live = null)
+    /// <summary>A new train run in <paramref name="outDir"/> (default runs/train-TIMESTAMP).
+    /// <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
+    public static int Train(SearchOptions o, string archPath, string? outDir, TextWriter stdout, bool? live = null,
+        int stopAfterEpochs = int.MaxValue)
     {
         var (space, arch) = ReadArchitecture(archPath);
-        o = o with { Space = space.Name, Nodes = space is MicroSpace m ? m.Nodes : o.Nodes, Layers = space is MacroSpace mc ? mc.Layers : o.Layers };
+        o = ForArchitecture(o, space);
         var device = DeviceSelection.Resolve(o.Device);
-        var (train, test) = RetrainData.Split(Datasets.Load(o.Dataset, o.DataDir), o.Retrain);
+        var (train, test) = LoadData(o);
         outDir ??= Path.Combine("runs", $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-        var folder = RunFolder.Create(outDir, JsonSerializer.Serialize(o, SearchJsonContext.Default.SearchOptions));
-        folder.WriteText("architecture.json", ArchitectureJson.Serialize(space, arch));
+        var folder = RunFolder.Create(outDir, Config(o));
+        folder.WriteText(ArchitectureFile, ArchitectureJson.Serialize(space, arch));
+        return Run(folder, space, arch, o, train, test, device, stdout, live, stopAfterEpochs);
+    }
+
+    /// <summary>The options stored in the train run <paramref name="outDir"/> (what <c>train --resume</c> continues).</summary>
+    public static SearchOptions StoredOptions(string? outDir)
+    {
+        if (outDir is null) throw new CliException("train --resume needs --out DIR pointing at the train run to continue");
+        OpenTrainRun(outDir);
+        return SearchAction.StoredOptions(outDir);
+    }
+
+    /// <summary>
+    /// Continues the train run in <paramref name="outDir"/> after its last checkpointed epoch. <paramref name="o"/>
+    /// is the stored options with the flags given now; any difference but a safe change of --epochs is refused.
+    /// </summary>
+    public static int Resume(SearchOptions o, string? archPath, string outDir, TextWriter stdout, bool? live = null,
+        int stopAfterEpochs = int.MaxValue)
+    {
+        var folder = OpenTrainRun(outDir);
+        var (space, arch) = ReadArchitecture(folder.File(ArchitectureFile));
+        if (archPath is not null)
+        {
+            var (otherSpace, other) = ReadArchitecture(archPath);
+            if (otherSpace.Name != space.Name || !other.Tokens.SequenceEqual(arch.Tokens))
+                throw new CliException($"--arch {archPath} is not the architecture the run in {folder.Path} trains " +
+                                       $"({space.Name} {arch.ToOfficialString()}); leave --arch out to continue it");
+        }
+        o = ForArchitecture(o, space);
+        var ckpt = Path.Combine(folder.CheckpointsPath, CheckpointName);
+        var state = File.Exists(ckpt) ? RetrainSession.ReadState(ckpt) : null;
+        TrainResumeCheck.Refuse(folder, o, state, RetrainSession.AnnealsDropPath(space, o));
+        int done = state?.EpochsDone ?? 0;
+        if (state is not null && done == o.Retrain.Epochs && File.Exists(folder.File(ModelFile)))
+        {
+            stdout.WriteLine($"the run in {folder.Path} has already trained all {ProgressReporter.Count(done, "epoch")}; nothing to train " +
+                             "(a larger --epochs continues it where the schedule allows)");
+            Report(stdout, folder, o, new RetrainResult(state.TestAccuracy, state.TrainAccuracy, state.Parameters, done, state.Seconds));
+            return 0;
+        }
+        var device = DeviceSelection.Resolve(o.Device);
+        var (train, test) = LoadData(o);
+        return Run(folder, space, arch, o, train, test, device, stdout, live, stopAfterEpochs);
+    }
+
+    private static int Run(RunFolder folder, ISearchSpace space, Architecture arch, SearchOptions o, ImageDataset train,
+        ImageDataset test, Device device, TextWriter stdout, bool? live, int stopAfterEpochs)
+    {
+        string configJson = Config(o), ckpt = Path.Combine(folder.CheckpointsPath, CheckpointName);
         using var progress = new ProgressReporter(stdout, live);
-        RetrainResult result;
+        using var session = new RetrainSession(space, arch, o, train, test, device);
+        if (folder.IsResumed)
+        {
+            if (File.Exists(ckpt))
+                MetricsLog.TruncateTo(folder.MetricsPath, session.Restore(ckpt).MetricsBytes);
+            else
+                MetricsLog.TruncateTo(folder.MetricsPath, 0); // interrupted before the first checkpoint: start over
+            folder.WriteText(RunFolder.ConfigFile, configJson); // checked above: what the run continues with
+        }
+        progress.Message(session.Description);
+        if (session.EpochsDone > 0) progress.Message($"resuming after epoch {session.EpochsDone} of {session.Epochs}");
+        progress.Message($"output folder: {folder.Path} (a checkpoint after every epoch; train --resume --out {Quote(folder.Path)} continues it)");
         using (var metrics = folder.OpenMetrics())
-            result = Retrainer.Run(space, arch, o, train, test, device, metrics, progress,
-                fresh => SaveModel(folder.File(ModelFile), fresh));
-        RunOutputs.WritePlots(folder);
-        stdout.WriteLine($"test accuracy after training from scratch: {result.TestAccuracy:P2} ({result.Parameters:N0} parameters, " +
-                         $"{result.Epochs} epochs, {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(result.Seconds))}); outputs in {folder.Path}");
+            session.Run(metrics, progress, s => s.Save(ckpt, new FileInfo(folder.MetricsPath).Length, configJson), stopAfterEpochs);
+        if (session.EpochsDone < session.Epochs) return 0; // stopped early (tests)
+        Checkpoint.Write(folder.File(ModelFile), "{}", session.Weights.ToEntries());
+        RunOutputs.WriteTrainPlots(folder);
+        Report(stdout, folder, o, session.Result());
         return 0;
     }
 
-    private static void SaveModel(string path, FreshWeights fresh)
+    /// <summary>The options as the architecture's space fixes them (its space and size).</summary>
+    private static SearchOptions ForArchitecture(SearchOptions o, ISearchSpace space) =>
+        o with { Space = space.Name, Nodes = space is MicroSpace m ? m.Nodes : o.Nodes, Layers = space is MacroSpace mc ? mc.Layers : o.Layers };
+
+    private static string Config(SearchOptions o) => JsonSerializer.Serialize(o, SearchJsonContext.Default.SearchOptions);
+
+    private static (ImageDataset Train, ImageDataset Test) LoadData(SearchOptions o) =>
+        RetrainData.Split(Datasets.Load(o.Dataset, o.DataDir), o.Retrain);
+
+    /// <summary>Opens <paramref name="outDir"/> to resume it as a train run, or says why it is not one.</summary>
+    private static RunFolder OpenTrainRun(string outDir)
     {
-        var entries = fresh.Parameters.Select(p => new CheckpointEntry(p.Name, p.Shape.ToArray(), p.ToFloatArray()))
-            .Concat(fresh.Buffers.Select(b => new CheckpointEntry(b.Name, b.Tensor.Shape.ToArray(), b.Tensor.ToFloatArray())));
-        Checkpoint.Write(path, "{}", entries);
+        var folder = RunFolder.OpenForResume(outDir);
+        if (!File.Exists(folder.File(ArchitectureFile)))
+            throw new RunFolderException($"cannot resume: {folder.Path} is not a train run (it has no {ArchitectureFile}; " +
+                (File.Exists(folder.BestArchitectureJsonPath) || File.Exists(Path.Combine(folder.CheckpointsPath, EnasSearch.CheckpointName))
+                    ? "it is a search run: continue it with --resume --out DIR, without train)"
+                    : "was it written by train?)") +
+                ". Start a new run with train --arch FILE --out DIR.");
+        return folder;
     }
 
+    private static void Report(TextWriter stdout, RunFolder folder, SearchOptions o, RetrainResult result)
+    {
+        stdout.WriteLine($"test accuracy after training from scratch: {result.TestAccuracy:P2} (" +
+                         (result.Parameters > 0 ? $"{result.Parameters:N0} parameters, " : "") +
+                         $"{ProgressReporter.Count(result.Epochs, "epoch")}, {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(result.Seconds))} of training)");
+        stdout.WriteLine($"model: {folder.File(ModelFile)}; curves: accuracy.svg, loss.svg; per-epoch metrics.jsonl; all in {folder.Path}");
+        stdout.WriteLine("evaluate the saved model with:");
+        stdout.WriteLine("  " + EvalCommand(o, folder));
+    }
+
+    /// <summary>The eval command for the model of the run in <paramref name="folder"/> trained with <paramref name="o"/>.</summary>
+    public static string EvalCommand(SearchOptions o, RunFolder folder)
+    {
+        var r = o.Retrain;
+        var parts = new List<string>
+        {
+            "dotnet run -c Release --project Enas.Search -- eval",
+            $"--arch {Quote(folder.File(ArchitectureFile))}", $"--model {Quote(folder.File(ModelFile))}", $"--dataset {o.Dataset}",
+        };
+        if (o.DataDir is not null) parts.Add($"--data {Quote(o.DataDir)}");
+        parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
+        if (o.Space == MicroSpace.SpaceName) parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
+        if (r.Network != new RetrainOptions().Network) parts.Add($"--network {r.Network}"); // macro too: final = dense convs
+        return string.Join(' ', parts);
+    }
+
+    private static string Quote(string s) => SearchAction.Quote(s);
+
+    /// <summary>Test accuracy of the model <paramref name="modelPath"/> (a train run's model.ckpt, or its
+    /// checkpoints/last.ckpt: the latest epoch) of the architecture in <paramref name="archPath"/>.</summary>
     public static int Eval(SearchOptions o, string archPath, string modelPath, TextWriter stdout)
     {
         var (space, arch) = ReadArchitecture(archPath);
@@ -59,14 +177,11 @@ internal static class TrainAction
         using var fresh = new FreshWeights(0, device);
         var child = ChildBuilder.Build(space, arch, network, fresh, device);
         var (_, entries) = Checkpoint.Read(modelPath);
-        void Load(string name, Tensor t)
+        try { fresh.Load(entries, modelPath); }
+        catch (InvalidDataException e)
         {
-            if (!entries.TryGetValue(name, out var e) || e.Data.Length != t.ElementCount)
-                throw new CliException($"{modelPath} does not match this architecture and size (missing or mis-sized '{name}'); pass the --channels/--layers/--network used for training");
-            if (t is Parameter p) p.Load<float>(e.Data); else t.Backend.Upload<float>(e.Data, t.Buffer);
+            throw new CliException($"{e.Message}; pass the --channels/--layers/--network used for training");
         }
-        foreach (var p in fresh.Parameters) Load(p.Name, p);
-        foreach (var (name, t) in fresh.Buffers) Load(name, t);
         var test = new Batcher(splits.Test, 200, 0, shuffle: false);
         double acc = Evaluator.Accuracy(child, test, device, new ForwardContext(false, new Util.XoshiroRandom(0)));
         stdout.WriteLine($"test accuracy: {acc:P2} on {splits.Test.Count} images ({child.ParameterCount:N0} parameters)");

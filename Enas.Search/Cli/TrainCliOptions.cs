@@ -19,14 +19,26 @@ internal sealed class TrainCliOptions
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed" };
     public readonly Option<string?> Out = new("--out") { Description = "Output folder (default runs/train-<timestamp>)" };
+    public readonly Option<bool> Resume = new("--resume") { Description = "train: continue the run in --out DIR from its last epoch's checkpoint (more --epochs only where the schedule allows)" };
 
+    /// <summary>The options train and eval share (<see cref="Resume"/> is train's alone).</summary>
     public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, Network, TrainSubset, Device, Seed, Out];
 
-    public SearchOptions Bind(ParseResult p)
+    /// <summary>The preset (or, on resume, the run's stored options) with the given flags applied.</summary>
+    public SearchOptions Bind(ParseResult p, SearchOptions? resumed = null)
     {
         SearchOptions o;
-        try { o = Presets.Get(p.GetValue(Preset) ?? "cpu"); }
-        catch (ArgumentException e) { throw new CliException(e.Message); }
+        if (resumed is not null)
+        {
+            if (p.GetValue(Preset) is not null)
+                throw new CliException("--preset cannot change a run on resume: it continues with the options in its config.json");
+            o = resumed;
+        }
+        else
+        {
+            try { o = Presets.Get(p.GetValue(Preset) ?? "cpu"); }
+            catch (ArgumentException e) { throw new CliException(e.Message); }
+        }
         var r = o.Retrain;
         o = o with
         {

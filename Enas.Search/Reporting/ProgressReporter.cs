@@ -152,8 +152,11 @@ public sealed class ProgressReporter : IDisposable
     /// (start-up estimates run while the JIT is still tiering up).
     /// </summary>
     public static string RemainingEpochsLine(int epochsLeft, TimeSpan perEpoch, string then) =>
-        $"expected time for the remaining {epochsLeft} epochs: about {FormatDuration(perEpoch * epochsLeft)} " +
+        $"expected time for the remaining {Count(epochsLeft, "epoch")}: about {FormatDuration(perEpoch * epochsLeft)} " +
         $"(from this epoch), then {then}";
+
+    /// <summary>"1 epoch", "2 epochs", "0 epochs": <paramref name="n"/> and the noun, plural unless n is 1.</summary>
+    public static string Count(long n, string noun) => n == 1 ? $"1 {noun}" : $"{n:N0} {noun}s";
 
     /// <summary>"1h 02m", "3m 07s" or "12s".</summary>
     public static string FormatDuration(TimeSpan t)

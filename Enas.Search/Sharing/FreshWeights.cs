@@ -1,4 +1,5 @@
 using Enas.Engine;
+using Enas.Engine.Serialization;
 using Enas.Search.Util;
 
 namespace Enas.Search.Sharing;
@@ -59,6 +60,35 @@ public sealed class FreshWeights : IWeightSource, IDisposable
         _orderedStats.Add((key + ".mean", mean));
         _orderedStats.Add((key + ".var", var));
         return (mean, var);
+    }
+
+    /// <summary>The parameters and batch-norm statistics as checkpoint entries named as they are here (the layout of
+    /// a saved model, which <c>eval</c> reads).</summary>
+    public IEnumerable<CheckpointEntry> ToEntries() =>
+        _ordered.Select(p => new CheckpointEntry(p.Name, p.Shape.ToArray(), p.ToFloatArray()))
+            .Concat(_orderedStats.Select(b => new CheckpointEntry(b.Name, b.Tensor.Shape.ToArray(), b.Tensor.ToFloatArray())));
+
+    /// <summary>Loads every parameter and statistic from <paramref name="entries"/> (other entries are ignored).</summary>
+    /// <exception cref="InvalidDataException">One is missing or has another size; the message names
+    /// <paramref name="source"/> and the tensor.</exception>
+    public void Load(IReadOnlyDictionary<string, CheckpointEntry> entries, string source)
+    {
+        void Check(string name, long count, out float[] data)
+        {
+            if (!entries.TryGetValue(name, out var e) || e.Data.Length != count)
+                throw new InvalidDataException($"{source} does not match this architecture and size (missing or mis-sized '{name}')");
+            data = e.Data;
+        }
+        foreach (var p in _ordered)
+        {
+            Check(p.Name, p.ElementCount, out var data);
+            p.Load<float>(data);
+        }
+        foreach (var (name, t) in _orderedStats)
+        {
+            Check(name, t.ElementCount, out var data);
+            t.Backend.Upload<float>(data, t.Buffer);
+        }
     }
 
     /// <summary>Disposes parameters and statistics.</summary>

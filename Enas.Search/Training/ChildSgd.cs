@@ -1,5 +1,6 @@
 using Enas.Engine;
 using Enas.Engine.Optim;
+using Enas.Engine.Serialization;
 
 namespace Enas.Search.Training;
 
@@ -45,6 +46,17 @@ public sealed class ChildSgd : IDisposable
     /// <summary>Velocity buffers that exist.</summary>
     public IEnumerable<(string Name, float[] Data)> State() =>
         _sgd.StateTensors().Select(s => (s.Name, s.Tensor.ToFloatArray()));
+
+    /// <summary>The velocity buffers as checkpoint entries named <paramref name="prefix"/> + buffer name.</summary>
+    public IEnumerable<CheckpointEntry> StateEntries(string prefix = "sgd.") =>
+        State().Select(s => new CheckpointEntry(prefix + s.Name, [s.Data.Length], s.Data));
+
+    /// <summary>Restores every buffer of <paramref name="entries"/> whose name starts with <paramref name="prefix"/>.</summary>
+    public void LoadStateEntries(IReadOnlyDictionary<string, CheckpointEntry> entries, string prefix = "sgd.")
+    {
+        foreach (var (name, e) in entries)
+            if (name.StartsWith(prefix, StringComparison.Ordinal)) LoadState(name[prefix.Length..], e.Data);
+    }
 
     /// <summary>Restores one buffer.</summary>
     public void LoadState(string name, float[] data)

@@ -156,8 +156,7 @@ public sealed class EnasSearch : IDisposable
                     MetricsBytes = new FileInfo(_folder.MetricsPath).Length,
                 };
                 SearchCheckpoint.Save(CheckpointPath, _state, _bank, _controller, _sgd, _reinforce.Optimizer);
-                // The start-up estimate times a few steps while the JIT is still tiering up (it ran ~60 % high on
-                // the default search); the first real epoch gives the user a better one.
+                // The first real epoch gives the user a second estimate, from the run's own steps.
                 int left = _o.Epochs - epoch - 1;
                 if (epoch == firstEpoch && left > 0)
                     _progress.Message(ProgressReporter.RemainingEpochsLine(left, clock.Elapsed - t0, "derive"));
@@ -211,6 +210,15 @@ public sealed class EnasSearch : IDisposable
         return new SearchOutcome(ranked, summary);
     }
 
+    /// <summary>Throwaway samples the start-up estimate runs untimed first: while the JIT is still compiling and
+    /// tiering the kernels up, the first five or so steps take up to twice the steady time (timing samples 2 and 3,
+    /// as this estimate did before, put the default search about 50 % high).</summary>
+    public const int EstimateWarmup = 5;
+
+    /// <summary>Samples the start-up estimate times after the warm-up (their mean is used: the run's time is a sum
+    /// over architectures whose costs differ).</summary>
+    public const int EstimateTimed = 8;
+
     /// <summary>
     /// Whether derive also scores uniformly sampled architectures: for the policy-vs-uniform comparison of a learning
     /// controller and as half of a rank check's pool (a random controller's own samples already are uniform).
@@ -218,16 +226,19 @@ public sealed class EnasSearch : IDisposable
     private bool ScoresUniformSamples => _controller.Learns || _o.RankCheck > 0;
 
     /// <summary>
-    /// Expected wall time of the remaining search, from timing two training steps and two reward evaluations on
-    /// throwaway samples (weights are not changed and the run's random streams are not touched).
+    /// Expected wall time of the remaining search, by phase: <see cref="EstimateWarmup"/> + <see cref="EstimateTimed"/>
+    /// throwaway samples each run one training step (forward and backward) and one batch evaluation; the means of
+    /// the timed ones, scaled by <see cref="SearchWorkload"/>, give the estimate. Weights are not changed and the
+    /// run's random streams are not touched. The warm-up is not lost: the run's own first steps would pay it.
     /// </summary>
-    public TimeSpan EstimateRemaining()
+    public SearchEstimate EstimateRemaining()
     {
         var rng = new XoshiroRandom(12345);
         var batch = _train.GetBatch(0, 0);
-        var sw = Stopwatch.StartNew();
-        double train = 0, eval = 0;
-        for (int i = 0; i < 3; i++)
+        var sw = new Stopwatch();
+        var train = new List<double>();
+        var eval = new List<double>();
+        for (int i = 0; i < EstimateWarmup + EstimateTimed; i++)
         {
             Architecture arch;
             using (TensorScope.Begin())
@@ -239,18 +250,15 @@ public sealed class EnasSearch : IDisposable
             ChildStep.ForwardBackward(child, batch, new ForwardContext(true, rng), auxWeight: null, _device,
                 value => $"the start-up time estimate's training step gave a loss of {value}");
             foreach (var p in _bank.Parameters) p.ZeroGrad();
-            if (i > 0) train += sw.Elapsed.TotalSeconds / 2;
+            train.Add(sw.Elapsed.TotalSeconds);
             sw.Restart();
             Evaluator.Accuracy(child, batch, _device, new ForwardContext(false, rng));
-            if (i > 0) eval += sw.Elapsed.TotalSeconds / 2;
+            eval.Add(sw.Elapsed.TotalSeconds);
         }
-        int epochs = _o.Epochs - _state.EpochsDone;
-        int rewardBatches = _o.RewardBatches ?? 1, derivePasses = ScoresUniformSamples ? 2 : 1;
-        int controllerEpochs = _o.Epochs - Math.Max(_state.EpochsDone, _o.ControllerWarmupEpochs);
-        double seconds = epochs * _train.BatchesPerEpoch * train * 1.15
-                         + controllerEpochs * _o.ControllerSteps * _o.ControllerAggregate * rewardBatches * eval * 1.2
-                         + derivePasses * (_o.DeriveSamples + 1) * _o.DeriveBatches * eval;
-        return TimeSpan.FromSeconds(seconds);
+        int rankCheckSteps = (_data.Train.Count + _o.Retrain.BatchSize - 1) / _o.Retrain.BatchSize;
+        var work = SearchWorkload.Of(_o, _state.EpochsDone, _train.BatchesPerEpoch, _deriveBatches.BatchesPerEpoch, rankCheckSteps,
+            _controller.Learns);
+        return work.Estimate(SteadyState.Mean(train, EstimateWarmup)!.Value, SteadyState.Mean(eval, EstimateWarmup)!.Value);
     }
 
     /// <summary>Frees the shared weights and the controller.</summary>

@@ -56,7 +56,30 @@ public static class Evaluator
         var logits = child.Forward(images, ctx).Logits;
         return CountCorrect(logits, batch.LabelSpan);
     }
+
+    /// <summary>Accuracy and mean cross-entropy per image (main logits) over every batch of
+    /// <paramref name="batcher"/>'s epoch 0; the accuracy equals <see cref="Accuracy(ChildNetwork, Batcher, Device, ForwardContext, int)"/>'s.</summary>
+    public static EvaluationScore Score(ChildNetwork child, Batcher batcher, Device device, ForwardContext ctx)
+    {
+        long correct = 0, total = 0;
+        double lossSum = 0;
+        for (int b = 0; b < batcher.BatchesPerEpoch; b++)
+        {
+            var batch = batcher.GetBatch(0, b);
+            using var scope = TensorScope.Begin();
+            using var _ = Tape.NoGrad();
+            var (images, _) = batch.ToTensors(device);
+            var logits = child.Forward(images, ctx).Logits;
+            correct += CountCorrect(logits, batch.LabelSpan);
+            lossSum += logits.CrossEntropy(batch.LabelSpan).Item() * batch.Count;
+            total += batch.Count;
+        }
+        return total == 0 ? new EvaluationScore(0, 0) : new EvaluationScore((double)correct / total, lossSum / total);
+    }
 }
+
+/// <summary>Accuracy and mean cross-entropy of a network over a set of images.</summary>
+public readonly record struct EvaluationScore(double Accuracy, double Loss);
 
 /// <summary>Thrown when a loss becomes NaN or infinite; the last good checkpoint is left as it was.</summary>
 public sealed class NonFiniteLossException(string message) : Exception(message);

@@ -19,7 +19,7 @@ internal static class SearchCheckpoint
         var entries = new List<CheckpointEntry>();
         for (int i = 0; i < bank.Parameters.Count; i++) entries.Add(Entry($"bank.{i}", bank.Parameters[i]));
         for (int i = 0; i < controller.Parameters.Count; i++) entries.Add(Entry($"controller.{i}", controller.Parameters[i]));
-        foreach (var (name, data) in sgd.State()) entries.Add(new CheckpointEntry("sgd." + name, [data.Length], data));
+        entries.AddRange(sgd.StateEntries());
         if (adam is not null)
             foreach (var (name, data) in adam.State()) entries.Add(new CheckpointEntry("adam." + name, [data.Length], data));
         Checkpoint.Write(path, JsonSerializer.Serialize(state, SearchJsonContext.Default.SearchState), entries);
@@ -32,13 +32,11 @@ internal static class SearchCheckpoint
                     ?? throw new InvalidDataException($"checkpoint '{path}' has no search state");
         Restore(entries, "bank", bank.Parameters, path);
         Restore(entries, "controller", controller.Parameters, path);
+        sgd.LoadStateEntries(entries);
         foreach (var (name, e) in entries)
-        {
-            if (name.StartsWith("sgd.", StringComparison.Ordinal)) sgd.LoadState(name[4..], e.Data);
-            else if (name.StartsWith("adam.", StringComparison.Ordinal))
+            if (name.StartsWith("adam.", StringComparison.Ordinal))
                 (adam ?? throw new InvalidDataException($"checkpoint '{path}' has controller optimiser state but the controller does not learn"))
                     .LoadState(name[5..], e.Data);
-        }
         sgd.StepCount = state.ChildSteps;
         if (adam is not null) adam.StepCount = state.ControllerSteps;
         return state;

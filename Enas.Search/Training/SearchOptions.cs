@@ -190,5 +190,6 @@ public sealed record RetrainOptions
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SearchOptions))]
 [JsonSerializable(typeof(SearchState))]
+[JsonSerializable(typeof(RetrainState))]
 [JsonSerializable(typeof(SearchSummary))]
 internal sealed partial class SearchJsonContext : JsonSerializerContext;

@@ -27,7 +27,16 @@ public static class SearchResumeCheck
     /// <paramref name="storedJson"/> (the checkpoint's config.json text); empty when it may continue. Throws
     /// <see cref="InvalidDataException"/> when no option could make it continue: a macro search written before the
     /// authors' skip indexing (<see cref="MacroSkipIndexing"/>).</summary>
-    public static IReadOnlyList<string> Differences(string storedJson, SearchOptions current)
+    public static IReadOnlyList<string> Differences(string storedJson, SearchOptions current) =>
+        Differences(storedJson, current, MayChange, null);
+
+    /// <summary>
+    /// <see cref="Differences(string, SearchOptions)"/> for another command: the configuration fields (dotted,
+    /// e.g. "retrain.epochs") in <paramref name="mayChange"/> are not compared, and <paramref name="flagOf"/> names a
+    /// field's flag where that command's flags differ from the search's (null: the search's).
+    /// </summary>
+    public static IReadOnlyList<string> Differences(string storedJson, SearchOptions current, IReadOnlySet<string> mayChange,
+        Func<string, string?>? flagOf)
     {
         JsonObject stored, now, defaults;
         try { stored = JsonNode.Parse(storedJson)?.AsObject() ?? throw new JsonException("empty"); }
@@ -41,26 +50,27 @@ public static class SearchResumeCheck
         now = ToJson(current);
         defaults = ToJson(new SearchOptions());
         var result = new List<string>();
-        Compare(stored, now, defaults, "", result);
+        Compare(stored, now, defaults, "", result, mayChange, flagOf ?? (_ => null));
         return result;
     }
 
     private static JsonObject ToJson(SearchOptions o) =>
         JsonSerializer.SerializeToNode(o, SearchJsonContext.Default.SearchOptions)!.AsObject();
 
-    private static void Compare(JsonObject then, JsonObject now, JsonObject? defaults, string prefix, List<string> result)
+    private static void Compare(JsonObject then, JsonObject now, JsonObject? defaults, string prefix, List<string> result,
+        IReadOnlySet<string> mayChange, Func<string, string?> flagOf)
     {
         foreach (string field in now.Select(kv => kv.Key).Union(then.Select(kv => kv.Key)))
         {
             string name = prefix + field;
-            if (MayChange.Contains(name) || name == SkipIndexingField) continue;
+            if (mayChange.Contains(name) || name == SkipIndexingField) continue;
             JsonNode? old = then[field], value = now[field], byDefault = defaults?[field];
             bool had = then.ContainsKey(field), has = now.ContainsKey(field);
             if (!had) old = byDefault; // written before the option existed (or left out while at its default)
             if (!has) value = byDefault;
-            if (old is JsonObject o && value is JsonObject v) { Compare(o, v, byDefault as JsonObject, name + ".", result); continue; }
+            if (old is JsonObject o && value is JsonObject v) { Compare(o, v, byDefault as JsonObject, name + ".", result, mayChange, flagOf); continue; }
             if (!JsonNode.DeepEquals(old, value))
-                result.Add($"{FlagOf(name)}: checkpoint {Text(old)}, now {Text(value)}");
+                result.Add($"{flagOf(name) ?? FlagOf(name)}: checkpoint {Text(old)}, now {Text(value)}");
         }
     }
 

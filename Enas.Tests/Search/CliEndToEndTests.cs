@@ -52,7 +52,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("shared-weight accuracy", stdout);
         Assert.Contains("train --arch", stdout);
-        Assert.Contains("expected time for the remaining 1 epochs: about", stdout);
+        Assert.Contains("expected time for the remaining 1 epoch: about", stdout);
         foreach (var f in new[] { "config.json", "metrics.jsonl", "best-architecture.json", "best-architecture.txt", "top-architectures.txt",
                      "summary.json", "normal-cell.svg", "reduction-cell.svg", "reward.svg", "accuracy.svg", "checkpoints/last.ckpt" })
             Assert.True(File.Exists(Path.Combine(run1, f)), $"missing {f}");
