@@ -15,15 +15,14 @@ internal static class TrainAction
 {
     public const string ModelFile = "model.ckpt";
 
-    public static (ISearchSpace Space, Architecture Arch) ReadArchitecture(string path)
-    {
-        if (!File.Exists(path)) throw new CliException($"--arch {path}: file not found");
-        return ArchitectureJson.Deserialize(File.ReadAllText(path));
-    }
+    /// <summary>The architecture <c>--arch</c> names (see <see cref="ArchitectureArgument"/>); <paramref name="space"/>
+    /// is <c>--space</c> (empty: inferred).</summary>
+    public static (ISearchSpace Space, Architecture Arch) ReadArchitecture(string arch, string? space = null) =>
+        ArchitectureArgument.Read(arch, space);
 
     public static int Train(SearchOptions o, string archPath, string? outDir, TextWriter stdout, bool? live = null)
     {
-        var (space, arch) = ReadArchitecture(archPath);
+        var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = o with { Space = space.Name, Nodes = space is MicroSpace m ? m.Nodes : o.Nodes, Layers = space is MacroSpace mc ? mc.Layers : o.Layers };
         var device = DeviceSelection.Resolve(o.Device);
         var data = Datasets.Load(o.Dataset, o.DataDir);
@@ -54,7 +53,7 @@ internal static class TrainAction
 
     public static int Eval(SearchOptions o, string archPath, string modelPath, TextWriter stdout)
     {
-        var (space, arch) = ReadArchitecture(archPath);
+        var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = o with { Space = space.Name };
         var device = DeviceSelection.Resolve(o.Device);
         var data = Datasets.Load(o.Dataset, o.DataDir);
@@ -62,7 +61,7 @@ internal static class TrainAction
         var network = Retrainer.Network(space, o, splits.Train);
         using var fresh = new FreshWeights(0, device);
         var child = ChildBuilder.Build(space, arch, network, fresh, device);
-        var (_, entries) = Checkpoint.Read(modelPath);
+        var entries = ModelCheckpoint.Read(modelPath);
         void Load(string name, Tensor t)
         {
             if (!entries.TryGetValue(name, out var e) || e.Data.Length != t.ElementCount)

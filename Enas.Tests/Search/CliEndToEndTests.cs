@@ -4,6 +4,7 @@ using Enas.Search.Cli;
 using Enas.Search.Data;
 using Enas.Search.Reporting;
 using Enas.Search.Training;
+using Enas.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Enas.Tests.Search;
@@ -24,14 +25,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         return dir;
     }
 
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e, live: false);
-        output.WriteLine($"$ enas {string.Join(' ', args)}\n{o}{e}exit {code}");
-        return (code, o.ToString(), e.ToString());
-    }
+    private (int Code, string Out, string Err) Cli(params string[] args) => CliRun.Run(output, args);
 
     private static string[] Tiny(string data, string outDir) =>
     [
@@ -82,8 +76,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         var bytes = File.ReadAllBytes(ckpt);
         bytes[bytes.Length / 2] ^= 0x5A;
         File.WriteAllBytes(ckpt, bytes);
-        string err;
-        (code, _, err) = Cli("--resume", "--out", run2);
+        (code, _, var err) = Cli("--resume", "--out", run2);
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("checksum", err);
         Assert.Equal(bytes, File.ReadAllBytes(ckpt));
@@ -100,6 +93,17 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
             "--channels", "4", "--layers", "1");
         Assert.Equal(0, code);
         Assert.Contains("test accuracy:", stdout);
+        // the run's own official string (best-architecture.txt) names the same architecture
+        string accuracy = stdout.Split('\n').Single(l => l.StartsWith("test accuracy:"));
+        (code, stdout, err) = Cli("eval", "--arch", Path.Combine(run1, "best-architecture.txt"), "--model", Path.Combine(run3, "model.ckpt"),
+            "--data", data, "--channels", "4", "--layers", "1");
+        Assert.True(code == 0, err);
+        Assert.Equal(accuracy, stdout.Split('\n').Single(l => l.StartsWith("test accuracy:")));
+        // a search checkpoint is not a model, and eval says so
+        (code, _, err) = Cli("eval", "--arch", arch, "--model", Path.Combine(run1, "checkpoints", "last.ckpt"), "--data", data,
+            "--channels", "4", "--layers", "1");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("is a search checkpoint", err);
 
         // The authors' final network (strided reduction ops, concatenated loose ends) trains and evaluates the same way.
         var run4 = Path.Combine(_root, "run4");
