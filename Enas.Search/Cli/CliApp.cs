@@ -38,25 +38,60 @@ public static class CliApp
             return SearchAction.Run(search.Bind(p, stored), outDir, resume: true, stdout, live);
         }
 
-        var arch = new Option<string>("--arch") { Description = "Architecture file (best-architecture.json from a search)", Required = true };
+        var (arch, space) = (ArchOption(), SpaceOption());
         var train = new Command("train", "Train an architecture from scratch with fresh weights (whole training set, augmentation; drop-path and aux head for micro) and report test accuracy");
         var t = new TrainCliOptions();
         train.Options.Add(arch);
+        train.Options.Add(space);
         foreach (var o in t.All()) train.Options.Add(o);
-        train.SetAction(p => Guard(stderr, () => TrainAction.Train(t.Bind(p), p.GetValue(arch)!, p.GetValue(t.Out), stdout, live)));
+        train.SetAction(p => Guard(stderr, () => TrainAction.Train(t.Bind(p) with { Space = p.GetValue(space) ?? "" },
+            p.GetValue(arch)!, p.GetValue(t.Out), stdout, live)));
         root.Subcommands.Add(train);
 
-        var evalArch = new Option<string>("--arch") { Description = "Architecture file", Required = true };
+        var (evalArch, evalSpace) = (ArchOption(), SpaceOption());
         var model = new Option<string>("--model") { Description = "model.ckpt written by train", Required = true };
-        var eval = new Command("eval", "Test accuracy of a model saved by train (pass the same --dataset/--channels/--layers)");
+        var eval = new Command("eval", "Test accuracy of a model saved by train (pass the same --dataset/--channels/--layers/--network)");
         var e = new TrainCliOptions();
         eval.Options.Add(evalArch);
         eval.Options.Add(model);
-        foreach (var o in e.All()) eval.Options.Add(o);
-        eval.SetAction(p => Guard(stderr, () => TrainAction.Eval(e.Bind(p), p.GetValue(evalArch)!, p.GetValue(model)!, stdout)));
+        eval.Options.Add(evalSpace);
+        foreach (var o in e.ForEval()) eval.Options.Add(o);
+        eval.SetAction(p => Guard(stderr, () => TrainAction.Eval(e.Bind(p) with { Space = p.GetValue(evalSpace) ?? "" },
+            p.GetValue(evalArch)!, p.GetValue(model)!, stdout)));
         root.Subcommands.Add(eval);
 
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var defaults = search.HelpDefaults().Concat(rnn.HelpDefaults()).Concat(t.HelpDefaults())
+            .Concat(e.HelpDefaults().Where(d => eval.Options.Contains(d.Option))).ToDictionary(d => d.Option, d => d.Default);
+        CliHelp.Install(root, command => command == root ? SearchGroups(search, rnn) : [], defaults);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not CliHelp) return ParseErrorReport.Write(parse, stderr);
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>--arch of train and eval.</summary>
+    private static Option<string> ArchOption() => new("--arch")
+    {
+        Description = "The architecture: a search's best-architecture.json or .txt, a file holding an official ENAS integer " +
+                      "string (a published arc), or that string itself, quoted",
+        Required = true,
+    };
+
+    /// <summary>--space of train and eval: how to read an integer string that does not name its space.</summary>
+    private static Option<string?> SpaceOption() => new("--space")
+    {
+        Description = "micro or macro: the space of an --arch integer string or .txt (inferred from its length when only one fits)",
+    };
+
+    /// <summary>The root command's options under three headings: every search, the CNN search, the recurrent search.</summary>
+    private static IReadOnlyList<OptionGroup> SearchGroups(SearchCliOptions search, Rnn.RnnCliOptions rnn)
+    {
+        var cnn = search.CnnOnly();
+        return
+        [
+            new("Options of every search:", [.. search.All().Except(cnn)]),
+            new("CNN search (--space micro or macro):", cnn),
+            new("Recurrent search (--space rnn, --dataset ptb or ptb-mini, --data DIR required):", [.. rnn.All()]),
+        ];
     }
 
     private static int Guard(TextWriter stderr, Func<int> body)

@@ -11,28 +11,40 @@ namespace Enas.Search.Rnn;
 /// </summary>
 internal sealed class RnnCliOptions
 {
-    public readonly Option<int?> Nodes = new("--nodes") { Description = "rnn: nodes of the recurrent cell N (default 12)" };
-    public readonly Option<int?> Hidden = new("--hidden") { Description = "rnn: embedding = hidden size (default 64)" };
-    public readonly Option<int?> Bptt = new("--bptt") { Description = "rnn: truncated-BPTT window (default 35)" };
-    public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "rnn: cap on BPTT windows per epoch (default: whole stream)" };
-    public readonly Option<string?> Baseline = new("--baseline") { Description = "rnn: 'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
-    public readonly Option<string?> Cell = new("--cell") { Description = "rnn: train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
+    public readonly Option<int?> Nodes = new("--nodes") { Description = "Nodes of the recurrent cell N" };
+    public readonly Option<int?> Hidden = new("--hidden") { Description = "Embedding = hidden size" };
+    public readonly Option<int?> Bptt = new("--bptt") { Description = "Truncated-BPTT window" };
+    public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "Cap on BPTT windows per epoch" };
+    public readonly Option<string?> Baseline = new("--baseline") { Description = "'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
+    public readonly Option<string?> Cell = new("--cell") { Description = "Train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
 
-    public readonly Option<bool> Compare = new("--compare") { Description = "rnn: after the search (or for --cell), also train a uniformly random cell and the plain LSTM with the same budget and print the comparison (comparison.txt/.json)" };
+    public readonly Option<bool> Compare = new("--compare") { Description = "After the search (or for --cell), also train a uniformly random cell and the plain LSTM with the same budget and print the comparison (comparison.txt/.json)" };
 
-    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "rnn: with --compare, retrain each of the three models with this many seeds (a new random cell per seed) and report mean ± sd and paired differences (default 1)" };
+    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "With --compare, retrain each of the three models with this many seeds (a new random cell per seed) and report mean ± sd and paired differences" };
 
-    public readonly Option<string?> CellOutput = new("--cell-output") { Description = "rnn: which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper; default) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
+    public readonly Option<string?> CellOutput = new("--cell-output") { Description = "Which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
 
-    public readonly Option<bool> FirstNodeTanh = new("--first-node-tanh") { Description = "rnn: fix node 0's activation to tanh instead of searching it (the authors' corrected enas_lm code); random cells of --compare follow it" };
+    public readonly Option<bool> FirstNodeTanh = new("--first-node-tanh") { Description = "Fix node 0's activation to tanh instead of searching it (the authors' corrected enas_lm code); random cells of --compare follow it" };
 
-    public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "rnn: fixed validation windows each controller sample is scored on (default 2; 0 = one random window per sample, as the official code)" };
+    public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "Fixed validation windows each controller sample is scored on (0 = one random window per sample, as the official code)" };
 
-    public readonly Option<int?> DeriveTrain = new("--derive-train") { Description = "rnn: derive by short training: train the K best candidates by shared-weight perplexity from scratch for --derive-train-epochs each and keep the one with the lowest validation perplexity (default 0: the shared-weight ranking, as ENAS)" };
+    public readonly Option<int?> DeriveTrain = new("--derive-train") { Description = "Derive by short training: train the K best candidates by shared-weight perplexity from scratch for --derive-train-epochs each and keep the one with the lowest validation perplexity" };
 
-    public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "rnn: epochs of each --derive-train trial (default 3)" };
+    public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "Epochs of each --derive-train trial" };
 
     public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
+
+    /// <summary>Each option's default as the help shows it, taken from <see cref="RnnSearchOptions"/>.</summary>
+    public IEnumerable<(Option Option, string Default)> HelpDefaults()
+    {
+        var d = new RnnSearchOptions();
+        return
+        [
+            (Nodes, $"{d.Nodes}"), (Hidden, $"{d.Hidden}"), (Bptt, $"{d.Bptt}"), (MaxWindows, "the whole stream"),
+            (CompareSeeds, "1"), (CellOutput, "loose"), (RewardWindows, $"{d.RewardWindows}"),
+            (DeriveTrain, $"{d.DeriveTrainTop} = off: the shared-weight ranking, as ENAS"), (DeriveTrainEpochs, $"{d.DeriveTrainEpochs}"),
+        ];
+    }
 
     /// <summary>Refuses the recurrent search's own flags on a CNN search, where they would do nothing.</summary>
     public void RefuseOnCnnSearch(ParseResult p)
@@ -79,14 +91,13 @@ internal sealed class RnnCliOptions
         o = o with { ControllerSettings = s.WithControllerFlags(p, o.ControllerSettings) };
         try { o.ControllerSettings.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
+        if (p.GetValue(s.ControllerReward) is not null)
+            throw new CliException("--controller-reward is for the CNN search; the recurrent search already scores every sample on the same fixed validation windows (--reward-windows)");
         // Flags of the CNN search would otherwise be ignored without a word.
-        foreach (var cnnOnly in new Option[] { s.Preset, s.Arch, s.DeriveBatches, s.RewardBatches, s.RankCheck, s.RankCheckEpochs, s.Cells, s.Layers, s.Channels, s.TrainSubset, s.ValidationSize, s.LrMax,
-                     s.LrMin, s.RetrainChannels, s.RetrainLayers })
+        foreach (var cnnOnly in s.CnnOnly())
             if (p.GetResult(cnnOnly) is { Implicit: false })
                 throw new CliException($"{cnnOnly.Name} is for the CNN search (--space micro or macro); the recurrent search is " +
                                        "sized with --nodes, --hidden, --bptt and --batch-size");
-        if (p.GetValue(s.ControllerReward) is not null)
-            throw new CliException("--controller-reward is for the CNN search; the recurrent search already scores every sample on the same fixed validation windows (--reward-windows)");
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
         if (o.DeriveTrainTop < 0 || o.DeriveTrainEpochs < 1)
