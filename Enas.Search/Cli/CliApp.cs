@@ -15,6 +15,12 @@ public static class CliApp
     /// <summary>Exit code when training diverged (NaN/inf loss).</summary>
     public const int Diverged = 3;
 
+    /// <summary>How the README and the printed commands run the CLI.</summary>
+    public const string Invocation = "dotnet run -c Release --project Enas.Search --";
+
+    /// <summary><paramref name="path"/> quoted for a shell when it holds a space.</summary>
+    public static string Quote(string path) => path.Contains(' ') ? $"\"{path}\"" : path;
+
     /// <summary>Parses and runs; <paramref name="live"/> forces (or disables) in-place progress (tests pass false).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? live = null)
     {
@@ -26,17 +32,7 @@ public static class CliApp
         foreach (var o in search.All()) root.Options.Add(o);
         var rnn = new Rnn.RnnCliOptions();
         foreach (var o in rnn.All()) root.Options.Add(o);
-        root.SetAction(p => Guard(stderr, () => rnn.Applies(p, search)
-            ? Rnn.RnnCliAction.Run(rnn.Bind(p, search), stdout, live)
-            : RunCnnSearch(p)));
-        int RunCnnSearch(ParseResult p)
-        {
-            rnn.RefuseOnCnnSearch(p);
-            string? outDir = p.GetValue(search.Out);
-            if (!p.GetValue(search.Resume)) return SearchAction.Run(search.Bind(p), outDir, resume: false, stdout, live);
-            var stored = SearchAction.StoredOptions(outDir);
-            return SearchAction.Run(search.Bind(p, stored), outDir, resume: true, stdout, live);
-        }
+        root.SetAction(p => Guard(stderr, () => RootAction.Run(p, search, rnn, stdout, live)));
 
         var (arch, space) = (ArchOption(), SpaceOption());
         var train = new Command("train", "Train an architecture from scratch with fresh weights (whole training set, augmentation; drop-path and aux head for micro) and report test accuracy");
@@ -100,13 +96,24 @@ public static class CliApp
         catch (Exception e) when (e is CliException or InvalidArchitectureException or DatasetException or RunFolderException
                                       or InvalidDataException or FileNotFoundException or ArgumentException)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {UserMessage(e)}");
             return UsageError;
+        }
+        catch (DivergedException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return Diverged;
         }
         catch (NonFiniteLossException e)
         {
-            stderr.WriteLine($"error: {e.Message}. Training stopped; the last good checkpoint is kept (try a lower learning rate).");
+            stderr.WriteLine($"error: {e.Message}. Training stopped (try a lower learning rate).");
             return Diverged;
         }
     }
+
+    /// <summary>The message of <paramref name="e"/> without .NET's " (Parameter 'name')" suffix.</summary>
+    private static string UserMessage(Exception e) =>
+        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Enas.Search.Data;
 using Enas.Search.Reporting;
 using Enas.Search.Training;
@@ -22,7 +23,7 @@ internal static class SearchAction
         outDir ??= Path.Combine("runs", $"{options.Space}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         // Load and validate the data before anything is written.
         var splits = LoadSplits(options);
-        var configJson = JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions);
+        var configJson = WithDeviceUsed(JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions), device.ToString());
         var folder = RunFolder.Open(outDir, configJson, resume);
         using var progress = new ProgressReporter(stdout, live);
         using var search = new EnasSearch(options, splits, device, folder, progress);
@@ -34,7 +35,9 @@ internal static class SearchAction
         stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(search.EstimateRemaining())} " +
                          $"({options.Epochs - search.EpochsDone} epochs x {search.StepsPerEpoch} steps, measured on this machine just now)");
         stdout.WriteLine($"output folder: {folder.Path}");
-        var outcome = search.Run() ?? throw new InvalidOperationException("search stopped early");
+        SearchOutcome outcome;
+        try { outcome = search.Run() ?? throw new InvalidOperationException("search stopped early"); }
+        catch (NonFiniteLossException e) { throw DivergedException.InRun(e.Message, folder, search.EpochsDone, options.Epochs); }
         RunOutputs.Write(folder, search.Space, outcome);
         var best = outcome.Ranked[0];
         stdout.WriteLine();
@@ -49,20 +52,34 @@ internal static class SearchAction
         return 0;
     }
 
-    /// <summary>The options stored in the run folder <paramref name="outDir"/> (what <c>--resume</c> continues).</summary>
-    public static SearchOptions StoredOptions(string? outDir)
+    /// <summary>The options stored in a run's config.json (<paramref name="json"/>, read from <paramref name="path"/>):
+    /// what <c>--resume</c> continues.</summary>
+    public static SearchOptions StoredOptions(string json, string path)
     {
-        if (outDir is null) throw new CliException("--resume needs --out pointing at the run to continue");
-        var folder = RunFolder.OpenForResume(outDir);
         try
         {
-            return JsonSerializer.Deserialize(folder.ReadConfig(), SearchJsonContext.Default.SearchOptions)
-                   ?? throw new CliException($"cannot read {folder.ConfigPath}: it is empty");
+            return JsonSerializer.Deserialize(json, SearchJsonContext.Default.SearchOptions)
+                   ?? throw new CliException($"cannot read {path}: it is empty");
         }
         catch (JsonException e)
         {
-            throw new CliException($"cannot read {folder.ConfigPath}: {e.Message}");
+            throw new CliException($"cannot read {path}: {e.Message}");
         }
+    }
+
+    /// <summary><paramref name="configJson"/> with <c>"deviceUsed"</c> after <c>"device"</c>: what "auto" resolved to.
+    /// (The checkpoint keeps the options as given, so the recorded device changes no checkpoint.)</summary>
+    public static string WithDeviceUsed(string configJson, string device)
+    {
+        var config = JsonNode.Parse(configJson)!.AsObject();
+        var result = new JsonObject();
+        foreach (var (name, value) in config.ToList())
+        {
+            config.Remove(name);
+            result[name] = value;
+            if (name == "device") result[SearchResumeCheck.DeviceUsedField] = device;
+        }
+        return result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
     public static string RetrainCommand(SearchOptions o, RunFolder folder)
@@ -70,19 +87,17 @@ internal static class SearchAction
         var r = o.Retrain;
         var parts = new List<string>
         {
-            "dotnet run -c Release --project Enas.Search -- train",
-            $"--arch {Quote(folder.BestArchitectureJsonPath)}", $"--dataset {o.Dataset}",
+            $"{CliApp.Invocation} train",
+            $"--arch {CliApp.Quote(folder.BestArchitectureJsonPath)}", $"--dataset {o.Dataset}",
         };
-        if (o.DataDir is not null) parts.Add($"--data {Quote(o.DataDir)}");
+        if (o.DataDir is not null) parts.Add($"--data {CliApp.Quote(o.DataDir)}");
         parts.Add($"--epochs {r.Epochs}");
         parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
         if (o.Space == "micro") parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
         if (o.Space == "micro" && r.Network != new RetrainOptions().Network) parts.Add($"--network {r.Network}");
-        parts.Add($"--out {Quote(Path.Combine(folder.Path, "retrain"))}");
+        parts.Add($"--out {CliApp.Quote(Path.Combine(folder.Path, "retrain"))}");
         return string.Join(' ', parts);
     }
-
-    private static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
 
     public static DataSplits LoadSplits(SearchOptions o)
     {

@@ -60,9 +60,12 @@ internal sealed class RnnCliOptions
         p.GetValue(s.Space) == RnnSpace.SpaceName || p.GetValue(Baseline) is not null || p.GetValue(Cell) is not null ||
         p.GetValue(s.Dataset) is "ptb" or "ptb-mini";
 
-    public RnnCliRequest Bind(ParseResult p, SearchCliOptions s)
+    /// <summary>The request the command line makes: the defaults (or, on resume, the run's stored configuration
+    /// <paramref name="stored"/>) overridden by every flag given.</summary>
+    public RnnCliRequest Bind(ParseResult p, SearchCliOptions s, RnnRunConfig? stored = null)
     {
-        var d = new RnnSearchOptions();
+        var d = stored?.Options ?? new RnnSearchOptions();
+        bool Given(Option option) => p.GetResult(option) is { Implicit: false };
         var o = d with
         {
             Nodes = p.GetValue(Nodes) ?? d.Nodes,
@@ -70,17 +73,18 @@ internal sealed class RnnCliOptions
             Bptt = p.GetValue(Bptt) ?? d.Bptt,
             MaxWindowsPerEpoch = p.GetValue(MaxWindows) ?? d.MaxWindowsPerEpoch,
             RewardWindows = p.GetValue(RewardWindows) ?? d.RewardWindows,
-            FirstNodeTanh = p.GetValue(FirstNodeTanh),
+            FirstNodeTanh = Given(FirstNodeTanh) ? p.GetValue(FirstNodeTanh) : d.FirstNodeTanh,
             CellOutput = p.GetValue(CellOutput) switch
             {
-                null or "loose" => RnnCellOutput.LooseEnds,
+                null => d.CellOutput,
+                "loose" => RnnCellOutput.LooseEnds,
                 "all" => RnnCellOutput.AllNodes,
                 var v => throw new CliException($"--cell-output {v}: allowed 'loose' (mean of the loose ends) or 'all' (mean of every node)"),
             },
             Epochs = p.GetValue(s.Epochs) ?? d.Epochs,
             BatchSize = p.GetValue(s.BatchSize) ?? d.BatchSize,
             Seed = p.GetValue(s.Seed) ?? d.Seed,
-            Controller = p.GetValue(s.Controller) switch { null or "enas" or "lstm" => "lstm", "random" => "random",
+            Controller = p.GetValue(s.Controller) switch { null => d.Controller, "enas" or "lstm" => "lstm", "random" => "random",
                 var c => throw new CliException($"--controller {c}: allowed enas or random") },
             ControllerSteps = p.GetValue(s.ControllerSteps) ?? d.ControllerSteps,
             ControllerAggregate = p.GetValue(s.ControllerAggregate) ?? d.ControllerAggregate,
@@ -106,28 +110,29 @@ internal sealed class RnnCliOptions
             throw new CliException("--derive-train-epochs only applies with --derive-train K");
         if (o.FirstNodeTanh && o.Nodes == 1)
             throw new CliException("--first-node-tanh with --nodes 1 leaves nothing to search; give --nodes 2 or more");
-        string dataset = p.GetValue(s.Dataset) ?? "ptb";
+        string dataset = p.GetValue(s.Dataset) ?? stored?.Dataset ?? "ptb";
         if (dataset is not ("ptb" or "ptb-mini"))
             throw new CliException($"--dataset {dataset}: language modelling reads ptb (ptb.train/valid/test.txt) or ptb-mini");
-        string data = p.GetValue(s.Data) ?? throw new CliException(
+        string data = p.GetValue(s.Data) ?? stored?.DataDir ?? throw new CliException(
             "--data DIR is required for --space rnn: a folder holding ptb.train.txt, ptb.valid.txt and ptb.test.txt " +
             "(or ptb.valid.txt and ptb.test.txt with --dataset ptb-mini)");
-        string? baseline = p.GetValue(Baseline);
+        string? baseline = p.GetValue(Baseline) ?? stored?.Baseline;
         if (baseline is not null and not "lstm") throw new CliException($"--baseline {baseline}: only 'lstm' is available");
-        bool compare = p.GetValue(Compare);
-        if (o.DeriveTrainTop > 0 && (baseline is not null || p.GetValue(Cell) is not null))
+        bool compare = Given(Compare) ? p.GetValue(Compare) : stored?.Compare ?? false;
+        string? cell = p.GetValue(Cell) ?? stored?.Cell;
+        if (o.DeriveTrainTop > 0 && (baseline is not null || cell is not null))
             throw new CliException("--derive-train chooses among searched candidates; it does not apply to --cell or --baseline");
         if (compare && baseline is not null)
             throw new CliException("--compare trains the LSTM baseline itself; leave out --baseline");
-        int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? o.Epochs;
+        int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? stored?.RetrainEpochs ?? o.Epochs;
         if (compare && retrainEpochs < 1) throw new CliException("--compare needs --retrain-epochs of at least 1");
-        int? compareSeeds = p.GetValue(CompareSeeds);
-        if (compareSeeds is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
+        int? compareSeeds = p.GetValue(CompareSeeds) ?? stored?.CompareSeeds;
+        if (p.GetValue(CompareSeeds) is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
         if (compareSeeds < 1) throw new CliException($"--compare-seeds {compareSeeds}: give at least 1");
-        return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), retrainEpochs,
+        return new RnnCliRequest(o, dataset, data, baseline, cell, retrainEpochs,
             p.GetValue(s.Out), p.GetValue(s.Resume), compare, compareSeeds ?? 1)
         {
-            Device = p.GetValue(s.Device) ?? "auto",
+            Device = p.GetValue(s.Device) ?? stored?.Device ?? "auto",
             NodesGiven = p.GetValue(Nodes),
         };
     }

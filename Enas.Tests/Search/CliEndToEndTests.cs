@@ -50,6 +50,13 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         foreach (var f in new[] { "config.json", "metrics.jsonl", "best-architecture.json", "best-architecture.txt", "top-architectures.txt",
                      "summary.json", "normal-cell.svg", "reduction-cell.svg", "reward.svg", "accuracy.svg", "checkpoints/last.ckpt" })
             Assert.True(File.Exists(Path.Combine(run1, f)), $"missing {f}");
+        // files for people: '+' as it is; config.json records the device the run used, not "auto"
+        foreach (var f in new[] { "summary.json", "best-architecture.json" })
+        {
+            Assert.DoesNotContain("\\u002B", File.ReadAllText(Path.Combine(run1, f)));
+            Assert.Contains(")+", File.ReadAllText(Path.Combine(run1, f)));
+        }
+        Assert.Contains("\"device\": \"auto\",\n  \"deviceUsed\": \"cpu\",", File.ReadAllText(Path.Combine(run1, "config.json")).ReplaceLineEndings("\n"));
         var kinds = MetricsLog.ReadAll(Path.Combine(run1, "metrics.jsonl")).Select(r => (string?)r["kind"]).ToList();
         Assert.Equal(new[] { "epoch", "controller", "epoch", "controller", "derive", "policy_vs_uniform" }, kinds);
         Assert.Contains("policy vs uniform sampling (shared-weight accuracy, same validation data): policy samples mean", stdout);
@@ -134,6 +141,44 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(CliApp.Diverged, code);
         Assert.Contains("loss became", err);
         Assert.False(File.Exists(Path.Combine(outDir, "checkpoints", "last.ckpt")));
+        // no claim of a checkpoint that does not exist, and nothing left that would block the same --out
+        Assert.DoesNotContain("checkpoint is kept", err);
+        Assert.Contains("before its first checkpoint, so nothing was saved", err);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(0, Cli(Tiny(data, outDir)).Code);
+    }
+
+    [Fact]
+    public void DivergingAfterACheckpointSaysWhatIsKeptAndWhatToDo()
+    {
+        using var dir = new TempFolder();
+        var folder = RunFolder.Create(dir["run"], "{}");
+        File.WriteAllBytes(Path.Combine(folder.CheckpointsPath, "last.ckpt"), [1]);
+        var e = DivergedException.InRun("shared-weight loss became NaN at epoch 3, step 2", folder, epochsDone: 2, epochs: 8);
+        Assert.Contains("keeps the checkpoint after epoch 2 of 8", e.Message);
+        Assert.Contains("lower --lr-max", e.Message);
+        Assert.True(File.Exists(Path.Combine(folder.CheckpointsPath, "last.ckpt")));
+        Assert.True(File.Exists(folder.ConfigPath));
+    }
+
+    [Fact]
+    public void OutFoldersThatCannotBeMadeOrWrittenAreUsageErrorsThatSayWhatToDo()
+    {
+        var data = DataDir();
+        var file = Path.Combine(_root, "a-file");
+        File.WriteAllText(file, "x");
+        var (code, stdout, err) = Cli(Tiny(data, Path.Combine(file, "sub")));
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains($"{file} is a file, so no folder can be made under it. Choose another --out", err);
+        Assert.DoesNotContain("   at ", err + stdout);
+        if (OperatingSystem.IsLinux()) // /proc takes no new folders, even from root
+        {
+            (code, stdout, err) = Cli(Tiny(data, "/proc/enas-cannot-write-here"));
+            Assert.Equal(CliApp.UsageError, code);
+            Assert.Contains("cannot write the run folder /proc/enas-cannot-write-here", err);
+            Assert.Contains("or choose another --out", err);
+            Assert.DoesNotContain("   at ", err + stdout);
+        }
     }
 
     [Fact]
