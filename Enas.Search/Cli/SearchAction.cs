@@ -28,6 +28,7 @@ internal static class SearchAction
         using var progress = new ProgressReporter(stdout, live);
         using var search = new EnasSearch(options, splits, device, folder, progress);
         if (resume) folder.WriteText(RunFolder.ConfigFile, configJson); // checked against the checkpoint: what the run continues with
+        Interruption.Resumable(folder.Path, search.CheckpointPath);
         stdout.WriteLine($"ENAS {options.Space} search on {options.Dataset}: {splits.Train.Count} training / {splits.Validation.Count} validation images, " +
                          $"{search.Space.Decisions.Count} decisions per architecture, {search.SharedParameterCount:N0} shared parameters, " +
                          $"controller {options.Controller}, device {device}");

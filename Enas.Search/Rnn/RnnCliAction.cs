@@ -62,6 +62,7 @@ internal static class RnnCliAction
         stdout.WriteLine(search.Summary);
         string checkpoint = Path.Combine(outDir, RunFolder.CheckpointsFolder, "last.ckpt");
         string metricsPath = Path.Combine(outDir, RunFolder.MetricsFile);
+        Cli.Interruption.Resumable(outDir, checkpoint);
         if (r.Resume && File.Exists(checkpoint))
         {
             MetricsLog.TruncateTo(metricsPath, search.LoadCheckpoint(checkpoint)); // refuses other training options
