@@ -156,9 +156,11 @@ public sealed class RunFolder
         var folder = new RunFolder(full, resumed: true);
         bool legacy = checkpointSuffices && System.IO.File.Exists(System.IO.Path.Combine(folder.CheckpointsPath, "last.ckpt"));
         if (!System.IO.File.Exists(folder.ConfigPath) && !legacy)
-            throw new RunFolderException(Directory.Exists(full)
-                ? $"cannot resume: {full} holds no {ConfigFile}, so it is not a run folder. Check --out, or start a new run without --resume."
-                : $"cannot resume: {full} does not exist, so there is no run there to continue. Check --out, or start a new run without --resume.");
+            throw new RunFolderException(
+                !Directory.Exists(full) ? $"cannot resume: {full} does not exist, so there is no run there to continue. Check --out, or start a new run without --resume."
+                : System.IO.File.Exists(System.IO.Path.Combine(folder.CheckpointsPath, "last.ckpt"))
+                    ? $"cannot resume: {full} holds a checkpoint but no {ConfigFile} (a recurrent run from before runs stored their configuration): resume it with --space rnn and the run's original options."
+                    : $"cannot resume: {full} holds no {ConfigFile}, so it is not a run folder. Check --out, or start a new run without --resume.");
         Directory.CreateDirectory(folder.CheckpointsPath);
         return folder;
     }
