@@ -99,7 +99,7 @@ public static class CliApp
             stderr.WriteLine($"error: {UserMessage(e)}");
             return UsageError;
         }
-        catch (DivergedException e)
+        catch (TrainingDivergedException e)
         {
             stderr.WriteLine($"error: {e.Message}");
             return Diverged;

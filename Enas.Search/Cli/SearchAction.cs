@@ -38,7 +38,7 @@ internal static class SearchAction
         stdout.WriteLine($"output folder: {folder.Path}");
         SearchOutcome outcome;
         try { outcome = search.Run() ?? throw new InvalidOperationException("search stopped early"); }
-        catch (NonFiniteLossException e) { throw DivergedException.InRun(e.Message, folder, search.EpochsDone, options.Epochs); }
+        catch (NonFiniteLossException e) { throw Diverged(e.Message, folder, search.EpochsDone, options.Epochs); }
         RunOutputs.Write(folder, search.Space, outcome);
         var best = outcome.Ranked[0];
         stdout.WriteLine();
@@ -50,7 +50,38 @@ internal static class SearchAction
         stdout.WriteLine($"outputs: {folder.Path} (best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, checkpoints/)");
         stdout.WriteLine("retrain it from scratch and measure test accuracy with:");
         stdout.WriteLine("  " + RetrainCommand(options, folder));
+        if (options.Compare is { } compare) Compare(options, compare, search.Space, best.Architecture, device, folder, progress, stdout);
         return 0;
+    }
+
+    /// <summary>The stop of the run in <paramref name="folder"/> whose loss became NaN or infinite (<paramref name="problem"/>)
+    /// after <paramref name="epochsDone"/> checkpointed epochs of <paramref name="epochs"/>: what was kept and what to do.
+    /// A run with no checkpoint is removed, so the same --out can be used again.</summary>
+    internal static TrainingDivergedException Diverged(string problem, RunFolder folder, int epochsDone, int epochs)
+    {
+        if (folder.RemoveIfNothingSaved())
+            return new TrainingDivergedException($"{problem}. Training stopped before its first checkpoint, so nothing was saved " +
+                                                 $"and the run's files were removed from {folder.Path}: run again (the same --out is " +
+                                                 "free) with a lower --lr-max or another --seed");
+        return new TrainingDivergedException($"{problem}. Training stopped; {folder.Path} keeps the checkpoint after epoch {epochsDone} " +
+                                             $"of {epochs}, but on the CPU a resume with the same options repeats the same steps: start " +
+                                             "a new run with a lower --lr-max or another --seed, and another --out");
+    }
+
+    /// <summary>--compare: retrains the searched, random, published and hand-made models and prints the table.</summary>
+    private static void Compare(SearchOptions o, CompareOptions compare, Spaces.ISearchSpace space, Spaces.Architecture searched,
+        Enas.Engine.Device device, RunFolder folder, ProgressReporter progress, TextWriter stdout)
+    {
+        var (train, test) = RetrainData.Split(Datasets.Load(o.Dataset, o.DataDir), o.Retrain);
+        var jobs = CnnComparison.Plan(space, searched, o, compare, train);
+        var handmade = jobs.First(j => j.Role == "handmade");
+        stdout.WriteLine();
+        stdout.WriteLine($"comparison: {jobs.Count} models ({compare.Seeds} seed{(compare.Seeds == 1 ? "" : "s")} x the searched architecture, " +
+                         $"{compare.RandomArchitectures} random, {(jobs.Any(j => j.Role == "published") ? "the published ENAS one" : "no published one for this space size")}, " +
+                         $"a hand-made {CnnComparison.HandmadeLayers}-layer VGG-style CNN at C = {handmade.Options.Retrain.Channels}), " +
+                         $"each trained as the train command above; results in {Path.Combine(folder.Path, ComparisonTable.TextFile)}");
+        var table = CnnComparison.Run(jobs, train, test, device, folder.Path, progress);
+        stdout.WriteLine(table.Text());
     }
 
     /// <summary>The options stored in a run's config.json (<paramref name="json"/>, read from <paramref name="path"/>):
@@ -83,22 +114,41 @@ internal static class SearchAction
         return result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>
+    /// The <c>train</c> command that retrains the run's best architecture with the run's retrain settings: the preset
+    /// whose retrain block the run used (so a paper-preset search prints a paper retrain), then every setting
+    /// <c>train</c> takes as a flag that differs from that preset.
+    /// </summary>
     public static string RetrainCommand(SearchOptions o, RunFolder folder)
     {
         var r = o.Retrain;
+        var preset = Presets.Names.FirstOrDefault(n => SameApartFromTrainFlags(Presets.Get(n).Retrain, r)) ?? "cpu";
+        var basis = Presets.Get(preset).Retrain;
         var parts = new List<string>
         {
             $"{CliApp.Invocation} train",
             $"--arch {CliApp.Quote(folder.BestArchitectureJsonPath)}", $"--dataset {o.Dataset}",
         };
+        if (preset != "cpu") parts.Add($"--preset {preset}");
         if (o.DataDir is not null) parts.Add($"--data {CliApp.Quote(o.DataDir)}");
         parts.Add($"--epochs {r.Epochs}");
         parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
         if (o.Space == "micro") parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
-        if (o.Space == "micro" && r.Network != new RetrainOptions().Network) parts.Add($"--network {r.Network}");
+        if (r.BatchSize != basis.BatchSize) parts.Add($"--batch-size {r.BatchSize}");
+        if (r.Cutout != basis.Cutout) parts.Add($"--cutout {r.Cutout}");
+        if (r.TrainSubset != basis.TrainSubset) parts.Add($"--train-subset {r.TrainSubset}");
+        if (r.Network != basis.Network) parts.Add($"--network {r.Network}");
         parts.Add($"--out {CliApp.Quote(Path.Combine(folder.Path, "retrain"))}");
         return string.Join(' ', parts);
     }
+
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> differ only in settings <c>train</c> takes as flags.</summary>
+    private static bool SameApartFromTrainFlags(RetrainOptions a, RetrainOptions b) =>
+        a with
+        {
+            Epochs = b.Epochs, Channels = b.Channels, Layers = b.Layers, BatchSize = b.BatchSize, Cutout = b.Cutout,
+            TrainSubset = b.TrainSubset, Network = b.Network,
+        } == b;
 
     public static DataSplits LoadSplits(SearchOptions o)
     {

@@ -37,8 +37,12 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };
     public readonly Option<int?> DeriveBatches = new("--derive-batches") { Description = "Validation batches every derive candidate is scored on" };
     public readonly Option<int?> RewardBatches = new("--reward-batches") { Description = "Validation batches each controller reward is measured on (more batches, less noise)" };
+    public readonly Option<int?> ControllerWarmup = new("--controller-warmup") { Description = "Epochs at the start in which children are sampled uniformly and the controller is not trained" };
     public readonly Option<int?> RankCheck = new("--rank-check") { Description = "After derive, train K architectures alone (the best policy candidates and uniform samples, half each) and report Kendall tau and Spearman rho between their shared-weight and standalone validation accuracies (costs K short trainings)" };
     public readonly Option<int?> RankCheckEpochs = new("--rank-check-epochs") { Description = "Epochs each --rank-check architecture trains alone" };
+    public readonly Option<bool> Compare = new("--compare") { Description = "After the search, retrain and compare: CNN: the searched architecture, --compare-random uniformly random ones, the published ENAS one (micro with --cells 5, macro with 24 layers) and a hand-made VGG-style CNN of similar size, each as the printed train command would; rnn: the searched cell (or --cell), a random cell and the plain LSTM (comparison.txt/.json, saved after every model; --resume continues it)" };
+    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "With --compare, train every model with this many seeds (seed, seed + 1, ...; new random architectures per seed) and report mean ± sd and paired differences" };
+    public readonly Option<int?> CompareRandom = new("--compare-random") { Description = "CNN --compare: uniformly random architectures per seed" };
     public readonly Option<int?> RetrainEpochs = new("--retrain-epochs") { Description = "Epochs of the suggested retraining (rnn: of the retraining after the search)" };
     public readonly Option<int?> RetrainChannels = new("--retrain-channels") { Description = "Width of the retrained network (wider than the search if you like)" };
     public readonly Option<int?> RetrainLayers = new("--retrain-layers") { Description = "Micro: layers of the retrained network (deeper if you like)" };
@@ -46,14 +50,14 @@ internal sealed class SearchCliOptions
     public IEnumerable<Option> All() =>
     [
         Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller, Arch,
-        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, RankCheck, RankCheckEpochs, RetrainEpochs, RetrainChannels, RetrainLayers,
+        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, Compare, CompareSeeds, CompareRandom, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
 
     /// <summary>The options only the CNN search reads (the recurrent search refuses them).</summary>
     public IReadOnlyList<Option> CnnOnly() =>
     [
         Preset, Cells, Layers, Channels, Arch, TrainSubset, ValidationSize, ControllerReward, LrMax, LrMin, DeriveBatches,
-        RewardBatches, RankCheck, RankCheckEpochs, RetrainChannels, RetrainLayers,
+        RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, CompareRandom, RetrainChannels, RetrainLayers,
     ];
 
     /// <summary>Each option's default as the help shows it, taken from the settings themselves.</summary>
@@ -77,7 +81,8 @@ internal sealed class SearchCliOptions
             (LrMax, HelpText.Number(d.LrMax)), (LrMin, HelpText.Number(d.LrMin)),
             (DeriveSamples, $"{d.DeriveSamples}; rnn: {rnn.DeriveSamples}"),
             (DeriveBatches, $"{d.DeriveBatches}, i.e. {d.DeriveBatches * d.BatchSize:N0} images at batch {d.BatchSize}"),
-            (RewardBatches, "1, the paper's one minibatch"), (RankCheck, "0 = off"), (RankCheckEpochs, "2"),
+            (RewardBatches, "1, the paper's one minibatch"), (ControllerWarmup, "0"), (RankCheck, "0 = off"), (RankCheckEpochs, "2"),
+            (CompareSeeds, $"{new CompareOptions().Seeds}"), (CompareRandom, $"{new CompareOptions().RandomArchitectures}"),
             (RetrainEpochs, $"{d.Retrain.Epochs}; rnn: --epochs"), (RetrainChannels, $"{d.Retrain.Channels}"), (RetrainLayers, $"{d.Retrain.Layers}"),
         ];
     }
@@ -127,6 +132,7 @@ internal sealed class SearchCliOptions
             DeriveSamples = p.GetValue(DeriveSamples) ?? o.DeriveSamples,
             DeriveBatches = p.GetValue(DeriveBatches) ?? o.DeriveBatches,
             RewardBatches = p.GetValue(RewardBatches) ?? o.RewardBatches,
+            ControllerWarmupEpochs = p.GetValue(ControllerWarmup) ?? o.ControllerWarmupEpochs,
             RankCheck = p.GetValue(RankCheck) ?? o.RankCheck,
             RankCheckEpochs = p.GetValue(RankCheckEpochs) ?? o.RankCheckEpochs,
             LrMax = p.GetValue(LrMax) ?? o.LrMax,
@@ -156,8 +162,23 @@ internal sealed class SearchCliOptions
                                        $"this search is {searched.Name} with {searched.Decisions.Count} (match --space and --cells/--layers)");
             o = o with { FixedArchitecture = [.. arch.Tokens] };
         }
+        o = WithCompare(p, o);
         try { o.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         return o;
+    }
+
+    /// <summary>Applies --compare, --compare-seeds and --compare-random (the counts only with --compare, or on a run that compares).</summary>
+    private SearchOptions WithCompare(ParseResult p, SearchOptions o)
+    {
+        int? seeds = p.GetValue(CompareSeeds), random = p.GetValue(CompareRandom);
+        if (!p.GetValue(Compare) && o.Compare is null)
+        {
+            if (seeds is not null || random is not null)
+                throw new CliException("--compare-seeds and --compare-random only apply with --compare");
+            return o;
+        }
+        var c = o.Compare ?? new CompareOptions();
+        return o with { Compare = c with { Seeds = seeds ?? c.Seeds, RandomArchitectures = random ?? c.RandomArchitectures } };
     }
 }

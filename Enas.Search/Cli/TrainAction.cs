@@ -25,18 +25,14 @@ internal static class TrainAction
         var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = o with { Space = space.Name, Nodes = space is MicroSpace m ? m.Nodes : o.Nodes, Layers = space is MacroSpace mc ? mc.Layers : o.Layers };
         var device = DeviceSelection.Resolve(o.Device);
-        var data = Datasets.Load(o.Dataset, o.DataDir);
-        var splits = DataSplits.Create(data, 0, o.Seed);
-        var train = splits.Train;
-        if (o.Retrain.TrainSubset > 0 && o.Retrain.TrainSubset < train.Count)
-            train = train.Subset(Enumerable.Range(0, o.Retrain.TrainSubset).ToArray(), train.Name + "[subset]");
+        var (train, test) = RetrainData.Split(Datasets.Load(o.Dataset, o.DataDir), o.Retrain);
         outDir ??= Path.Combine("runs", $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var folder = RunFolder.Create(outDir, JsonSerializer.Serialize(o, SearchJsonContext.Default.SearchOptions));
         folder.WriteText("architecture.json", ArchitectureJson.Serialize(space, arch));
         using var progress = new ProgressReporter(stdout, live);
         RetrainResult result;
         using (var metrics = folder.OpenMetrics())
-            result = Retrainer.Run(space, arch, o, train, splits.Test, device, metrics, progress,
+            result = Retrainer.Run(space, arch, o, train, test, device, metrics, progress,
                 fresh => SaveModel(folder.File(ModelFile), fresh));
         RunOutputs.WritePlots(folder);
         stdout.WriteLine($"test accuracy after training from scratch: {result.TestAccuracy:P2} ({result.Parameters:N0} parameters, " +
@@ -65,7 +61,7 @@ internal static class TrainAction
         void Load(string name, Tensor t)
         {
             if (!entries.TryGetValue(name, out var e) || e.Data.Length != t.ElementCount)
-                throw new CliException($"{modelPath} does not match this architecture and size (missing or mis-sized '{name}'); pass the --channels/--layers/--micro-cell used for training");
+                throw new CliException($"{modelPath} does not match this architecture and size (missing or mis-sized '{name}'); pass the --channels/--layers/--network used for training");
             if (t is Parameter p) p.Load<float>(e.Data); else t.Backend.Upload<float>(e.Data, t.Buffer);
         }
         foreach (var p in fresh.Parameters) Load(p.Name, p);

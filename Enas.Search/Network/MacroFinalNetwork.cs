@@ -7,8 +7,8 @@ namespace Enas.Search.Network;
 /// <summary>
 /// The authors' final macro network (<see cref="NetworkStyle.Final"/>): stem 3×3 conv + BN; per layer i the op
 /// (conv 3×3 / 5×5, separable ones trained as dense convs: ReLU-1×1-BN then ReLU-k×k-BN; pools: ReLU-1×1-BN then
-/// 3×3 pooling, where the authors' code crashes), then, for i > 0, the op output and the chosen earlier outputs
-/// concatenated and ReLU-1×1-BN back to C; after each reduction layer every stored output that is read again is
+/// 3×3 pooling, where the authors' code crashes), then, for i > 0, the chosen stored outputs (skip bit j: the stem for
+/// j = 0, layer j - 1 otherwise; <see cref="MacroSkipIndexing"/>) and the op output concatenated and ReLU-1×1-BN back to C; after each reduction layer every stored output that is read again is
 /// factorised-reduced to twice the width (the authors' code reduces them all, dead weights included); global average pool, dropout, linear.
 /// </summary>
 internal sealed class MacroFinalNetwork : ChildNetwork
@@ -42,11 +42,7 @@ internal sealed class MacroFinalNetwork : ChildNetwork
                 combine[i] = new ConvBn(rec, new WeightKey(layer, -1, null, "skip_conv"), inputs * width, width, 1, true, false);
             if (space.ReductionAfter.Contains(i))
             {
-                var fr = new FactorizedReduce?[i + 1];
-                for (int j = 0; j <= i; j++)
-                    if (MacroNetwork.UsedAfter(layers, i, j))
-                        fr[j] = new FactorizedReduce(rec, new WeightKey(layer, j, null, "reduce"), width, 2 * width, device);
-                reductions[i] = fr;
+                reductions[i] = MacroNetwork.Reductions(rec, i, width, 2 * width, device, p => MacroNetwork.UsedAfter(layers, i, p));
                 width *= 2;
             }
         }
@@ -65,7 +61,7 @@ internal sealed class MacroFinalNetwork : ChildNetwork
     public override ChildOutput Forward(Tensor images, ForwardContext ctx)
     {
         var x = _stem.Forward(images, ctx);
-        var outputs = new List<Tensor>(_layers.Length);
+        var outputs = new List<Tensor>(_layers.Length + 1) { x };
         for (int i = 0; i < _layers.Length; i++)
         {
             var (input, conv, op) = _ops[i];
@@ -73,7 +69,7 @@ internal sealed class MacroFinalNetwork : ChildNetwork
             y = conv is not null ? conv.Forward(y, ctx) : Pools.Apply(op, y);
             if (_combine[i] is { } combine)
             {
-                var parts = Enumerable.Range(0, i).Where(j => _layers[i].Skips[j]).Select(j => outputs[j]).Append(y).ToArray();
+                var parts = _layers[i].SkipSources.Select(p => outputs[p]).Append(y).ToArray();
                 y = combine.Forward(parts.Length == 1 ? parts[0] : Tensor.Concat(parts, 1), ctx);
             }
             x = MacroNetwork.Store(outputs, y, _reductions.GetValueOrDefault(i), ctx);

@@ -41,8 +41,9 @@ internal sealed class MacroBranch
 }
 
 /// <summary>
-/// Macro network: stem 3×3 conv + BN, L layers (op output + the sampled earlier outputs, summed, then BN), a
-/// factorised reduction of every stored output after the reduction layers, classifier.
+/// Macro network: stem 3×3 conv + BN, L layers (op output + the sampled stored outputs, summed, then BN), a
+/// factorised reduction of every stored output after the reduction layers, classifier. The stored outputs are, as in
+/// the authors' code, the stem's then each layer's: skip bit j reads position j (<see cref="MacroSkipIndexing"/>).
 /// </summary>
 internal sealed class MacroNetwork : ChildNetwork
 {
@@ -70,7 +71,10 @@ internal sealed class MacroNetwork : ChildNetwork
             branches[i] = new MacroBranch(rec, i, layers[i].Op, width);
             if (i > 0) sumBn[i] = SumBn(rec, i, width);
             if (space.ReductionAfter.Contains(i))
-                (reductions[i], width) = Reductions(rec, i, o, width, device, j => UsedAfter(layers, i, j));
+            {
+                reductions[i] = Reductions(rec, i, width, NextWidth(o, width), device, p => UsedAfter(layers, i, p));
+                width = NextWidth(o, width);
+            }
         }
         var fc = Classifier(rec, o, width);
         return new MacroNetwork
@@ -85,7 +89,7 @@ internal sealed class MacroNetwork : ChildNetwork
 
     /// <summary>Declares in <paramref name="bank"/> every weight a macro search network of <paramref name="space"/> can
     /// use, in the bank's order: stem; per layer every op's branch (<see cref="MacroSpace.Ops"/> order), the sum BN,
-    /// after a reduction layer the reduction of every earlier output; classifier.</summary>
+    /// after a reduction layer the reduction of every stored output (the stem's first); classifier.</summary>
     public static void Declare(MacroSpace space, NetworkOptions o, IWeightSource bank, Device device)
     {
         int width = o.Channels;
@@ -94,7 +98,11 @@ internal sealed class MacroNetwork : ChildNetwork
         {
             foreach (var op in MacroSpace.Ops) _ = new MacroBranch(bank, i, op, width);
             if (i > 0) _ = SumBn(bank, i, width);
-            if (space.ReductionAfter.Contains(i)) (_, width) = Reductions(bank, i, o, width, device, _ => true);
+            if (space.ReductionAfter.Contains(i))
+            {
+                _ = Reductions(bank, i, width, NextWidth(o, width), device, _ => true);
+                width = NextWidth(o, width);
+            }
         }
         _ = Classifier(bank, o, width);
     }
@@ -108,48 +116,49 @@ internal sealed class MacroNetwork : ChildNetwork
     internal static Parameter Classifier(IWeightSource source, NetworkOptions o, int width) =>
         source.Get(new WeightKey("head", -1, null, "fc"), new Shape(o.Classes, width), WeightInit.HeNormal, width);
 
-    /// <summary>The factorised reductions after reduction layer <paramref name="i"/> of each stored output j ≤ i that
-    /// <paramref name="take"/> selects (null for the others), and the width after them.</summary>
-    private static (FactorizedReduce?[] Reductions, int Width) Reductions(IWeightSource source, int i, NetworkOptions o,
-        int width, Device device, Func<int, bool> take)
+    /// <summary>The factorised reductions (<paramref name="width"/> to <paramref name="next"/> channels) after
+    /// reduction layer <paramref name="i"/> of each stored output p ≤ i + 1 (0 = the stem, p = layer p - 1) that
+    /// <paramref name="take"/> selects (null for the others).</summary>
+    internal static FactorizedReduce?[] Reductions(IWeightSource source, int i, int width, int next, Device device, Func<int, bool> take)
     {
-        int next = o.DoubleAtReductions ? 2 * width : width;
-        var fr = new FactorizedReduce?[i + 1];
-        for (int j = 0; j <= i; j++)
-            if (take(j))
-                fr[j] = new FactorizedReduce(source, new WeightKey($"layer{i}", j, null, "reduce"), width, next, device);
-        return (fr, next);
+        var fr = new FactorizedReduce?[i + 2];
+        for (int p = 0; p < fr.Length; p++)
+            if (take(p))
+                fr[p] = new FactorizedReduce(source, new WeightKey($"layer{i}", p, null, "reduce"), width, next, device);
+        return fr;
     }
 
-    /// <summary>Appends layer output <paramref name="y"/> [N, C, H, W] to <paramref name="outputs"/>; after a reduction
-    /// layer (<paramref name="reductions"/> not null) reduces every stored output that is read again (the others are
-    /// left as they are: never read). Returns the next layer's input.</summary>
+    private static int NextWidth(NetworkOptions o, int width) => o.DoubleAtReductions ? 2 * width : width;
+
+    /// <summary>Appends layer output <paramref name="y"/> [N, C, H, W] to <paramref name="outputs"/> (the stem's
+    /// output first, then each layer's); after a reduction layer (<paramref name="reductions"/> not null) reduces
+    /// every stored output that is read again (the others are left as they are: never read). Returns the next layer's
+    /// input.</summary>
     internal static Tensor Store(List<Tensor> outputs, Tensor y, FactorizedReduce?[]? reductions, ForwardContext ctx)
     {
         outputs.Add(y);
         if (reductions is null) return y;
-        for (int j = 0; j < reductions.Length; j++)
-            if (reductions[j] is { } reduce) outputs[j] = reduce.Forward(outputs[j], ctx);
+        for (int p = 0; p < reductions.Length; p++)
+            if (reductions[p] is { } reduce) outputs[p] = reduce.Forward(outputs[p], ctx);
         return outputs[^1];
     }
 
-    /// <summary>True when layer <paramref name="j"/>'s output is read after reduction layer <paramref name="i"/>: it is
-    /// the next layer's input (j = i) or a later layer skips to it.</summary>
-    internal static bool UsedAfter(IReadOnlyList<MacroLayer> layers, int i, int j) =>
-        j == i || Enumerable.Range(i + 1, layers.Count - i - 1).Any(k => layers[k].Skips[j]);
+    /// <summary>True when stored output <paramref name="p"/> (0 = the stem, p = layer p - 1) is read after reduction
+    /// layer <paramref name="i"/>: it is the next layer's input (p = i + 1) or a later layer's skip bit p is on.</summary>
+    internal static bool UsedAfter(IReadOnlyList<MacroLayer> layers, int i, int p) =>
+        p == i + 1 || Enumerable.Range(i + 1, layers.Count - i - 1).Any(k => p < layers[k].Skips.Length && layers[k].Skips[p]);
 
     /// <inheritdoc />
     public override ChildOutput Forward(Tensor images, ForwardContext ctx)
     {
         var x = _stem.Forward(images, ctx);
-        var outputs = new List<Tensor>(_layers.Length);
+        var outputs = new List<Tensor>(_layers.Length + 1) { x };
         for (int i = 0; i < _layers.Length; i++)
         {
             var y = _branches[i].Forward(x, ctx);
             if (i > 0)
             {
-                for (int j = 0; j < i; j++)
-                    if (_layers[i].Skips[j]) y = y + outputs[j];
+                foreach (int p in _layers[i].SkipSources) y = y + outputs[p];
                 y = _sumBn[i]!.Apply(y, ctx);
             }
             x = MacroNetwork.Store(outputs, y, _reductions.GetValueOrDefault(i), ctx);

@@ -82,15 +82,23 @@ internal static class RnnCliAction
             {
                 progress.Start($"epoch {e + 1}/{o.Epochs} shared training", search.WindowsPerEpoch);
                 var epochClock = Stopwatch.StartNew();
-                var ep = search.RunEpoch((w, _) => progress.Report(w));
-                metrics.Write("epoch", ("epoch", ep.Epoch), ("lr", ep.LearningRate), ("train_loss", ep.Shared.Loss),
+                var ep = RunEpochOrStop(search, o, metrics, checkpoint, progress);
+                (string, object?)[] fields =
+                [
+                    ("epoch", ep.Epoch), ("lr", ep.LearningRate), ("train_loss", ep.Shared.Loss),
                     ("tokens_per_second", ep.Shared.TokensPerSecond), ("diverged_windows", ep.Shared.Diverged), ("reward", ep.MeanReward),
                     ("shared_weight_valid_ppl", ep.MeanSharedWeightValidPerplexity), ("entropy", ep.MeanEntropy),
-                    ("baseline", ep.Baseline), ("greedy_cell", ep.GreedyCell), ("seconds", clock.Elapsed.TotalSeconds));
+                    ("baseline", ep.Baseline), ("greedy_cell", ep.GreedyCell), ("seconds", clock.Elapsed.TotalSeconds),
+                ];
+                string? unstable = ep.Verdict == RnnHealthVerdict.Unstable
+                    ? $"shared training unstable in {search.Health[^1]}: {search.LastHealthReason}, so it may be diverging; {RnnTrainingHealth.Advice(o)}"
+                    : null;
+                metrics.Write("epoch", unstable is null ? fields : [.. fields, ("warning", unstable)]);
                 progress.Message($"epoch {ep.Epoch}/{o.Epochs}: lr {ep.LearningRate:G3}, train loss {ep.Shared.Loss:F3} " +
                                  $"({ep.Shared.TokensPerSecond:F0} tokens/s{(ep.Shared.Diverged > 0 ? $", {ep.Shared.Diverged} windows skipped: non-finite" : "")}), controller reward {ep.MeanReward:F3}, " +
                                  $"shared-weight valid ppl {ep.MeanSharedWeightValidPerplexity:F1}, entropy {ep.MeanEntropy:F2}; " +
                                  $"most likely cell {ep.GreedyCell}");
+                if (unstable is not null) progress.Message("warning: " + unstable);
                 search.SaveCheckpoint(checkpoint, new FileInfo(metricsPath).Length);
                 if (e == firstEpoch && e + 1 < o.Epochs)
                     progress.Message(ProgressReporter.RemainingEpochsLine(o.Epochs - e - 1, epochClock.Elapsed, "derive and retraining"));
@@ -101,21 +109,49 @@ internal static class RnnCliAction
             if (check is not null)
                 metrics.Write("policy_vs_uniform", check.MetricsFields());
             if (o.DeriveTrainTop > 0) best = ChooseByTraining(search.Space, ranked, corpus, o, device, metrics, stdout);
-            metrics.Write("derive", ("candidates", ranked.Count), ("best", best.Architecture.ToOfficialString()),
-                ("shared_weight_valid_ppl", best.SharedWeightValidPerplexity), ("seconds", clock.Elapsed.TotalSeconds));
+            string? warning = RnnTrainingHealth.ResultWarning(search.UnstableEpochs, o);
+            (string, object?)[] derived =
+            [
+                ("candidates", ranked.Count), ("best", best.Architecture.ToOfficialString()),
+                ("shared_weight_valid_ppl", best.SharedWeightValidPerplexity), ("seconds", clock.Elapsed.TotalSeconds),
+            ];
+            metrics.Write("derive", warning is null ? derived : [.. derived, ("warning", warning)]);
             AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureJsonFile),
                 ArchitectureJson.Serialize(search.Space, best.Architecture));
             AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureTextFile),
-                best.Architecture.ToOfficialString() + "\n" + search.Space.Describe(best.Architecture, o.CellOutput) + "\n");
+                best.Architecture.ToOfficialString() + "\n" + search.Space.Describe(best.Architecture, o.CellOutput) + "\n" +
+                (warning is null ? "" : "warning: " + warning + "\n"));
             AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(search.Space, best.Architecture, o.CellOutput));
             stdout.WriteLine($"search time {clock.Elapsed.TotalSeconds:F0} s; best cell: {best.Architecture.ToOfficialString()}");
             stdout.WriteLine(search.Space.Describe(best.Architecture, o.CellOutput));
             stdout.WriteLine($"shared-weight validation perplexity (search-time, NOT a final number): {best.SharedWeightValidPerplexity:F1}");
             if (check is not null) stdout.WriteLine(check);
+            if (warning is not null) stdout.WriteLine("warning: " + warning);
             if (r.Compare || r.RetrainEpochs > 0) TrainCell(search.Space, best.Architecture);
         }
         stdout.WriteLine($"outputs: {outDir}");
         return 0;
+    }
+
+    /// <summary>Runs the search's next epoch; when its shared training has diverged, logs a "diverged" metrics record and
+    /// stops with what is left on disk (the last checkpoint, of the epoch before, is not touched).</summary>
+    private static RnnSearchEpoch RunEpochOrStop(RnnSearch search, RnnSearchOptions o, MetricsLog metrics, string checkpoint,
+        ProgressReporter progress)
+    {
+        try
+        {
+            return search.RunEpoch((w, _) => progress.Report(w));
+        }
+        catch (Training.TrainingDivergedException e)
+        {
+            var h = search.Health[^1];
+            metrics.Write("diverged", ("epoch", h.Epoch), ("train_loss", h.TrainLoss), ("diverged_windows", h.Skipped),
+                ("windows", h.Windows), ("reason", search.LastHealthReason));
+            string kept = search.EpochsDone > 0
+                ? $"the checkpoint of epoch {search.EpochsDone} ({checkpoint}) is left as it was, but resuming it with the same options would diverge again: start a new --out"
+                : "no checkpoint was written (this was the first epoch)";
+            throw new Training.TrainingDivergedException($"{e.Message}. The search stopped without a result; {kept}");
+        }
     }
 
     /// <summary>--derive-train: trains the best shared-weight candidates briefly from scratch, logs each trial to the

@@ -7,7 +7,7 @@ namespace Enas.Search.Rnn;
 /// <summary>
 /// Options of the recurrent search (<c>--space rnn</c>) and of the plain-LSTM baseline (<c>--baseline lstm</c>) on
 /// the root command. Shared flags (--epochs, --batch-size, --data, --seed, --out, --controller, --controller-steps,
-/// --derive-samples, --retrain-epochs) are read from the CNN search's options.
+/// --derive-samples, --retrain-epochs, --compare, --compare-seeds) are read from the CNN search's options.
 /// </summary>
 internal sealed class RnnCliOptions
 {
@@ -15,12 +15,10 @@ internal sealed class RnnCliOptions
     public readonly Option<int?> Hidden = new("--hidden") { Description = "Embedding = hidden size" };
     public readonly Option<int?> Bptt = new("--bptt") { Description = "Truncated-BPTT window" };
     public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "Cap on BPTT windows per epoch" };
+    public readonly Option<double?> Lr = new("--lr") { Description = "Initial SGD learning rate of the language model, searched and retrained" };
+    public readonly Option<double?> GradClip = new("--grad-clip") { Description = "Gradient-norm clip of the language model" };
     public readonly Option<string?> Baseline = new("--baseline") { Description = "'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
     public readonly Option<string?> Cell = new("--cell") { Description = "Train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
-
-    public readonly Option<bool> Compare = new("--compare") { Description = "After the search (or for --cell), also train a uniformly random cell and the plain LSTM with the same budget and print the comparison (comparison.txt/.json)" };
-
-    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "With --compare, retrain each of the three models with this many seeds (a new random cell per seed) and report mean ± sd and paired differences" };
 
     public readonly Option<string?> CellOutput = new("--cell-output") { Description = "Which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
 
@@ -32,7 +30,7 @@ internal sealed class RnnCliOptions
 
     public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "Epochs of each --derive-train trial" };
 
-    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Baseline, Cell, Compare, CompareSeeds, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
+    public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Lr, GradClip, Baseline, Cell, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
 
     /// <summary>Each option's default as the help shows it, taken from <see cref="RnnSearchOptions"/>.</summary>
     public IEnumerable<(Option Option, string Default)> HelpDefaults()
@@ -41,7 +39,8 @@ internal sealed class RnnCliOptions
         return
         [
             (Nodes, $"{d.Nodes}"), (Hidden, $"{d.Hidden}"), (Bptt, $"{d.Bptt}"), (MaxWindows, "the whole stream"),
-            (CompareSeeds, "1"), (CellOutput, "loose"), (RewardWindows, $"{d.RewardWindows}"),
+            (Lr, HelpText.Number(d.LearningRate)), (GradClip, HelpText.Number(d.GradClip)), (CellOutput, "loose"),
+            (RewardWindows, $"{d.RewardWindows}"),
             (DeriveTrain, $"{d.DeriveTrainTop} = off: the shared-weight ranking, as ENAS"), (DeriveTrainEpochs, $"{d.DeriveTrainEpochs}"),
         ];
     }
@@ -49,7 +48,7 @@ internal sealed class RnnCliOptions
     /// <summary>Refuses the recurrent search's own flags on a CNN search, where they would do nothing.</summary>
     public void RefuseOnCnnSearch(ParseResult p)
     {
-        foreach (var rnnOnly in new Option[] { Nodes, Hidden, Bptt, MaxWindows, Compare, CompareSeeds, CellOutput, FirstNodeTanh,
+        foreach (var rnnOnly in new Option[] { Nodes, Hidden, Bptt, MaxWindows, Lr, GradClip, CellOutput, FirstNodeTanh,
                      RewardWindows, DeriveTrain, DeriveTrainEpochs })
             if (p.GetResult(rnnOnly) is { Implicit: false })
                 throw new CliException($"{rnnOnly.Name} is for the recurrent search (--space rnn); this command runs a CNN search");
@@ -72,6 +71,8 @@ internal sealed class RnnCliOptions
             Hidden = p.GetValue(Hidden) ?? d.Hidden,
             Bptt = p.GetValue(Bptt) ?? d.Bptt,
             MaxWindowsPerEpoch = p.GetValue(MaxWindows) ?? d.MaxWindowsPerEpoch,
+            LearningRate = p.GetValue(Lr) ?? d.LearningRate,
+            GradClip = p.GetValue(GradClip) ?? d.GradClip,
             RewardWindows = p.GetValue(RewardWindows) ?? d.RewardWindows,
             FirstNodeTanh = Given(FirstNodeTanh) ? p.GetValue(FirstNodeTanh) : d.FirstNodeTanh,
             CellOutput = p.GetValue(CellOutput) switch
@@ -104,6 +105,8 @@ internal sealed class RnnCliOptions
                                        "sized with --nodes, --hidden, --bptt and --batch-size");
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
+        if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate) || !(o.GradClip > 0) || !double.IsFinite(o.GradClip))
+            throw new CliException($"--lr {o.LearningRate} / --grad-clip {o.GradClip}: give positive numbers (defaults 20 and 0.25)");
         if (o.DeriveTrainTop < 0 || o.DeriveTrainEpochs < 1)
             throw new CliException($"--derive-train {o.DeriveTrainTop} / --derive-train-epochs {o.DeriveTrainEpochs}: give K >= 0 candidates (0 = off) and at least 1 epoch");
         if (p.GetValue(DeriveTrainEpochs) is not null && o.DeriveTrainTop == 0)
@@ -118,7 +121,7 @@ internal sealed class RnnCliOptions
             "(or ptb.valid.txt and ptb.test.txt with --dataset ptb-mini)");
         string? baseline = p.GetValue(Baseline) ?? stored?.Baseline;
         if (baseline is not null and not "lstm") throw new CliException($"--baseline {baseline}: only 'lstm' is available");
-        bool compare = Given(Compare) ? p.GetValue(Compare) : stored?.Compare ?? false;
+        bool compare = Given(s.Compare) ? p.GetValue(s.Compare) : stored?.Compare ?? false;
         string? cell = p.GetValue(Cell) ?? stored?.Cell;
         if (o.DeriveTrainTop > 0 && (baseline is not null || cell is not null))
             throw new CliException("--derive-train chooses among searched candidates; it does not apply to --cell or --baseline");
@@ -126,8 +129,8 @@ internal sealed class RnnCliOptions
             throw new CliException("--compare trains the LSTM baseline itself; leave out --baseline");
         int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? stored?.RetrainEpochs ?? o.Epochs;
         if (compare && retrainEpochs < 1) throw new CliException("--compare needs --retrain-epochs of at least 1");
-        int? compareSeeds = p.GetValue(CompareSeeds) ?? stored?.CompareSeeds;
-        if (p.GetValue(CompareSeeds) is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
+        int? compareSeeds = p.GetValue(s.CompareSeeds) ?? stored?.CompareSeeds;
+        if (p.GetValue(s.CompareSeeds) is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
         if (compareSeeds < 1) throw new CliException($"--compare-seeds {compareSeeds}: give at least 1");
         return new RnnCliRequest(o, dataset, data, baseline, cell, retrainEpochs,
             p.GetValue(s.Out), p.GetValue(s.Resume), compare, compareSeeds ?? 1)

@@ -23,8 +23,11 @@ public sealed record RnnCandidate(Architecture Architecture, double SharedWeight
 /// <param name="MeanSharedWeightValidPerplexity">Geometric mean over the epoch's controller samples (finite ones) of
 /// their shared-weight validation perplexity (an arithmetic mean would be one overflowing cell's value).</param>
 /// <param name="GreedyCell">The policy's most likely cell after the epoch (official token string).</param>
+/// <param name="Verdict">The divergence check's verdict on the shared-training pass (<see cref="RnnTrainingHealth"/>;
+/// never <see cref="RnnHealthVerdict.Diverged"/>: that stops the search).</param>
 public sealed record RnnSearchEpoch(int Epoch, double LearningRate, LmEpochResult Shared, double MeanReward,
-    double MeanSharedWeightValidPerplexity, double MeanEntropy, double Baseline, string GreedyCell = "");
+    double MeanSharedWeightValidPerplexity, double MeanEntropy, double Baseline, string GreedyCell = "",
+    RnnHealthVerdict Verdict = RnnHealthVerdict.Healthy);
 
 /// <summary>
 /// ENAS recurrent-cell search on a word corpus: per epoch, truncated-BPTT training of the shared bank with a cell
@@ -44,6 +47,8 @@ public sealed class RnnSearch : IDisposable
     private readonly StepDecay _schedule;
     private readonly XoshiroRandom _trainRng, _controllerRng, _dropRng;
     private readonly int[]? _fixedRewardWindows;
+    private readonly List<RnnEpochHealth> _health = [];
+    private readonly int _vocabulary;
     private int _epoch;
 
     /// <summary>Sets up the shared language model and its optimiser on <paramref name="device"/> (the CPU when null;
@@ -55,6 +60,7 @@ public sealed class RnnSearch : IDisposable
         Space = new RnnSpace(options.Nodes, options.FirstNodeTanh);
         _train = new TokenBatches(corpus.Train, options.BatchSize);
         _valid = new TokenBatches(corpus.Valid, options.BatchSize);
+        _vocabulary = corpus.Vocabulary.Count;
         _fixedRewardWindows = FixedRewardWindows(options.RewardWindows, _valid.WindowCount(options.Bptt));
         var init = new XoshiroRandom(options.Seed);
         _controllerRng = init.Fork();
@@ -88,7 +94,20 @@ public sealed class RnnSearch : IDisposable
     /// <summary>Windows per shared-training epoch.</summary>
     public int WindowsPerEpoch => Math.Min(_o.MaxWindowsPerEpoch, _train.WindowCount(_o.Bptt));
 
-    /// <summary>Runs the next epoch (shared training, then the controller phase).</summary>
+    /// <summary>Every epoch's shared training as the divergence check saw it (the diverged one last, after a
+    /// <see cref="TrainingDivergedException"/>).</summary>
+    public IReadOnlyList<RnnEpochHealth> Health => _health;
+
+    /// <summary>Why the divergence check judged the last epoch unstable or diverged (null when it was healthy).</summary>
+    public string? LastHealthReason { get; private set; }
+
+    /// <summary>The epochs whose shared training was unstable (more than <see cref="RnnTrainingHealth.WarnFraction"/>
+    /// of the windows skipped): a cell derived after them carries <see cref="RnnTrainingHealth.ResultWarning"/>.</summary>
+    public IReadOnlyList<RnnEpochHealth> UnstableEpochs => [.. _health.Where(h => h.SkippedFraction > RnnTrainingHealth.WarnFraction)];
+
+    /// <summary>Runs the next epoch (shared training, then the controller phase). Throws
+    /// <see cref="TrainingDivergedException"/>, before the controller phase, when the shared training has diverged
+    /// (<see cref="RnnTrainingHealth"/>); the search cannot continue then.</summary>
     public RnnSearchEpoch RunEpoch(Action<int, int>? progress = null)
     {
         double lr = _schedule.LearningRateAt(_epoch);
@@ -96,6 +115,11 @@ public sealed class RnnSearch : IDisposable
         _lm.Module.Train();
         var shared = LmTrainer.Epoch(_lm, _sgd, _train, _o.Bptt, _o.Dropout, _o.GradClip, _dropRng,
             _ => _core.SetCell(Space.Decode(SampleArchitecture(_trainRng))), _o.MaxWindowsPerEpoch, progress);
+        _health.Add(new RnnEpochHealth(_epoch + 1, shared.Loss, shared.Diverged, shared.Windows));
+        var (verdict, reason) = RnnTrainingHealth.Judge(_health, _vocabulary);
+        LastHealthReason = reason;
+        if (verdict == RnnHealthVerdict.Diverged)
+            throw new TrainingDivergedException($"recurrent shared training diverged in {_health[^1]}: {reason}; {RnnTrainingHealth.Advice(_o)}");
 
         double rewardSum = 0, pplSum = 0, entSum = 0;
         int finite = 0;
@@ -123,7 +147,7 @@ public sealed class RnnSearch : IDisposable
         using (Tape.NoGrad())
             greedy = _controller.Sample(new XoshiroRandom(1), greedy: _controller.Learns).Architecture.ToOfficialString();
         return new RnnSearchEpoch(_epoch, lr, shared, rewardSum / n, finite > 0 ? Math.Exp(pplSum / finite) : double.PositiveInfinity,
-            entSum / n, _reinforce.Baseline, greedy);
+            entSum / n, _reinforce.Baseline, greedy, verdict);
     }
 
     /// <summary>
@@ -209,7 +233,7 @@ public sealed class RnnSearch : IDisposable
         {
             EpochsDone = _epoch, Baseline = _reinforce.Baseline, ControllerSteps = _reinforce.Optimizer?.StepCount ?? 0,
             ChildSteps = _sgd.StepCount, TrainRng = _trainRng.GetState(), ControllerRng = _controllerRng.GetState(),
-            DropoutRng = _dropRng.GetState(), MetricsBytes = metricsBytes, ConfigJson = ConfigIdentity,
+            DropoutRng = _dropRng.GetState(), MetricsBytes = metricsBytes, ConfigJson = ConfigIdentity, RnnEpochs = [.. _health],
         };
         RnnSearchCheckpoint.Save(path, state, [.. _lm.Parameters()], _controller, _reinforce.Optimizer);
     }
@@ -227,6 +251,8 @@ public sealed class RnnSearch : IDisposable
                                                "from the run's config.json), or start a new run with another --out");
         });
         _epoch = state.EpochsDone;
+        _health.Clear();
+        _health.AddRange(state.RnnEpochs ?? []); // checkpoints written before the check: judged from here on
         _reinforce.Baseline = state.Baseline;
         _sgd.StepCount = state.ChildSteps;
         _trainRng.SetState(state.TrainRng);

@@ -24,6 +24,11 @@ public sealed record ArchitectureDocument
     /// <summary>The tokens (official encoding); null when the file gives only <see cref="Official"/>.</summary>
     public int[]? Tokens { get; init; }
 
+    /// <summary>Macro only: what a skip bit reads (<see cref="MacroSkipIndexing.StemFirst"/>); a macro file in this
+    /// format ("tokens" with "space" and "size") without it predates the authors' indexing and is refused
+    /// (<see cref="MacroSkipIndexing.CheckFile"/>). An official string is in the authors' indexing by definition.</summary>
+    public string? SkipIndexing { get; init; }
+
     /// <summary>The official string; a file may give it instead of <see cref="Tokens"/> (both must then agree).</summary>
     public string? Official { get; init; }
 
@@ -58,6 +63,7 @@ public static class ArchitectureJson
             Space = space.Name,
             Size = space.Size,
             Tokens = architecture.Tokens.ToArray(),
+            SkipIndexing = space is MacroSpace ? MacroSkipIndexing.StemFirst : null,
             Official = architecture.ToOfficialString(),
             Description = space.Describe(architecture),
             SharedWeightAccuracy = sharedWeightAccuracy,
@@ -91,6 +97,7 @@ public static class ArchitectureJson
         catch (ArgumentException e) { throw new InvalidArchitectureException($"architecture file: {e.Message}"); }
         var arch = new Architecture(space.Name, tokens);
         space.Validate(arch);
+        if (space is MacroSpace macro && doc.Tokens is not null) MacroSkipIndexing.CheckFile(macro, arch, doc.SkipIndexing);
         return (space, arch);
     }
 

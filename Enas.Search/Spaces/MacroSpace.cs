@@ -3,12 +3,18 @@ using System.Text;
 
 namespace Enas.Search.Spaces;
 
-/// <summary>One decoded macro layer: its op and, for each earlier layer j &lt; i, whether its output is added.</summary>
-public sealed record MacroLayer(OpKind Op, ImmutableArray<bool> Skips);
+/// <summary>One decoded macro layer i: its op and i skip bits; bit j adds the stem output (j = 0) or the output of
+/// layer j - 1 (<see cref="MacroSkipIndexing"/>).</summary>
+public sealed record MacroLayer(OpKind Op, ImmutableArray<bool> Skips)
+{
+    /// <summary>The stored outputs this layer adds to its op output, by position (0 = the stem, p = layer p - 1).</summary>
+    public IEnumerable<int> SkipSources => Enumerable.Range(0, Skips.Length).Where(j => Skips[j]);
+}
 
 /// <summary>
 /// The ENAS macro (whole network) space: L layers, each one op from {conv3, sep3, conv5, sep5, avg3, max3} and skip
-/// bits to every earlier layer. Tokens: for layer i (0-based) the op id then i skip bits (L + L(L-1)/2 tokens).
+/// bits: for layer i (0-based) the op id then i skip bits (L + L(L-1)/2 tokens), bit j reading the stem (j = 0) or
+/// layer j - 1, as the authors' code does (<see cref="MacroSkipIndexing"/>).
 /// Factorised reductions follow layers <c>L/3 - 1</c> and <c>2L/3 - 1</c>.
 /// </summary>
 public sealed class MacroSpace : ISearchSpace
@@ -29,7 +35,8 @@ public sealed class MacroSpace : ISearchSpace
         for (int i = 0; i < layers; i++)
         {
             list.Add(new Decision($"layer {i} op", DecisionKind.Op, Ops.Length));
-            for (int j = 0; j < i; j++) list.Add(new Decision($"layer {i} skip from layer {j}", DecisionKind.Skip, 2));
+            for (int j = 0; j < i; j++)
+                list.Add(new Decision($"layer {i} skip from {(j == 0 ? "the stem" : $"layer {j - 1}")}", DecisionKind.Skip, 2));
         }
         Decisions = list;
         int d = layers / 3;
@@ -122,7 +129,7 @@ public sealed class MacroSpace : ISearchSpace
         {
             if (i > 0) sb.Append("; ");
             sb.Append($"L{i}={layers[i].Op.Short()}");
-            var from = Enumerable.Range(0, i).Where(j => layers[i].Skips[j]).ToArray();
+            var from = layers[i].SkipSources.Select(MacroSkipIndexing.SourceLabel).ToArray();
             if (from.Length > 0) sb.Append("+skip(").Append(string.Join(',', from)).Append(')');
             if (ReductionAfter.Contains(i)) sb.Append("; reduce");
         }

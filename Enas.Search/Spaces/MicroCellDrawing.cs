@@ -7,7 +7,10 @@ namespace Enas.Search.Spaces;
 internal static class MicroCellDrawing
 {
     /// <summary><paramref name="cell"/> as SVG text titled <paramref name="title"/>.</summary>
-    public static string Svg(string title, MicroCell cell)
+    public static string Svg(string title, MicroCell cell) => LayeredSvg.Render(Layout(title, cell));
+
+    /// <summary>The drawing of <paramref name="cell"/> as data (boxes, edge polylines, label boxes).</summary>
+    public static DrawingLayout Layout(string title, MicroCell cell)
     {
         int count = cell.Nodes.Length + 2;
         var depth = new int[count];
@@ -32,6 +35,6 @@ internal static class MicroCellDrawing
         int outLayer = depth.Max() + 1;
         nodes.Add(new DrawNode("out", "concat", outLayer, "#d7f5d0"));
         foreach (int j in cell.LooseEnds()) edges.Add(new DrawEdge(j.ToString(), "out", ""));
-        return LayeredSvg.Render(title, nodes, edges);
+        return LayeredLayout.Compute(title, nodes, edges);
     }
 }

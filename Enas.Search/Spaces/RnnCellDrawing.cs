@@ -7,7 +7,11 @@ namespace Enas.Search.Spaces;
 public static class RnnCellDrawing
 {
     /// <summary>The cell of <paramref name="architecture"/> as SVG text; h_t averages the nodes <paramref name="output"/> selects.</summary>
-    public static string Svg(RnnSpace space, Architecture architecture, RnnCellOutput output = RnnCellOutput.LooseEnds)
+    public static string Svg(RnnSpace space, Architecture architecture, RnnCellOutput output = RnnCellOutput.LooseEnds) =>
+        LayeredSvg.Render(Layout(space, architecture, output));
+
+    /// <summary>The drawing of the cell as data (boxes, edge polylines).</summary>
+    internal static DrawingLayout Layout(RnnSpace space, Architecture architecture, RnnCellOutput output = RnnCellOutput.LooseEnds)
     {
         var cell = space.Decode(architecture);
         var depth = new int[cell.Nodes.Length];
@@ -27,6 +31,6 @@ public static class RnnCellDrawing
         }
         nodes.Add(new DrawNode("out", "h_t = mean", depth.Max() + 1, "#d7f5d0"));
         foreach (int e in cell.OutputNodes(output)) edges.Add(new DrawEdge($"n{e}", "out", ""));
-        return LayeredSvg.Render($"recurrent cell ({cell.Nodes.Length} nodes, highway edges)", nodes, edges);
+        return LayeredLayout.Compute($"recurrent cell ({cell.Nodes.Length} nodes, highway edges)", nodes, edges);
     }
 }

@@ -115,6 +115,7 @@ public sealed class EnasSearch : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var shared = new SharedTrainer(_controller, _bank, _sgd, _network, _o.AuxWeight, _device);
+        var warmup = new SharedTrainer(new RandomController(_space), _bank, _sgd, _network, _o.AuxWeight, _device);
         var ctrl = new ControllerTrainer(_controller, _reinforce, _bank, _network, _device);
         using (var metrics = _folder.OpenMetrics())
         {
@@ -126,20 +127,27 @@ public sealed class EnasSearch : IDisposable
                 double lr = _schedule.LearningRateAt(epoch);
                 _sgd.LearningRate = lr;
                 _progress.Start($"epoch {epoch + 1}/{_o.Epochs} shared weights", _train.BatchesPerEpoch);
-                var s = shared.RunEpoch(_train, epoch, _trainRng, _dropRng, (i, n) => _progress.Report(i));
+                bool warm = epoch < _o.ControllerWarmupEpochs;
+                var s = (warm ? warmup : shared).RunEpoch(_train, epoch, _trainRng, _dropRng, (i, n) => _progress.Report(i));
                 metrics.Write("epoch", ("epoch", epoch + 1), ("lr", lr), ("train_loss", s.Loss),
                     ("shared_weight_train_accuracy", s.Accuracy), ("grad_norm", s.GradNorm), ("steps", s.Steps),
                     ("seconds", (clock.Elapsed - t0).TotalSeconds));
                 long rewardBatches = _state.RewardBatches;
-                var t1 = clock.Elapsed;
-                _progress.Start($"epoch {epoch + 1}/{_o.Epochs} controller", _o.ControllerSteps);
-                var c = ctrl.RunPhase(_rewardBatches, _o.ControllerSteps, _o.ControllerAggregate, _controllerRng,
-                    ref rewardBatches, (i, n) => _progress.Report(i), _o.RewardBatches ?? 1);
-                metrics.Write("controller", ("epoch", epoch + 1), ("reward", c.MeanReward),
-                    ("shared_weight_valid_accuracy", c.MeanAccuracy), ("entropy", c.MeanEntropy), ("baseline", c.Baseline),
-                    ("loss", c.MeanLoss), ("samples", c.Samples), ("seconds", (clock.Elapsed - t1).TotalSeconds));
-                _progress.Message($"epoch {epoch + 1}/{_o.Epochs}: train loss {s.Loss:F4}, shared-weight train acc {s.Accuracy:P1}, " +
-                                  $"controller reward {c.MeanReward:F4} (shared-weight valid acc {c.MeanAccuracy:P1}), entropy {c.MeanEntropy:F2}");
+                string line = $"epoch {epoch + 1}/{_o.Epochs}: train loss {s.Loss:F4}, shared-weight train acc {s.Accuracy:P1}, ";
+                if (warm)
+                    line += $"uniform children, controller not trained yet (warm-up {epoch + 1}/{_o.ControllerWarmupEpochs})";
+                else
+                {
+                    var t1 = clock.Elapsed;
+                    _progress.Start($"epoch {epoch + 1}/{_o.Epochs} controller", _o.ControllerSteps);
+                    var c = ctrl.RunPhase(_rewardBatches, _o.ControllerSteps, _o.ControllerAggregate, _controllerRng,
+                        ref rewardBatches, (i, n) => _progress.Report(i), _o.RewardBatches ?? 1);
+                    metrics.Write("controller", ("epoch", epoch + 1), ("reward", c.MeanReward),
+                        ("shared_weight_valid_accuracy", c.MeanAccuracy), ("entropy", c.MeanEntropy), ("baseline", c.Baseline),
+                        ("loss", c.MeanLoss), ("samples", c.Samples), ("seconds", (clock.Elapsed - t1).TotalSeconds));
+                    line += $"controller reward {c.MeanReward:F4} (shared-weight valid acc {c.MeanAccuracy:P1}), entropy {c.MeanEntropy:F2}";
+                }
+                _progress.Message(line);
                 _state = _state with
                 {
                     EpochsDone = epoch + 1, Baseline = _reinforce.Baseline, ControllerSteps = _reinforce.Optimizer?.StepCount ?? 0,
@@ -170,7 +178,7 @@ public sealed class EnasSearch : IDisposable
             ("shared_weight_accuracy", best.SharedWeightAccuracy));
         PolicyVsUniform? check = null;
         IReadOnlyList<ScoredArchitecture> uniform = [];
-        if (_controller.Learns || _o.RankCheck > 0) // a random controller IS uniform sampling
+        if (ScoresUniformSamples)
         {
             _progress.Start($"derive: scoring {_o.DeriveSamples} uniformly sampled architectures for comparison", _o.DeriveSamples);
             uniform = Deriver.ScoreUniform(_space, _bank, _network, _deriveBatches, _o.DeriveSamples, _o.DeriveBatches,
@@ -204,6 +212,12 @@ public sealed class EnasSearch : IDisposable
     }
 
     /// <summary>
+    /// Whether derive also scores uniformly sampled architectures: for the policy-vs-uniform comparison of a learning
+    /// controller and as half of a rank check's pool (a random controller's own samples already are uniform).
+    /// </summary>
+    private bool ScoresUniformSamples => _controller.Learns || _o.RankCheck > 0;
+
+    /// <summary>
     /// Expected wall time of the remaining search, from timing two training steps and two reward evaluations on
     /// throwaway samples (weights are not changed and the run's random streams are not touched).
     /// </summary>
@@ -231,8 +245,10 @@ public sealed class EnasSearch : IDisposable
             if (i > 0) eval += sw.Elapsed.TotalSeconds / 2;
         }
         int epochs = _o.Epochs - _state.EpochsDone;
-        int rewardBatches = _o.RewardBatches ?? 1, derivePasses = _controller.Learns ? 2 : 1; // policy (+ uniform) samples
-        double seconds = epochs * (_train.BatchesPerEpoch * train * 1.15 + _o.ControllerSteps * _o.ControllerAggregate * rewardBatches * eval * 1.2)
+        int rewardBatches = _o.RewardBatches ?? 1, derivePasses = ScoresUniformSamples ? 2 : 1;
+        int controllerEpochs = _o.Epochs - Math.Max(_state.EpochsDone, _o.ControllerWarmupEpochs);
+        double seconds = epochs * _train.BatchesPerEpoch * train * 1.15
+                         + controllerEpochs * _o.ControllerSteps * _o.ControllerAggregate * rewardBatches * eval * 1.2
                          + derivePasses * (_o.DeriveSamples + 1) * _o.DeriveBatches * eval;
         return TimeSpan.FromSeconds(seconds);
     }

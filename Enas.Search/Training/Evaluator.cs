@@ -23,40 +23,38 @@ public static class Evaluator
     }
 
     /// <summary>Accuracy of <paramref name="child"/> on one batch (no gradient, intermediates freed).</summary>
-    public static double Accuracy(ChildNetwork child, Batch batch, Device device, ForwardContext ctx)
+    public static double Accuracy(ChildNetwork child, Batch batch, Device device, ForwardContext ctx) =>
+        (double)Correct(child, batch, device, ctx) / batch.Count;
+
+    /// <summary>Accuracy over all images of <paramref name="batches"/> (one child, the same context for each).</summary>
+    public static double Accuracy(ChildNetwork child, IReadOnlyList<Batch> batches, Device device, ForwardContext ctx) =>
+        AccuracyOver(child, batches, device, ctx);
+
+    /// <summary>Accuracy over every batch of <paramref name="batcher"/>'s epoch 0.</summary>
+    public static double Accuracy(ChildNetwork child, Batcher batcher, Device device, ForwardContext ctx, int maxBatches = int.MaxValue) =>
+        AccuracyOver(child, Enumerable.Range(0, Math.Min(maxBatches, batcher.BatchesPerEpoch)).Select(b => batcher.GetBatch(0, b)),
+            device, ctx);
+
+    /// <summary>Correct images over all images of <paramref name="batches"/>, each batch forwarded on its own.</summary>
+    private static double AccuracyOver(ChildNetwork child, IEnumerable<Batch> batches, Device device, ForwardContext ctx)
+    {
+        long correct = 0, total = 0;
+        foreach (var batch in batches)
+        {
+            correct += Correct(child, batch, device, ctx);
+            total += batch.Count;
+        }
+        return total == 0 ? 0 : (double)correct / total;
+    }
+
+    /// <summary>Images of <paramref name="batch"/> that <paramref name="child"/> classifies correctly (no gradient).</summary>
+    private static int Correct(ChildNetwork child, Batch batch, Device device, ForwardContext ctx)
     {
         using var scope = TensorScope.Begin();
         using var _ = Tape.NoGrad();
         var (images, _) = batch.ToTensors(device);
         var logits = child.Forward(images, ctx).Logits;
-        return (double)CountCorrect(logits, batch.LabelSpan) / batch.Count;
-    }
-
-    /// <summary>Accuracy over all images of <paramref name="batches"/> (one child, the same context for each).</summary>
-    public static double Accuracy(ChildNetwork child, IReadOnlyList<Batch> batches, Device device, ForwardContext ctx)
-    {
-        if (batches.Count == 1) return Accuracy(child, batches[0], device, ctx);
-        long correct = 0, total = 0;
-        foreach (var batch in batches)
-        {
-            correct += (long)Math.Round(Accuracy(child, batch, device, ctx) * batch.Count);
-            total += batch.Count;
-        }
-        return total == 0 ? 0 : (double)correct / total;
-    }
-
-    /// <summary>Accuracy over every batch of <paramref name="batcher"/>'s epoch 0.</summary>
-    public static double Accuracy(ChildNetwork child, Batcher batcher, Device device, ForwardContext ctx, int maxBatches = int.MaxValue)
-    {
-        long correct = 0, total = 0;
-        int n = Math.Min(maxBatches, batcher.BatchesPerEpoch);
-        for (int b = 0; b < n; b++)
-        {
-            var batch = batcher.GetBatch(0, b);
-            correct += (long)Math.Round(Accuracy(child, batch, device, ctx) * batch.Count);
-            total += batch.Count;
-        }
-        return total == 0 ? 0 : (double)correct / total;
+        return CountCorrect(logits, batch.LabelSpan);
     }
 }
 

@@ -74,14 +74,27 @@ public sealed record SearchOptions
     /// out of config.json when null, so runs started before it existed resume.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? RewardBatches { get; init; }
+    /// <summary>Epochs at the start in which every child is sampled uniformly and the controller is not trained, so
+    /// it does not commit on the scores of barely trained shared weights (0: none; left out of config.json when 0).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ControllerWarmupEpochs { get; init; }
     /// <summary>Rank check after derive: architectures trained alone (0: off; left out of config.json when off).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int RankCheck { get; init; }
     /// <summary>Epochs each rank-check architecture trains alone (null: 2).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? RankCheckEpochs { get; init; }
+    /// <summary>After derive, retrain the searched, random, published and hand-made architectures and compare them
+    /// (<c>--compare</c>; null: off, left out of config.json).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CompareOptions? Compare { get; init; }
     /// <summary>Retraining: epochs, width, layers, batch, L2, dropout keep, drop-path keep, cutout, aux head.</summary>
     public RetrainOptions Retrain { get; init; } = new();
+    /// <summary>Macro: what a skip bit reads (<see cref="MacroSkipIndexing.StemFirst"/>), recorded so a macro run
+    /// written before the authors' indexing is refused on resume; follows from <see cref="Space"/> (null, and left out
+    /// of config.json, for the other spaces).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SkipIndexing => Space == MacroSpace.SpaceName ? MacroSkipIndexing.StemFirst : null;
 
     /// <summary>The search space.</summary>
     public ISearchSpace CreateSpace() => SearchSpaces.Create(Space, Space == MacroSpace.SpaceName ? Layers : Nodes);
@@ -112,12 +125,19 @@ public sealed record SearchOptions
         ControllerSettings.Validate();
         Check(!ControllerSettings.PairedReward || ControllerAggregate >= 2,
             "--controller-reward paired compares the samples of one step with each other: give --controller-aggregate 2 or more");
+        Check(ControllerWarmupEpochs >= 0, $"--controller-warmup must be >= 0, got {ControllerWarmupEpochs}");
+        Check(ControllerWarmupEpochs == 0 || Controller == "enas",
+            "--controller-warmup delays training the LSTM controller: it needs --controller enas");
+        Check(ControllerWarmupEpochs < Epochs,
+            $"--controller-warmup {ControllerWarmupEpochs} leaves no epoch of {Epochs} to train the controller in (use --controller random for a uniform search)");
         Check(DeriveSamples >= 1, $"--derive-samples must be >= 1, got {DeriveSamples}");
         Check(DeriveBatches >= 1, $"--derive-batches must be >= 1, got {DeriveBatches}");
         Check(RewardBatches is null or >= 1, $"--reward-batches must be >= 1, got {RewardBatches}");
         Check(RankCheck is 0 or >= 3, $"--rank-check needs at least 3 architectures to correlate (0 = off), got {RankCheck}");
         Check(RankCheckEpochs is null or >= 1, $"--rank-check-epochs must be >= 1, got {RankCheckEpochs}");
         Check(RankCheckEpochs is null || RankCheck > 0, "--rank-check-epochs only applies with --rank-check K");
+        Check(Compare is null || Compare.Seeds >= 1, $"--compare-seeds must be >= 1, got {Compare?.Seeds}");
+        Check(Compare is null || Compare.RandomArchitectures >= 0, $"--compare-random must be >= 0, got {Compare?.RandomArchitectures}");
         Check(LrMax > 0 && LrMin >= 0 && LrMin <= LrMax, "learning rates must satisfy 0 <= lr-min <= lr-max, lr-max > 0");
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Enas.Search.Spaces;
 
 namespace Enas.Search.Training;
 
 /// <summary>
 /// Whether a CNN search may continue from a checkpoint written with other options. Options that only steer what
-/// happens after training (epochs still to run, derive, the rank check, the size of the suggested retraining) may
+/// happens after training (epochs still to run, derive, the rank check, the comparison, the size of the suggested retraining) may
 /// change; every other option must equal the checkpoint's, or the resume is refused with each difference named. An
 /// option that a checkpoint predates counts as its default, which is what the older version did.
 /// </summary>
@@ -15,15 +16,20 @@ public static class SearchResumeCheck
     public const string DeviceUsedField = "deviceUsed";
 
     private static readonly HashSet<string> MayChange =
-        [DeviceUsedField, "epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "retrain.epochs", "retrain.channels", "retrain.layers",
+        [DeviceUsedField, "epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "compare", "retrain.epochs", "retrain.channels", "retrain.layers",
          "retrain.network"];
+
+    /// <summary>Follows from the space; checked on its own, before the options are compared.</summary>
+    private const string SkipIndexingField = "skipIndexing";
 
     /// <summary>What may change on resume, as flags (for messages).</summary>
     public const string MayChangeFlags =
-        "--epochs (more epochs), --derive-samples, --derive-batches, --rank-check, --rank-check-epochs, --retrain-epochs, --retrain-channels, --retrain-layers";
+        "--epochs (more epochs), --derive-samples, --derive-batches, --rank-check, --rank-check-epochs, --compare (with --compare-seeds, --compare-random), --retrain-epochs, --retrain-channels, --retrain-layers";
 
     /// <summary>"flag: checkpoint X, now Y" for each option that keeps <paramref name="current"/> from continuing
-    /// <paramref name="storedJson"/> (the checkpoint's config.json text); empty when it may continue.</summary>
+    /// <paramref name="storedJson"/> (the checkpoint's config.json text); empty when it may continue. Throws
+    /// <see cref="InvalidDataException"/> when no option could make it continue: a macro search written before the
+    /// authors' skip indexing (<see cref="MacroSkipIndexing"/>).</summary>
     public static IReadOnlyList<string> Differences(string storedJson, SearchOptions current)
     {
         JsonObject stored, now, defaults;
@@ -32,6 +38,9 @@ public static class SearchResumeCheck
         {
             return [$"the checkpoint's configuration is not readable JSON ({e.Message})"];
         }
+        if (StringOf(stored["space"]) == MacroSpace.SpaceName &&
+            MacroSkipIndexing.ResumeProblem(StringOf(stored[SkipIndexingField])) is { } problem)
+            throw new InvalidDataException($"cannot resume: {problem}");
         now = ToJson(current);
         defaults = ToJson(new SearchOptions());
         var result = new List<string>();
@@ -47,7 +56,7 @@ public static class SearchResumeCheck
         foreach (string field in now.Select(kv => kv.Key).Union(then.Select(kv => kv.Key)))
         {
             string name = prefix + field;
-            if (MayChange.Contains(name)) continue;
+            if (MayChange.Contains(name) || name == SkipIndexingField) continue;
             JsonNode? old = then[field], value = now[field], byDefault = defaults?[field];
             bool had = then.ContainsKey(field), has = now.ContainsKey(field);
             if (!had) old = byDefault; // written before the option existed (or left out while at its default)
@@ -59,6 +68,8 @@ public static class SearchResumeCheck
     }
 
     private static string Text(JsonNode? node) => node?.ToJsonString() ?? "(not set)";
+
+    private static string? StringOf(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
     /// <summary>The command-line flag of a configuration field, where it has one; the field name otherwise.</summary>
     private static string FlagOf(string field) => field switch

@@ -25,4 +25,8 @@ public sealed record SearchState
     public long MetricsBytes { get; init; }
     /// <summary>The resolved config the run was started with (resume refuses a different one).</summary>
     public string ConfigJson { get; init; } = "";
+    /// <summary>Recurrent search: each epoch's shared training as the divergence check saw it (null, and left out of
+    /// the metadata, for CNN searches).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<Rnn.RnnEpochHealth>? RnnEpochs { get; init; }
 }

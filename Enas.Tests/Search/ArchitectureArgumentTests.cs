@@ -40,6 +40,9 @@ public class ArchitectureArgumentTests
         File.WriteAllText(dir["official.json"], $"{{\"official\": \"{SearchSpaces.PublishedMicro}\"}}");
         var (space, arch) = ArchitectureArgument.Read(dir["official.json"], null);
         Assert.Equal((MicroSpace.SpaceName, 5, 40), (space.Name, space.Size, arch.Tokens.Length));
+        // an official string is in the authors' skip indexing by definition: no "skipIndexing" needed
+        File.WriteAllText(dir["macro.json"], $"{{\"official\": \"{SearchSpaces.PublishedMacro}\"}}");
+        Assert.Equal((MacroSpace.SpaceName, 24), (ArchitectureArgument.Read(dir["macro.json"], null).Space.Name, ArchitectureArgument.Read(dir["macro.json"], null).Space.Size));
         File.WriteAllText(dir["noschema.json"], "{\"space\":\"micro\",\"size\":2,\"tokens\":[0,1,1,4,0,0,2,3,1,1,0,2,0,0,1,1]}");
         Assert.Equal(16, ArchitectureArgument.Read(dir["noschema.json"], null).Architecture.Tokens.Length);
         File.WriteAllText(dir["v2.json"], "{\"schemaVersion\":2,\"space\":\"micro\",\"size\":2,\"tokens\":[]}");

@@ -154,7 +154,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         using var dir = new TempFolder();
         var folder = RunFolder.Create(dir["run"], "{}");
         File.WriteAllBytes(Path.Combine(folder.CheckpointsPath, "last.ckpt"), [1]);
-        var e = DivergedException.InRun("shared-weight loss became NaN at epoch 3, step 2", folder, epochsDone: 2, epochs: 8);
+        var e = SearchAction.Diverged("shared-weight loss became NaN at epoch 3, step 2", folder, epochsDone: 2, epochs: 8);
         Assert.Contains("keeps the checkpoint after epoch 2 of 8", e.Message);
         Assert.Contains("lower --lr-max", e.Message);
         Assert.True(File.Exists(Path.Combine(folder.CheckpointsPath, "last.ckpt")));

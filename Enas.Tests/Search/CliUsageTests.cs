@@ -37,7 +37,8 @@ public sealed class CliUsageTests(ITestOutputHelper output)
         int cnn = help.IndexOf("CNN search (--space micro or macro):", StringComparison.Ordinal);
         int rnn = help.IndexOf("Recurrent search (--space rnn", StringComparison.Ordinal);
         Assert.True(every >= 0 && cnn > every && rnn > cnn, help);
-        Assert.True(help.IndexOf("--cells", StringComparison.Ordinal) > cnn && help.IndexOf("--hidden", StringComparison.Ordinal) > rnn);
+        int Row(string option) => help.IndexOf($"\n  {option} ", StringComparison.Ordinal);
+        Assert.True(Row("--epochs") > every && Row("--epochs") < cnn && Row("--cells") > cnn && Row("--cells") < rnn && Row("--hidden") > rnn, help);
         var rows = OptionRows(help);
         foreach (var option in new[] { "--cells", "--layers", "--channels", "--epochs", "--batch-size", "--dataset", "--device",
                      "--seed", "--train-subset", "--validation-size", "--controller-steps", "--controller-aggregate", "--controller-lr",
