@@ -195,6 +195,13 @@ public class RnnCliTests
         stderr = new StringWriter();
         Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path], new StringWriter(), stderr, live: false));
         Assert.Contains("ptb.train.txt: file not found", stderr.ToString());
+        // flags only the CNN search reads are refused, not ignored
+        foreach (var flag in new[] { "--controller-warmup", "--compare-random" })
+        {
+            stderr = new StringWriter();
+            Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path, flag, "1"], new StringWriter(), stderr, live: false));
+            Assert.Contains($"{flag} is for the CNN search", stderr.ToString());
+        }
     }
 
     [Fact]
