@@ -6,5 +6,9 @@ namespace Enas.Search;
 public static class Program
 {
     /// <summary>Runs the CLI.</summary>
-    public static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        using var interruption = Interruption.Install(Console.Error);
+        return CliApp.Run(args, Console.Out, Console.Error);
+    }
 }

@@ -36,6 +36,7 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(metadataJson);
         ArgumentNullException.ThrowIfNull(entries);
         string tmp = path + ".tmp";
+        using var writing = FileWrites.Begin(); // an interruption waits for the file to be complete
         try
         {
             using (var file = new FileStream(tmp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))

@@ -15,6 +15,12 @@ public static class CliApp
     /// <summary>Exit code when training diverged (NaN/inf loss).</summary>
     public const int Diverged = 3;
 
+    /// <summary>How the README and the printed commands run the CLI.</summary>
+    public const string Invocation = "dotnet run -c Release --project Enas.Search --";
+
+    /// <summary><paramref name="path"/> quoted for a shell when it holds a space.</summary>
+    public static string Quote(string path) => path.Contains(' ') ? $"\"{path}\"" : path;
+
     /// <summary>Parses and runs; <paramref name="live"/> forces (or disables) in-place progress (tests pass false).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? live = null)
     {
@@ -26,41 +32,70 @@ public static class CliApp
         foreach (var o in search.All()) root.Options.Add(o);
         var rnn = new Rnn.RnnCliOptions();
         foreach (var o in rnn.All()) root.Options.Add(o);
-        root.SetAction(p => Guard(stderr, () => rnn.Applies(p, search)
-            ? Rnn.RnnCliAction.Run(rnn.Bind(p, search), stdout, live)
-            : RunCnnSearch(p)));
-        int RunCnnSearch(ParseResult p)
-        {
-            rnn.RefuseOnCnnSearch(p);
-            string? outDir = p.GetValue(search.Out);
-            if (!p.GetValue(search.Resume)) return SearchAction.Run(search.Bind(p), outDir, resume: false, stdout, live);
-            var stored = SearchAction.StoredOptions(outDir);
-            return SearchAction.Run(search.Bind(p, stored), outDir, resume: true, stdout, live);
-        }
+        root.SetAction(p => Guard(stderr, () => RootAction.Run(p, search, rnn, stdout, live)));
 
-        var arch = new Option<string?>("--arch") { Description = "Architecture file (best-architecture.json from a search); not needed with --resume" };
+        var (arch, space) = (ArchOption(required: false), SpaceOption());
         var train = new Command("train", "Train an architecture from scratch with fresh weights (whole training set, augmentation; drop-path and aux head for micro) and report test accuracy");
         var t = new TrainCliOptions();
         train.Options.Add(arch);
+        train.Options.Add(space);
         foreach (var o in t.All()) train.Options.Add(o);
         train.Options.Add(t.Resume);
+        train.Validators.Add(r =>
+        {
+            if (r.GetResult(arch) is null && r.GetResult(t.Resume) is null) r.AddError("train needs --arch");
+        });
         train.SetAction(p => Guard(stderr, () => p.GetValue(t.Resume)
             ? TrainAction.Resume(t.Bind(p, TrainAction.StoredOptions(p.GetValue(t.Out))), p.GetValue(arch), p.GetValue(t.Out)!, stdout, live)
-            : TrainAction.Train(t.Bind(p), p.GetValue(arch) ?? throw new CliException("train needs --arch FILE (best-architecture.json from a search), or --resume --out DIR to continue a train run"),
+            : TrainAction.Train(t.Bind(p) with { Space = p.GetValue(space) ?? "" },
+                p.GetValue(arch)!,
                 p.GetValue(t.Out), stdout, live)));
         root.Subcommands.Add(train);
 
-        var evalArch = new Option<string>("--arch") { Description = "Architecture file", Required = true };
+        var (evalArch, evalSpace) = (ArchOption(), SpaceOption());
         var model = new Option<string>("--model") { Description = "model.ckpt written by train", Required = true };
-        var eval = new Command("eval", "Test accuracy of a model saved by train (pass the same --dataset/--channels/--layers)");
+        var eval = new Command("eval", "Test accuracy of a model saved by train (pass the same --dataset/--channels/--layers/--network)");
         var e = new TrainCliOptions();
         eval.Options.Add(evalArch);
         eval.Options.Add(model);
-        foreach (var o in e.All()) eval.Options.Add(o);
-        eval.SetAction(p => Guard(stderr, () => TrainAction.Eval(e.Bind(p), p.GetValue(evalArch)!, p.GetValue(model)!, stdout)));
+        eval.Options.Add(evalSpace);
+        foreach (var o in e.ForEval()) eval.Options.Add(o);
+        eval.SetAction(p => Guard(stderr, () => TrainAction.Eval(e.Bind(p) with { Space = p.GetValue(evalSpace) ?? "" },
+            p.GetValue(evalArch)!, p.GetValue(model)!, stdout)));
         root.Subcommands.Add(eval);
 
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var defaults = search.HelpDefaults().Concat(rnn.HelpDefaults()).Concat(t.HelpDefaults())
+            .Concat(e.HelpDefaults().Where(d => eval.Options.Contains(d.Option))).ToDictionary(d => d.Option, d => d.Default);
+        CliHelp.Install(root, command => command == root ? SearchGroups(search, rnn) : [], defaults);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not CliHelp) return ParseErrorReport.Write(parse, stderr);
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>--arch of train and eval.</summary>
+    private static Option<string?> ArchOption(bool required = true) => new("--arch")
+    {
+        Description = "The architecture: a search's best-architecture.json or .txt, a file holding an official ENAS integer " +
+                      "string (a published arc), or that string itself, quoted" + (required ? "" : "; not needed with --resume"),
+        Required = required,
+    };
+
+    /// <summary>--space of train and eval: how to read an integer string that does not name its space.</summary>
+    private static Option<string?> SpaceOption() => new("--space")
+    {
+        Description = "micro or macro: the space of an --arch integer string or .txt (inferred from its length when only one fits)",
+    };
+
+    /// <summary>The root command's options under three headings: every search, the CNN search, the recurrent search.</summary>
+    private static IReadOnlyList<OptionGroup> SearchGroups(SearchCliOptions search, Rnn.RnnCliOptions rnn)
+    {
+        var cnn = search.CnnOnly();
+        return
+        [
+            new("Options of every search:", [.. search.All().Except(cnn)]),
+            new("CNN search (--space micro or macro):", cnn),
+            new("Recurrent search (--space rnn, --dataset ptb or ptb-mini, --data DIR required):", [.. rnn.All()]),
+        ];
     }
 
     private static int Guard(TextWriter stderr, Func<int> body)
@@ -69,7 +104,7 @@ public static class CliApp
         catch (Exception e) when (e is CliException or InvalidArchitectureException or DatasetException or RunFolderException
                                       or InvalidDataException or FileNotFoundException or ArgumentException)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {UserMessage(e)}");
             return UsageError;
         }
         catch (TrainingDivergedException e)
@@ -79,8 +114,14 @@ public static class CliApp
         }
         catch (NonFiniteLossException e)
         {
-            stderr.WriteLine($"error: {e.Message}. Training stopped; the last good checkpoint is kept (try a lower learning rate).");
+            stderr.WriteLine($"error: {e.Message}. Training stopped (try a lower learning rate).");
             return Diverged;
         }
     }
+
+    /// <summary>The message of <paramref name="e"/> without .NET's " (Parameter 'name')" suffix.</summary>
+    private static string UserMessage(Exception e) =>
+        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 }

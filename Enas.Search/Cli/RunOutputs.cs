@@ -22,7 +22,7 @@ internal static class RunOutputs
         foreach (var c in outcome.Summary.Top)
             top.AppendLine($"{c.SharedWeightAccuracy:F4}\t{(c.Greedy ? "greedy" : "sampled")}\t{c.Architecture}");
         folder.WriteText("top-architectures.txt", top.ToString());
-        folder.WriteText("summary.json", JsonSerializer.Serialize(outcome.Summary, SearchJsonContext.Default.SearchSummary));
+        folder.WriteText("summary.json", JsonSerializer.Serialize(outcome.Summary, SearchJsonContext.Readable.SearchSummary));
         foreach (var (file, svg) in space.Draw(best.Architecture)) folder.WriteText(file, svg);
         WritePlots(folder);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Enas.Search.Data;
 using Enas.Search.Reporting;
 using Enas.Search.Training;
@@ -22,11 +23,12 @@ internal static class SearchAction
         outDir ??= Path.Combine("runs", $"{options.Space}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         // Load and validate the data before anything is written.
         var splits = LoadSplits(options);
-        var configJson = JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions);
+        var configJson = WithDeviceUsed(JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions), device.ToString());
         var folder = RunFolder.Open(outDir, configJson, resume);
         using var progress = new ProgressReporter(stdout, live);
         using var search = new EnasSearch(options, splits, device, folder, progress);
         if (resume) folder.WriteText(RunFolder.ConfigFile, configJson); // checked against the checkpoint: what the run continues with
+        Interruption.Resumable(folder.Path, search.CheckpointPath);
         stdout.WriteLine($"ENAS {options.Space} search on {options.Dataset}: {splits.Train.Count} training / {splits.Validation.Count} validation images, " +
                          $"{search.Space.Decisions.Count} decisions per architecture, {search.SharedParameterCount:N0} shared parameters, " +
                          $"controller {options.Controller}, device {device}");
@@ -36,7 +38,9 @@ internal static class SearchAction
                          $"{ProgressReporter.Count(options.Epochs - search.EpochsDone, "epoch")} x {search.StepsPerEpoch} steps, " +
                          "measured on this machine just now)");
         stdout.WriteLine($"output folder: {folder.Path}");
-        var outcome = search.Run() ?? throw new InvalidOperationException("search stopped early");
+        SearchOutcome outcome;
+        try { outcome = search.Run() ?? throw new InvalidOperationException("search stopped early"); }
+        catch (NonFiniteLossException e) { throw Diverged(e.Message, folder, search.EpochsDone, options.Epochs); }
         RunOutputs.Write(folder, search.Space, outcome);
         var best = outcome.Ranked[0];
         stdout.WriteLine();
@@ -50,6 +54,20 @@ internal static class SearchAction
         stdout.WriteLine("  " + RetrainCommand(options, folder));
         if (options.Compare is { } compare) Compare(options, compare, search.Space, best.Architecture, device, folder, progress, stdout);
         return 0;
+    }
+
+    /// <summary>The stop of the run in <paramref name="folder"/> whose loss became NaN or infinite (<paramref name="problem"/>)
+    /// after <paramref name="epochsDone"/> checkpointed epochs of <paramref name="epochs"/>: what was kept and what to do.
+    /// A run with no checkpoint is removed, so the same --out can be used again.</summary>
+    internal static TrainingDivergedException Diverged(string problem, RunFolder folder, int epochsDone, int epochs)
+    {
+        if (folder.RemoveIfNothingSaved())
+            return new TrainingDivergedException($"{problem}. Training stopped before its first checkpoint, so nothing was saved " +
+                                                 $"and the run's files were removed from {folder.Path}: run again (the same --out is " +
+                                                 "free) with a lower --lr-max or another --seed");
+        return new TrainingDivergedException($"{problem}. Training stopped; {folder.Path} keeps the checkpoint after epoch {epochsDone} " +
+                                             $"of {epochs}, but on the CPU a resume with the same options repeats the same steps: start " +
+                                             "a new run with a lower --lr-max or another --seed, and another --out");
     }
 
     /// <summary>--compare: retrains the searched, random, published and hand-made models and prints the table.</summary>
@@ -68,20 +86,34 @@ internal static class SearchAction
         stdout.WriteLine(table.Text());
     }
 
-    /// <summary>The options stored in the run folder <paramref name="outDir"/> (what <c>--resume</c> continues).</summary>
-    public static SearchOptions StoredOptions(string? outDir)
+    /// <summary>The options stored in a run's config.json (<paramref name="json"/>, read from <paramref name="path"/>):
+    /// what <c>--resume</c> continues.</summary>
+    public static SearchOptions StoredOptions(string json, string path)
     {
-        if (outDir is null) throw new CliException("--resume needs --out pointing at the run to continue");
-        var folder = RunFolder.OpenForResume(outDir);
         try
         {
-            return JsonSerializer.Deserialize(folder.ReadConfig(), SearchJsonContext.Default.SearchOptions)
-                   ?? throw new CliException($"cannot read {folder.ConfigPath}: it is empty");
+            return JsonSerializer.Deserialize(json, SearchJsonContext.Default.SearchOptions)
+                   ?? throw new CliException($"cannot read {path}: it is empty");
         }
         catch (JsonException e)
         {
-            throw new CliException($"cannot read {folder.ConfigPath}: {e.Message}");
+            throw new CliException($"cannot read {path}: {e.Message}");
         }
+    }
+
+    /// <summary><paramref name="configJson"/> with <c>"deviceUsed"</c> after <c>"device"</c>: what "auto" resolved to.
+    /// (The checkpoint keeps the options as given, so the recorded device changes no checkpoint.)</summary>
+    public static string WithDeviceUsed(string configJson, string device)
+    {
+        var config = JsonNode.Parse(configJson)!.AsObject();
+        var result = new JsonObject();
+        foreach (var (name, value) in config.ToList())
+        {
+            config.Remove(name);
+            result[name] = value;
+            if (name == "device") result[SearchResumeCheck.DeviceUsedField] = device;
+        }
+        return result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
     /// <summary>
@@ -96,11 +128,11 @@ internal static class SearchAction
         var basis = Presets.Get(preset).Retrain;
         var parts = new List<string>
         {
-            "dotnet run -c Release --project Enas.Search -- train",
-            $"--arch {Quote(folder.BestArchitectureJsonPath)}", $"--dataset {o.Dataset}",
+            $"{CliApp.Invocation} train",
+            $"--arch {CliApp.Quote(folder.BestArchitectureJsonPath)}", $"--dataset {o.Dataset}",
         };
         if (preset != "cpu") parts.Add($"--preset {preset}");
-        if (o.DataDir is not null) parts.Add($"--data {Quote(o.DataDir)}");
+        if (o.DataDir is not null) parts.Add($"--data {CliApp.Quote(o.DataDir)}");
         parts.Add($"--epochs {r.Epochs}");
         parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
         if (o.Space == "micro") parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
@@ -108,7 +140,7 @@ internal static class SearchAction
         if (r.Cutout != basis.Cutout) parts.Add($"--cutout {r.Cutout}");
         if (r.TrainSubset != basis.TrainSubset) parts.Add($"--train-subset {r.TrainSubset}");
         if (r.Network != basis.Network) parts.Add($"--network {r.Network}");
-        parts.Add($"--out {Quote(Path.Combine(folder.Path, "retrain"))}");
+        parts.Add($"--out {CliApp.Quote(Path.Combine(folder.Path, "retrain"))}");
         return string.Join(' ', parts);
     }
 
@@ -119,9 +151,6 @@ internal static class SearchAction
             Epochs = b.Epochs, Channels = b.Channels, Layers = b.Layers, BatchSize = b.BatchSize, Cutout = b.Cutout,
             TrainSubset = b.TrainSubset, Network = b.Network,
         } == b;
-
-    /// <summary>The path quoted for a shell when it holds a space.</summary>
-    internal static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
 
     public static DataSplits LoadSplits(SearchOptions o)
     {

@@ -7,40 +7,43 @@ namespace Enas.Search.Cli;
 /// <summary>The search options of the root command. Nullable values: unset options keep the preset's value.</summary>
 internal sealed class SearchCliOptions
 {
-    public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (default cpu: sized for a 2-core CPU, about 15 min)" };
+    /// <summary>Layers of a macro search when neither --layers nor a preset says (the paper's 12).</summary>
+    private const int MacroLayers = 12;
+
+    public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (cpu: sized for a 2-core CPU; every search prints its expected duration, measured on this machine, when it starts; paper-micro and paper-macro: the official ENAS CIFAR-10 scripts)" };
     public readonly Option<string?> Space = new("--space") { Description = "Search space: micro (cells), macro (whole network) or rnn (recurrent cell, language modelling)" };
-    public readonly Option<int?> Cells = new("--cells") { Description = "Micro: computed nodes per cell, B (default 5)" };
+    public readonly Option<int?> Cells = new("--cells") { Description = "Micro: computed nodes per cell, B" };
     public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L (two reduction cells are added); macro: number of layers" };
     public readonly Option<int?> Channels = new("--channels") { Description = "Base channel width C during search" };
     public readonly Option<int?> Epochs = new("--epochs") { Description = "Search epochs" };
-    public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Child minibatch size" };
-    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist (default) or cifar10; with --space rnn: ptb or ptb-mini" };
-    public readonly Option<string?> Data = new("--data") { Description = "Dataset folder (Fashion-MNIST default: /usr/share/datasets/fashion-mnist; CIFAR-10 binary folder required)" };
+    public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Minibatch size (CNN: images; rnn: parallel token streams)" };
+    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist or cifar10; with --space rnn: ptb or ptb-mini" };
+    public readonly Option<string?> Data = new("--data") { Description = "Dataset folder (required for cifar10 and for --space rnn)" };
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (same seed on the CPU = same result)" };
-    public readonly Option<string?> Out = new("--out") { Description = "Run folder (default runs/<space>-<timestamp>)" };
-    public readonly Option<bool> Resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint (pass the same options)" };
-    public readonly Option<string?> Controller = new("--controller") { Description = "enas (LSTM policy, default), random (uniform baseline) or fixed (always the --arch architecture: trains one child with the search loop, a check of the loop against train)" };
-    public readonly Option<string?> Arch = new("--arch") { Description = "With --controller fixed: the architecture file (best-architecture.json) the search loop trains" };
+    public readonly Option<string?> Out = new("--out") { Description = "Run folder: new or empty (or, with --resume, a run to continue)" };
+    public readonly Option<bool> Resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint with the options stored there (other flags are checked against them: those that only steer derive, the rank check or the retraining may change)" };
+    public readonly Option<string?> Controller = new("--controller") { Description = "enas (LSTM policy), random (uniform baseline) or fixed (always the --arch architecture: trains one child with the search loop, a check of the loop against train)" };
+    public readonly Option<string?> Arch = new("--arch") { Description = "With --controller fixed: the architecture the search loop trains (best-architecture.json or .txt, or an official integer string)" };
     public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Training images used by the search (0 = all)" };
     public readonly Option<int?> ValidationSize = new("--validation-size") { Description = "Images held out of the training set for rewards and derive" };
     public readonly Option<int?> ControllerSteps = new("--controller-steps") { Description = "Controller steps per epoch" };
     public readonly Option<int?> ControllerAggregate = new("--controller-aggregate") { Description = "Architectures sampled per controller step" };
-    public readonly Option<string?> ControllerReward = new("--controller-reward") { Description = "paper (default: each sample scored on its own validation batch, moving-average baseline) or paired (a step's samples share one batch; leave-one-out baseline; needs --controller-aggregate >= 2)" };
-    public readonly Option<double?> ControllerLr = new("--controller-lr") { Description = "Controller Adam learning rate (default 0.0035 micro, 0.001 macro and rnn)" };
-    public readonly Option<double?> ControllerAdamEps = new("--controller-adam-eps") { Description = "Controller Adam epsilon (default 0.001 for CNNs, as the official code, where the controller's gradients are often ~1e-4 and this damps its steps; 1e-8 for rnn)" };
-    public readonly Option<double?> LrMax = new("--lr-max") { Description = "Child learning rate at the start of each cosine period (default 0.05)" };
-    public readonly Option<double?> LrMin = new("--lr-min") { Description = "Child learning rate at the end of each cosine period (default 0.0005)" };
+    public readonly Option<string?> ControllerReward = new("--controller-reward") { Description = "paper (each sample scored on its own validation batch, moving-average baseline) or paired (a step's samples share one batch; leave-one-out baseline; needs --controller-aggregate >= 2)" };
+    public readonly Option<double?> ControllerLr = new("--controller-lr") { Description = "Controller Adam learning rate" };
+    public readonly Option<double?> ControllerAdamEps = new("--controller-adam-eps") { Description = "Controller Adam epsilon (CNNs: the official code's, where the controller's gradients are often ~1e-4 and it damps the steps)" };
+    public readonly Option<double?> LrMax = new("--lr-max") { Description = "Child learning rate at the start of each cosine period" };
+    public readonly Option<double?> LrMin = new("--lr-min") { Description = "Child learning rate at the end of each cosine period" };
     public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };
-    public readonly Option<int?> DeriveBatches = new("--derive-batches") { Description = "Validation batches every derive candidate is scored on (default 16, i.e. 1,024 images at batch 64)" };
-    public readonly Option<int?> RewardBatches = new("--reward-batches") { Description = "Validation batches each controller reward is measured on (default 1, the paper's one minibatch; more batches, less noise)" };
-    public readonly Option<int?> ControllerWarmup = new("--controller-warmup") { Description = "Epochs at the start in which children are sampled uniformly and the controller is not trained (default 0)" };
-    public readonly Option<int?> RankCheck = new("--rank-check") { Description = "After derive, train K architectures alone (the best policy candidates and uniform samples, half each) and report Kendall tau and Spearman rho between their shared-weight and standalone validation accuracies (default 0 = off; costs K short trainings)" };
-    public readonly Option<int?> RankCheckEpochs = new("--rank-check-epochs") { Description = "Epochs each --rank-check architecture trains alone (default 2)" };
-    public readonly Option<bool> Compare = new("--compare") { Description = "After the search, retrain and compare: CNN: the searched architecture, --compare-random uniformly random ones, the published ENAS one (micro with --cells 5, macro with 24 layers) and a hand-made VGG-style CNN of similar size, each as the printed train command would; rnn: the searched cell, a random cell and the plain LSTM (comparison.txt/.json, saved after every model; --resume continues it)" };
-    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "With --compare, train every model with this many seeds (seed, seed + 1, ...; new random architectures per seed) and report mean ± sd and paired differences (default 1)" };
-    public readonly Option<int?> CompareRandom = new("--compare-random") { Description = "CNN --compare: uniformly random architectures per seed (default 3)" };
-    public readonly Option<int?> RetrainEpochs = new("--retrain-epochs") { Description = "Epochs of the suggested retraining" };
+    public readonly Option<int?> DeriveBatches = new("--derive-batches") { Description = "Validation batches every derive candidate is scored on" };
+    public readonly Option<int?> RewardBatches = new("--reward-batches") { Description = "Validation batches each controller reward is measured on (more batches, less noise)" };
+    public readonly Option<int?> ControllerWarmup = new("--controller-warmup") { Description = "Epochs at the start in which children are sampled uniformly and the controller is not trained" };
+    public readonly Option<int?> RankCheck = new("--rank-check") { Description = "After derive, train K architectures alone (the best policy candidates and uniform samples, half each) and report Kendall tau and Spearman rho between their shared-weight and standalone validation accuracies (costs K short trainings)" };
+    public readonly Option<int?> RankCheckEpochs = new("--rank-check-epochs") { Description = "Epochs each --rank-check architecture trains alone" };
+    public readonly Option<bool> Compare = new("--compare") { Description = "After the search, retrain and compare: CNN: the searched architecture, --compare-random uniformly random ones, the published ENAS one (micro with --cells 5, macro with 24 layers) and a hand-made VGG-style CNN of similar size, each as the printed train command would; rnn: the searched cell (or --cell), a random cell and the plain LSTM (comparison.txt/.json, saved after every model; --resume continues it)" };
+    public readonly Option<int?> CompareSeeds = new("--compare-seeds") { Description = "With --compare, train every model with this many seeds (seed, seed + 1, ...; new random architectures per seed) and report mean ± sd and paired differences" };
+    public readonly Option<int?> CompareRandom = new("--compare-random") { Description = "CNN --compare: uniformly random architectures per seed" };
+    public readonly Option<int?> RetrainEpochs = new("--retrain-epochs") { Description = "Epochs of the suggested retraining (rnn: of the retraining after the search)" };
     public readonly Option<int?> RetrainChannels = new("--retrain-channels") { Description = "Width of the retrained network (wider than the search if you like)" };
     public readonly Option<int?> RetrainLayers = new("--retrain-layers") { Description = "Micro: layers of the retrained network (deeper if you like)" };
 
@@ -49,6 +52,40 @@ internal sealed class SearchCliOptions
         Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller, Arch,
         TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, Compare, CompareSeeds, CompareRandom, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
+
+    /// <summary>The options only the CNN search reads (the recurrent search refuses them).</summary>
+    public IReadOnlyList<Option> CnnOnly() =>
+    [
+        Preset, Cells, Layers, Channels, Arch, TrainSubset, ValidationSize, ControllerReward, LrMax, LrMin, DeriveBatches,
+        RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, CompareRandom, RetrainChannels, RetrainLayers,
+    ];
+
+    /// <summary>Each option's default as the help shows it, taken from the settings themselves.</summary>
+    public IEnumerable<(Option Option, string Default)> HelpDefaults()
+    {
+        var d = Presets.Get("cpu");
+        var rnn = new Rnn.RnnSearchOptions();
+        var macro = ControllerOptions.ForMacro();
+        return
+        [
+            (Preset, "cpu"), (Space, d.Space), (Cells, $"{d.Nodes}"), (Layers, $"{d.Layers}; macro: {MacroLayers}"),
+            (Channels, $"{d.Channels}"), (Epochs, $"{d.Epochs}; rnn: {rnn.Epochs}"), (BatchSize, $"{d.BatchSize}; rnn: {rnn.BatchSize}"),
+            (Dataset, $"{d.Dataset}; rnn: ptb"), (Data, $"{Enas.Search.Data.FashionMnist.DefaultDirectory} for fashion-mnist"),
+            (Device, d.Device), (Seed, $"{d.Seed}"), (Out, "runs/<space>-<UTC date-time>"), (Controller, d.Controller),
+            (TrainSubset, $"{d.TrainSubset}"), (ValidationSize, $"{d.ValidationSize}"),
+            (ControllerSteps, $"{d.ControllerSteps}; rnn: {rnn.ControllerSteps}"),
+            (ControllerAggregate, $"{d.ControllerAggregate}; rnn: {rnn.ControllerAggregate}"), (ControllerReward, "paper"),
+            (ControllerLr, $"{HelpText.Number(d.ControllerSettings.LearningRate)} micro, {HelpText.Number(macro.LearningRate)} macro, " +
+                           $"{HelpText.Number(rnn.ControllerSettings.LearningRate)} rnn"),
+            (ControllerAdamEps, $"{HelpText.Number(d.ControllerSettings.AdamEpsilon)}; rnn: {HelpText.Number(rnn.ControllerSettings.AdamEpsilon)}"),
+            (LrMax, HelpText.Number(d.LrMax)), (LrMin, HelpText.Number(d.LrMin)),
+            (DeriveSamples, $"{d.DeriveSamples}; rnn: {rnn.DeriveSamples}"),
+            (DeriveBatches, $"{d.DeriveBatches}, i.e. {d.DeriveBatches * d.BatchSize:N0} images at batch {d.BatchSize}"),
+            (RewardBatches, "1, the paper's one minibatch"), (ControllerWarmup, "0"), (RankCheck, "0 = off"), (RankCheckEpochs, "2"),
+            (CompareSeeds, $"{new CompareOptions().Seeds}"), (CompareRandom, $"{new CompareOptions().RandomArchitectures}"),
+            (RetrainEpochs, $"{d.Retrain.Epochs}; rnn: --epochs"), (RetrainChannels, $"{d.Retrain.Channels}"), (RetrainLayers, $"{d.Retrain.Layers}"),
+        ];
+    }
 
     /// <summary><paramref name="settings"/> with --controller-lr and --controller-adam-eps applied (the CNN and the
     /// recurrent search both take them).</summary>
@@ -79,7 +116,7 @@ internal sealed class SearchCliOptions
         {
             Space = p.GetValue(Space) ?? o.Space,
             Nodes = p.GetValue(Cells) ?? o.Nodes,
-            Layers = p.GetValue(Layers) ?? (p.GetValue(Space) == "macro" && o.Space != "macro" ? 12 : o.Layers),
+            Layers = p.GetValue(Layers) ?? (p.GetValue(Space) == "macro" && o.Space != "macro" ? MacroLayers : o.Layers),
             Channels = p.GetValue(Channels) ?? o.Channels,
             Epochs = p.GetValue(Epochs) ?? o.Epochs,
             BatchSize = p.GetValue(BatchSize) ?? o.BatchSize,
@@ -118,7 +155,7 @@ internal sealed class SearchCliOptions
         o = o with { ControllerSettings = WithControllerFlags(p, o.ControllerSettings) };
         if (p.GetValue(Arch) is { } archPath)
         {
-            var (space, arch) = TrainAction.ReadArchitecture(archPath);
+            var (space, arch) = ArchitectureArgument.Read(archPath, o.Space);
             var searched = o.CreateSpace();
             if (space.Name != searched.Name || space.Decisions.Count != searched.Decisions.Count)
                 throw new CliException($"--arch {archPath} is a {space.Name} architecture with {space.Decisions.Count} tokens; " +

@@ -25,19 +25,17 @@ internal static class TrainAction
     /// <summary>The per-epoch checkpoint inside the run's checkpoints folder.</summary>
     public const string CheckpointName = "last.ckpt";
 
-    /// <summary>The space and architecture in the architecture file <paramref name="path"/>.</summary>
-    public static (ISearchSpace Space, Architecture Arch) ReadArchitecture(string path)
-    {
-        if (!File.Exists(path)) throw new CliException($"--arch {path}: file not found");
-        return ArchitectureJson.Deserialize(File.ReadAllText(path));
-    }
+    /// <summary>The architecture <c>--arch</c> names (see <see cref="ArchitectureArgument"/>); <paramref name="space"/>
+    /// is <c>--space</c> (empty: inferred).</summary>
+    public static (ISearchSpace Space, Architecture Arch) ReadArchitecture(string arch, string? space = null) =>
+        ArchitectureArgument.Read(arch, space);
 
     /// <summary>A new train run in <paramref name="outDir"/> (default runs/train-TIMESTAMP).
     /// <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
     public static int Train(SearchOptions o, string archPath, string? outDir, TextWriter stdout, bool? live = null,
         int stopAfterEpochs = int.MaxValue)
     {
-        var (space, arch) = ReadArchitecture(archPath);
+        var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = ForArchitecture(o, space);
         var device = DeviceSelection.Resolve(o.Device);
         var (train, test) = LoadData(o);
@@ -51,8 +49,8 @@ internal static class TrainAction
     public static SearchOptions StoredOptions(string? outDir)
     {
         if (outDir is null) throw new CliException("train --resume needs --out DIR pointing at the train run to continue");
-        OpenTrainRun(outDir);
-        return SearchAction.StoredOptions(outDir);
+        var folder = OpenTrainRun(outDir);
+        return SearchAction.StoredOptions(folder.ReadConfig(), folder.ConfigPath);
     }
 
     /// <summary>
@@ -162,13 +160,13 @@ internal static class TrainAction
         return string.Join(' ', parts);
     }
 
-    private static string Quote(string s) => SearchAction.Quote(s);
+    private static string Quote(string s) => CliApp.Quote(s);
 
     /// <summary>Test accuracy of the model <paramref name="modelPath"/> (a train run's model.ckpt, or its
     /// checkpoints/last.ckpt: the latest epoch) of the architecture in <paramref name="archPath"/>.</summary>
     public static int Eval(SearchOptions o, string archPath, string modelPath, TextWriter stdout)
     {
-        var (space, arch) = ReadArchitecture(archPath);
+        var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = o with { Space = space.Name };
         var device = DeviceSelection.Resolve(o.Device);
         var data = Datasets.Load(o.Dataset, o.DataDir);
@@ -176,7 +174,7 @@ internal static class TrainAction
         var network = Retrainer.Network(space, o, splits.Train);
         using var fresh = new FreshWeights(0, device);
         var child = ChildBuilder.Build(space, arch, network, fresh, device);
-        var (_, entries) = Checkpoint.Read(modelPath);
+        var entries = ModelCheckpoint.Read(modelPath);
         try { fresh.Load(entries, modelPath); }
         catch (InvalidDataException e)
         {

@@ -7,14 +7,14 @@ namespace Enas.Search.Cli;
 internal sealed class TrainCliOptions
 {
     public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (paper-micro: C=36, 15 layers, 630 epochs, cutout 16)" };
-    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist (default) or cifar10" };
+    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist or cifar10" };
     public readonly Option<string?> Data = new("--data") { Description = "Dataset folder" };
     public readonly Option<int?> Epochs = new("--epochs") { Description = "Training epochs" };
     public readonly Option<int?> Channels = new("--channels") { Description = "Base width C" };
     public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L" };
     public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Minibatch size" };
     public readonly Option<int?> Cutout = new("--cutout") { Description = "Cutout square side (0 = off)" };
-    public readonly Option<string?> Network = new("--network") { Description = "search (the search network trained alone; default, except paper-micro) or final (the authors' final network: micro with strided reduction ops and concatenated loose ends, macro with dense convs and concatenated skips; default for paper-micro)" };
+    public readonly Option<string?> Network = new("--network") { Description = "search (the search network trained alone) or final (the authors' final network: micro with strided reduction ops and concatenated loose ends, macro with dense convs and concatenated skips)" };
     public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images (0 = all)" };
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed" };
@@ -23,6 +23,22 @@ internal sealed class TrainCliOptions
 
     /// <summary>The options train and eval share (<see cref="Resume"/> is train's alone).</summary>
     public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, Network, TrainSubset, Device, Seed, Out];
+
+    /// <summary>The options <c>eval</c> reads: what builds the network and finds the test set (it trains and writes nothing).</summary>
+    public IEnumerable<Option> ForEval() => [Preset, Dataset, Data, Channels, Layers, Network, Device];
+
+    /// <summary>Each option's default as the help shows it, taken from the cpu preset.</summary>
+    public IEnumerable<(Option Option, string Default)> HelpDefaults()
+    {
+        var r = Presets.Get("cpu").Retrain;
+        return
+        [
+            (Preset, "cpu"), (Dataset, "fashion-mnist"), (Data, $"{Enas.Search.Data.FashionMnist.DefaultDirectory} for fashion-mnist"),
+            (Epochs, $"{r.Epochs}"), (Channels, $"{r.Channels}"), (Layers, $"{r.Layers}"), (BatchSize, $"{r.BatchSize}"),
+            (Cutout, $"{r.Cutout}"), (Network, $"{r.Network}; final with the paper presets"), (TrainSubset, "0"),
+            (Device, "auto"), (Seed, "1"),
+        ];
+    }
 
     /// <summary>The preset (or, on resume, the run's stored options) with the given flags applied.</summary>
     public SearchOptions Bind(ParseResult p, SearchOptions? resumed = null)

@@ -37,13 +37,9 @@ public static class Cifar10
         var all = TrainFiles.Append(TestFile).ToArray();
         var missing = all.Where(f => !File.Exists(Path.Combine(directory, f))).ToList();
         if (missing.Count > 0)
-        {
-            string where = Directory.Exists(directory) ? $"in {directory}" : $"because the folder {directory} does not exist";
-            throw new DatasetException(directory,
-                $"CIFAR-10 not found: missing {string.Join(", ", missing)} {where}. Expected the binary version " +
-                $"({string.Join(", ", all)}; the folder cifar-10-batches-bin of cifar-10-binary.tar.gz from " +
-                "https://www.cs.toronto.edu/~kriz/cifar.html). Pass --data DIR pointing at that folder.");
-        }
+            throw new DatasetException(directory, DatasetFiles.MissingMessage("CIFAR-10 (binary version)", directory, all, missing,
+                "Pass --data DIR pointing at the folder cifar-10-batches-bin of cifar-10-binary.tar.gz from " +
+                "https://www.cs.toronto.edu/~kriz/cifar.html."));
         var trainParts = TrainFiles.Select(f => ReadFile(Path.Combine(directory, f))).ToList();
         long trainCount = trainParts.Sum(p => (long)p.Labels.Length);
         var pixels = new float[trainCount * ImageBytes];

@@ -14,6 +14,20 @@ internal static class DatasetFiles
         return File.Exists(gz) ? gz : null;
     }
 
+    /// <summary>What to say when files of a dataset are missing from <paramref name="dir"/>: each file named once
+    /// (the missing ones, then those found), then <paramref name="fix"/>.</summary>
+    public static string MissingMessage(string dataset, string dir, IReadOnlyList<string> files, IReadOnlyList<string> missing, string fix)
+    {
+        if (!Directory.Exists(dir))
+            return $"{dataset} not found: the folder {dir} does not exist. Expected {files.Count} files in one folder: " +
+                   $"{string.Join(", ", files)}. {fix}";
+        if (missing.Count == files.Count)
+            return $"{dataset} not found in {dir}: none of its {files.Count} files ({string.Join(", ", files)}) is there. {fix}";
+        var found = files.Except(missing).ToList();
+        return $"{dataset} not found: missing {string.Join(", ", missing)} in {dir} (the other {found.Count} " +
+               $"{(found.Count == 1 ? "file is" : "files are")} there: {string.Join(", ", found)}). {fix}";
+    }
+
     /// <summary>Reads a whole file, decompressing it when its name ends in .gz.</summary>
     /// <exception cref="DatasetException">The file is empty, unreadable or not valid gzip.</exception>
     public static byte[] ReadAll(string path)

@@ -41,14 +41,9 @@ public static class FashionMnist
             else paths[i] = p;
         }
         if (missing.Count > 0)
-        {
-            string where = Directory.Exists(dir) ? $"in {dir}" : $"because the folder {dir} does not exist";
-            throw new DatasetException(dir,
-                $"Fashion-MNIST not found: missing {string.Join(", ", missing)} {where}. Expected the four idx " +
-                $"files {string.Join(", ", FileNames.Select(f => f + "[.gz]"))} in one folder. Install them with " +
-                $"`apt-get install dataset-fashion-mnist` (puts them in {DefaultDirectory}) or pass --data DIR " +
-                "pointing at a folder that holds them.");
-        }
+            throw new DatasetException(dir, DatasetFiles.MissingMessage("Fashion-MNIST", dir, [.. FileNames.Select(f => f + "[.gz]")],
+                missing, $"Install them with `apt-get install dataset-fashion-mnist` (puts them in {DefaultDirectory}) or pass " +
+                         "--data DIR pointing at a folder that holds them."));
         var train = Read(paths[0], paths[1], "fashion-mnist/train");
         var test = Read(paths[2], paths[3], "fashion-mnist/test");
         if (train.Height != test.Height || train.Width != test.Width)

@@ -1,4 +1,5 @@
 using System.Text;
+using Enas.Engine.Serialization;
 
 namespace Enas.Search.Reporting;
 
@@ -19,6 +20,7 @@ public static class AtomicFile
         string dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        using var writing = FileWrites.Begin(); // an interruption waits for the file to be complete
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))

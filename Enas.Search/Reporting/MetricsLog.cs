@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Enas.Engine.Serialization;
 
 namespace Enas.Search.Reporting;
 
@@ -73,6 +74,7 @@ public sealed class MetricsLog : IDisposable
             json.WriteEndObject();
         }
         buffer.Write("\n"u8);
+        using var writing = FileWrites.Begin(); // an interruption waits for the whole line
         _stream.Write(buffer.WrittenSpan);
         _stream.Flush(flushToDisk: false);
     }

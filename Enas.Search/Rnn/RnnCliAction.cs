@@ -15,6 +15,10 @@ internal static class RnnCliAction
     public static int Run(RnnCliRequest r, TextWriter stdout, bool? live = null)
     {
         var o = r.Options;
+        if (r.Resume && r.Out is null) throw new Cli.CliException("--resume needs --out pointing at the run to continue");
+        if (r.Resume && (r.Cell ?? r.Baseline) is not null)
+            throw new Cli.CliException($"cannot resume {r.Out}: it trained {(r.Cell is not null ? "a given cell (--cell)" : "the LSTM baseline")} " +
+                                       "from scratch, which keeps no checkpoint; run it again with another --out");
         // First, as the CNN search does: --device cuda without a GPU stops here, before data is read or anything written.
         var device = Cli.DeviceSelection.Resolve(r.Device, stdout);
         // A bad --cell stops before data is read or a run folder made.
@@ -22,9 +26,13 @@ internal static class RnnCliAction
         var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
         stdout.WriteLine($"{corpus.Description}: vocabulary {corpus.Vocabulary.Count:N0}, tokens train {corpus.Train.Length:N0} / " +
                          $"valid {corpus.Valid.Length:N0} / test {corpus.Test.Length:N0}");
-        if (r.Resume && r.Out is null) throw new Cli.CliException("--resume needs --out pointing at the run to continue");
-        string outDir = r.Out ?? Path.Combine("runs", $"rnn-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-        Directory.CreateDirectory(outDir);
+        // As the CNN search: a new run needs a new or empty folder and records its configuration there; a resume
+        // needs a run (and creates nothing when there is none).
+        string configJson = RnnRunConfig.Of(r, device.ToString()).ToJson();
+        var folder = r.Resume
+            ? RunFolder.OpenForResume(r.Out!, checkpointSuffices: true)
+            : RunFolder.Create(r.Out ?? Path.Combine("runs", $"rnn-{DateTime.UtcNow:yyyyMMdd-HHmmss}"), configJson, checkpoints: given is null && r.Baseline is null);
+        string outDir = folder.Path;
         void Log(string line) => stdout.WriteLine(line);
         // The searched or given cell trained from scratch: alone, or next to a random cell and the LSTM (--compare).
         void TrainCell(RnnSpace space, Architecture arch)
@@ -54,15 +62,18 @@ internal static class RnnCliAction
         stdout.WriteLine(search.Summary);
         string checkpoint = Path.Combine(outDir, RunFolder.CheckpointsFolder, "last.ckpt");
         string metricsPath = Path.Combine(outDir, RunFolder.MetricsFile);
-        if (r.Resume)
+        Cli.Interruption.Resumable(outDir, checkpoint);
+        if (r.Resume && File.Exists(checkpoint))
         {
-            if (!File.Exists(checkpoint)) throw new Cli.CliException($"--resume: no checkpoint at {checkpoint}");
-            MetricsLog.TruncateTo(metricsPath, search.LoadCheckpoint(checkpoint));
+            MetricsLog.TruncateTo(metricsPath, search.LoadCheckpoint(checkpoint)); // refuses other training options
             stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {o.Epochs}");
         }
-        else if (File.Exists(checkpoint))
-            throw new Cli.CliException($"{outDir} already holds a search; pass --resume to continue it or choose another --out");
-        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+        else if (r.Resume)
+        {
+            MetricsLog.TruncateTo(metricsPath, 0); // interrupted before the first checkpoint: start over cleanly
+            stdout.WriteLine("no checkpoint yet (the run stopped during its first epoch): starting from the beginning");
+        }
+        if (r.Resume) folder.WriteText(RunFolder.ConfigFile, configJson); // what the run continues with
         using (var metrics = MetricsLog.Open(metricsPath, resume: r.Resume))
         using (var progress = new ProgressReporter(stdout, live))
         {

@@ -11,26 +11,39 @@ namespace Enas.Search.Rnn;
 /// </summary>
 internal sealed class RnnCliOptions
 {
-    public readonly Option<int?> Nodes = new("--nodes") { Description = "rnn: nodes of the recurrent cell N (default 12)" };
-    public readonly Option<int?> Hidden = new("--hidden") { Description = "rnn: embedding = hidden size (default 64)" };
-    public readonly Option<int?> Bptt = new("--bptt") { Description = "rnn: truncated-BPTT window (default 35)" };
-    public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "rnn: cap on BPTT windows per epoch (default: whole stream)" };
-    public readonly Option<double?> Lr = new("--lr") { Description = "rnn: initial SGD learning rate of the language model, searched and retrained (default 20)" };
-    public readonly Option<double?> GradClip = new("--grad-clip") { Description = "rnn: gradient-norm clip of the language model (default 0.25)" };
-    public readonly Option<string?> Baseline = new("--baseline") { Description = "rnn: 'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
-    public readonly Option<string?> Cell = new("--cell") { Description = "rnn: train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
+    public readonly Option<int?> Nodes = new("--nodes") { Description = "Nodes of the recurrent cell N" };
+    public readonly Option<int?> Hidden = new("--hidden") { Description = "Embedding = hidden size" };
+    public readonly Option<int?> Bptt = new("--bptt") { Description = "Truncated-BPTT window" };
+    public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "Cap on BPTT windows per epoch" };
+    public readonly Option<double?> Lr = new("--lr") { Description = "Initial SGD learning rate of the language model, searched and retrained" };
+    public readonly Option<double?> GradClip = new("--grad-clip") { Description = "Gradient-norm clip of the language model" };
+    public readonly Option<string?> Baseline = new("--baseline") { Description = "'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
+    public readonly Option<string?> Cell = new("--cell") { Description = "Train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
 
-    public readonly Option<string?> CellOutput = new("--cell-output") { Description = "rnn: which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper; default) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
+    public readonly Option<string?> CellOutput = new("--cell-output") { Description = "Which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
 
-    public readonly Option<bool> FirstNodeTanh = new("--first-node-tanh") { Description = "rnn: fix node 0's activation to tanh instead of searching it (the authors' corrected enas_lm code); random cells of --compare follow it" };
+    public readonly Option<bool> FirstNodeTanh = new("--first-node-tanh") { Description = "Fix node 0's activation to tanh instead of searching it (the authors' corrected enas_lm code); random cells of --compare follow it" };
 
-    public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "rnn: fixed validation windows each controller sample is scored on (default 2; 0 = one random window per sample, as the official code)" };
+    public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "Fixed validation windows each controller sample is scored on (0 = one random window per sample, as the official code)" };
 
-    public readonly Option<int?> DeriveTrain = new("--derive-train") { Description = "rnn: derive by short training: train the K best candidates by shared-weight perplexity from scratch for --derive-train-epochs each and keep the one with the lowest validation perplexity (default 0: the shared-weight ranking, as ENAS)" };
+    public readonly Option<int?> DeriveTrain = new("--derive-train") { Description = "Derive by short training: train the K best candidates by shared-weight perplexity from scratch for --derive-train-epochs each and keep the one with the lowest validation perplexity" };
 
-    public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "rnn: epochs of each --derive-train trial (default 3)" };
+    public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "Epochs of each --derive-train trial" };
 
     public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Lr, GradClip, Baseline, Cell, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
+
+    /// <summary>Each option's default as the help shows it, taken from <see cref="RnnSearchOptions"/>.</summary>
+    public IEnumerable<(Option Option, string Default)> HelpDefaults()
+    {
+        var d = new RnnSearchOptions();
+        return
+        [
+            (Nodes, $"{d.Nodes}"), (Hidden, $"{d.Hidden}"), (Bptt, $"{d.Bptt}"), (MaxWindows, "the whole stream"),
+            (Lr, HelpText.Number(d.LearningRate)), (GradClip, HelpText.Number(d.GradClip)), (CellOutput, "loose"),
+            (RewardWindows, $"{d.RewardWindows}"),
+            (DeriveTrain, $"{d.DeriveTrainTop} = off: the shared-weight ranking, as ENAS"), (DeriveTrainEpochs, $"{d.DeriveTrainEpochs}"),
+        ];
+    }
 
     /// <summary>Refuses the recurrent search's own flags on a CNN search, where they would do nothing.</summary>
     public void RefuseOnCnnSearch(ParseResult p)
@@ -46,9 +59,12 @@ internal sealed class RnnCliOptions
         p.GetValue(s.Space) == RnnSpace.SpaceName || p.GetValue(Baseline) is not null || p.GetValue(Cell) is not null ||
         p.GetValue(s.Dataset) is "ptb" or "ptb-mini";
 
-    public RnnCliRequest Bind(ParseResult p, SearchCliOptions s)
+    /// <summary>The request the command line makes: the defaults (or, on resume, the run's stored configuration
+    /// <paramref name="stored"/>) overridden by every flag given.</summary>
+    public RnnCliRequest Bind(ParseResult p, SearchCliOptions s, RnnRunConfig? stored = null)
     {
-        var d = new RnnSearchOptions();
+        var d = stored?.Options ?? new RnnSearchOptions();
+        bool Given(Option option) => p.GetResult(option) is { Implicit: false };
         var o = d with
         {
             Nodes = p.GetValue(Nodes) ?? d.Nodes,
@@ -58,17 +74,18 @@ internal sealed class RnnCliOptions
             LearningRate = p.GetValue(Lr) ?? d.LearningRate,
             GradClip = p.GetValue(GradClip) ?? d.GradClip,
             RewardWindows = p.GetValue(RewardWindows) ?? d.RewardWindows,
-            FirstNodeTanh = p.GetValue(FirstNodeTanh),
+            FirstNodeTanh = Given(FirstNodeTanh) ? p.GetValue(FirstNodeTanh) : d.FirstNodeTanh,
             CellOutput = p.GetValue(CellOutput) switch
             {
-                null or "loose" => RnnCellOutput.LooseEnds,
+                null => d.CellOutput,
+                "loose" => RnnCellOutput.LooseEnds,
                 "all" => RnnCellOutput.AllNodes,
                 var v => throw new CliException($"--cell-output {v}: allowed 'loose' (mean of the loose ends) or 'all' (mean of every node)"),
             },
             Epochs = p.GetValue(s.Epochs) ?? d.Epochs,
             BatchSize = p.GetValue(s.BatchSize) ?? d.BatchSize,
             Seed = p.GetValue(s.Seed) ?? d.Seed,
-            Controller = p.GetValue(s.Controller) switch { null or "enas" or "lstm" => "lstm", "random" => "random",
+            Controller = p.GetValue(s.Controller) switch { null => d.Controller, "enas" or "lstm" => "lstm", "random" => "random",
                 var c => throw new CliException($"--controller {c}: allowed enas or random") },
             ControllerSteps = p.GetValue(s.ControllerSteps) ?? d.ControllerSteps,
             ControllerAggregate = p.GetValue(s.ControllerAggregate) ?? d.ControllerAggregate,
@@ -79,14 +96,13 @@ internal sealed class RnnCliOptions
         o = o with { ControllerSettings = s.WithControllerFlags(p, o.ControllerSettings) };
         try { o.ControllerSettings.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
+        if (p.GetValue(s.ControllerReward) is not null)
+            throw new CliException("--controller-reward is for the CNN search; the recurrent search already scores every sample on the same fixed validation windows (--reward-windows)");
         // Flags of the CNN search would otherwise be ignored without a word.
-        foreach (var cnnOnly in new Option[] { s.Preset, s.Arch, s.DeriveBatches, s.RewardBatches, s.RankCheck, s.RankCheckEpochs, s.CompareRandom, s.Cells, s.Layers, s.Channels, s.TrainSubset, s.ValidationSize, s.LrMax,
-                     s.LrMin, s.RetrainChannels, s.RetrainLayers })
+        foreach (var cnnOnly in s.CnnOnly())
             if (p.GetResult(cnnOnly) is { Implicit: false })
                 throw new CliException($"{cnnOnly.Name} is for the CNN search (--space micro or macro); the recurrent search is " +
                                        "sized with --nodes, --hidden, --bptt and --batch-size");
-        if (p.GetValue(s.ControllerReward) is not null)
-            throw new CliException("--controller-reward is for the CNN search; the recurrent search already scores every sample on the same fixed validation windows (--reward-windows)");
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
         if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate) || !(o.GradClip > 0) || !double.IsFinite(o.GradClip))
@@ -97,28 +113,29 @@ internal sealed class RnnCliOptions
             throw new CliException("--derive-train-epochs only applies with --derive-train K");
         if (o.FirstNodeTanh && o.Nodes == 1)
             throw new CliException("--first-node-tanh with --nodes 1 leaves nothing to search; give --nodes 2 or more");
-        string dataset = p.GetValue(s.Dataset) ?? "ptb";
+        string dataset = p.GetValue(s.Dataset) ?? stored?.Dataset ?? "ptb";
         if (dataset is not ("ptb" or "ptb-mini"))
             throw new CliException($"--dataset {dataset}: language modelling reads ptb (ptb.train/valid/test.txt) or ptb-mini");
-        string data = p.GetValue(s.Data) ?? throw new CliException(
+        string data = p.GetValue(s.Data) ?? stored?.DataDir ?? throw new CliException(
             "--data DIR is required for --space rnn: a folder holding ptb.train.txt, ptb.valid.txt and ptb.test.txt " +
             "(or ptb.valid.txt and ptb.test.txt with --dataset ptb-mini)");
-        string? baseline = p.GetValue(Baseline);
+        string? baseline = p.GetValue(Baseline) ?? stored?.Baseline;
         if (baseline is not null and not "lstm") throw new CliException($"--baseline {baseline}: only 'lstm' is available");
-        bool compare = p.GetValue(s.Compare);
-        if (o.DeriveTrainTop > 0 && (baseline is not null || p.GetValue(Cell) is not null))
+        bool compare = Given(s.Compare) ? p.GetValue(s.Compare) : stored?.Compare ?? false;
+        string? cell = p.GetValue(Cell) ?? stored?.Cell;
+        if (o.DeriveTrainTop > 0 && (baseline is not null || cell is not null))
             throw new CliException("--derive-train chooses among searched candidates; it does not apply to --cell or --baseline");
         if (compare && baseline is not null)
             throw new CliException("--compare trains the LSTM baseline itself; leave out --baseline");
-        int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? o.Epochs;
+        int retrainEpochs = p.GetValue(s.RetrainEpochs) ?? stored?.RetrainEpochs ?? o.Epochs;
         if (compare && retrainEpochs < 1) throw new CliException("--compare needs --retrain-epochs of at least 1");
-        int? compareSeeds = p.GetValue(s.CompareSeeds);
-        if (compareSeeds is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
+        int? compareSeeds = p.GetValue(s.CompareSeeds) ?? stored?.CompareSeeds;
+        if (p.GetValue(s.CompareSeeds) is not null && !compare) throw new CliException("--compare-seeds only applies with --compare");
         if (compareSeeds < 1) throw new CliException($"--compare-seeds {compareSeeds}: give at least 1");
-        return new RnnCliRequest(o, dataset, data, baseline, p.GetValue(Cell), retrainEpochs,
+        return new RnnCliRequest(o, dataset, data, baseline, cell, retrainEpochs,
             p.GetValue(s.Out), p.GetValue(s.Resume), compare, compareSeeds ?? 1)
         {
-            Device = p.GetValue(s.Device) ?? "auto",
+            Device = p.GetValue(s.Device) ?? stored?.Device ?? "auto",
             NodesGiven = p.GetValue(Nodes),
         };
     }

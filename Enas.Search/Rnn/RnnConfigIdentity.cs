@@ -10,12 +10,26 @@ internal static class RnnConfigIdentity
 {
     private static readonly HashSet<string> DeriveOnly =
         [nameof(RnnSearchOptions.DeriveSamples), nameof(RnnSearchOptions.DeriveWindows),
-         nameof(RnnSearchOptions.DeriveTrainTop), nameof(RnnSearchOptions.DeriveTrainEpochs)];
+         nameof(RnnSearchOptions.DeriveTrainTop), nameof(RnnSearchOptions.DeriveTrainEpochs),
+         nameof(RnnSearchOptions.EffectiveCellInitRange)]; // the last follows from --hidden and CellInitRange
+
+    /// <summary>The flag that sets each option, for messages.</summary>
+    private static readonly Dictionary<string, string> Flags = new()
+    {
+        [nameof(RnnSearchOptions.Nodes)] = "--nodes", [nameof(RnnSearchOptions.Hidden)] = "--hidden",
+        [nameof(RnnSearchOptions.Bptt)] = "--bptt", [nameof(RnnSearchOptions.Epochs)] = "--epochs",
+        [nameof(RnnSearchOptions.BatchSize)] = "--batch-size", [nameof(RnnSearchOptions.MaxWindowsPerEpoch)] = "--max-windows",
+        [nameof(RnnSearchOptions.RewardWindows)] = "--reward-windows", [nameof(RnnSearchOptions.FirstNodeTanh)] = "--first-node-tanh",
+        [nameof(RnnSearchOptions.CellOutput)] = "--cell-output", [nameof(RnnSearchOptions.Controller)] = "--controller",
+        [nameof(RnnSearchOptions.ControllerSteps)] = "--controller-steps", [nameof(RnnSearchOptions.Seed)] = "--seed",
+        [nameof(RnnSearchOptions.ControllerAggregate)] = "--controller-aggregate",
+        ["ControllerSettings.LearningRate"] = "--controller-lr", ["ControllerSettings.AdamEpsilon"] = "--controller-adam-eps",
+    };
 
     /// <summary>The text stored in checkpoints.</summary>
     public static string Of(RnnSearchOptions options) => options.ToString();
 
-    /// <summary>"Name: checkpoint X, now Y" for every option that keeps <paramref name="current"/> from continuing the
+    /// <summary>"--flag: checkpoint X, now Y" (or "Setting (no flag): ..." for a setting without one) for every option that keeps <paramref name="current"/> from continuing the
     /// run stored as <paramref name="stored"/>; empty when it may.</summary>
     public static IReadOnlyList<string> Differences(string stored, RnnSearchOptions current)
     {
@@ -35,6 +49,7 @@ internal static class RnnConfigIdentity
         {
             string name = prefix + field;
             if (prefix.Length == 0 && DeriveOnly.Contains(field)) continue;
+            string flag = Flags.GetValueOrDefault(name) ?? $"{name} (a setting without a flag)";
             bool had = then.TryGetValue(field, out string? old);
             bool has = now.TryGetValue(field, out string? value);
             string? byDefault = initial.GetValueOrDefault(field);
@@ -42,13 +57,15 @@ internal static class RnnConfigIdentity
             {
                 if (IsRecord(old!) && IsRecord(value!) && byDefault is not null && IsRecord(byDefault))
                     Compare(old!, value!, byDefault, name + ".", result);
-                else result.Add($"{name}: checkpoint {old}, now {value}");
+                else result.Add($"{flag}: checkpoint {Shown(old!)}, now {Shown(value!)}");
             }
             else if (!had && value != byDefault)
-                result.Add($"{name}: not in the checkpoint (written before this option existed, so {byDefault}), now {value}");
-            else if (!has) result.Add($"{name}: checkpoint {old}, unknown to this version");
+                result.Add($"{flag}: not in the checkpoint (written before this option existed, so {byDefault}), now {value}");
+            else if (!has) result.Add($"{flag}: checkpoint {old}, unknown to this version");
         }
     }
+
+    private static string Shown(string value) => value.Length == 0 ? "(not set)" : value;
 
     private static bool IsRecord(string value) => value.EndsWith('}') && value.Contains(" { ", StringComparison.Ordinal);
 

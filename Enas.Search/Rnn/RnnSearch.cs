@@ -247,7 +247,8 @@ public sealed class RnnSearch : IDisposable
             var differences = RnnConfigIdentity.Differences(stored.ConfigJson, _o);
             if (differences.Count > 0)
                 throw new InvalidDataException($"cannot resume from '{path}': it was written with a different configuration " +
-                                               $"({string.Join("; ", differences)}); pass the same options as the original run, or start a new --out folder");
+                                               $"({string.Join("; ", differences)}); leave those flags out to continue the run as it was (--resume reads its options " +
+                                               "from the run's config.json), or start a new run with another --out");
         });
         _epoch = state.EpochsDone;
         _health.Clear();

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 
 namespace Enas.Search.Spaces;
 
@@ -29,16 +28,7 @@ public sealed record Architecture
     /// <summary>Parses the official integer string (whitespace separated) for the given space and validates it.</summary>
     public static Architecture ParseOfficial(ISearchSpace space, string text)
     {
-        var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        var tokens = ImmutableArray.CreateBuilder<int>(parts.Length);
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
-                throw new InvalidArchitectureException(
-                    $"{space.Name} architecture: token {i} is '{parts[i]}', which is not an integer", i);
-            tokens.Add(v);
-        }
-        var arch = new Architecture(space.Name, tokens.MoveToImmutable());
+        var arch = new Architecture(space.Name, OfficialArchitecture.ParseTokens(text, $"{space.Name} architecture"));
         space.Validate(arch);
         return arch;
     }

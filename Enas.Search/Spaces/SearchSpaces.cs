@@ -13,10 +13,14 @@ public static class SearchSpaces
         new(RnnSpace.SpaceName, size => new RnnSpace(size), RnnSpace.SizeForTokens),
     ];
 
+    /// <summary>The names of the spaces: micro, macro, rnn.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Entries.Select(e => e.Name)];
+
     /// <summary>Creates "micro" (size = nodes per cell), "macro" (size = layers) or "rnn" (size = cell nodes).</summary>
+    /// <exception cref="ArgumentException">The name is unknown (the message is for users: it names the allowed ones).</exception>
     public static ISearchSpace Create(string name, int size) =>
         Find(name)?.Create(size) ?? throw new ArgumentException(
-            $"unknown search space '{name}' (allowed: {string.Join(", ", Entries.Select(e => e.Name))})", nameof(name));
+            $"unknown search space '{name}' (allowed: {string.Join(", ", Names)})");
 
     /// <summary>The space named <paramref name="name"/> whose architectures have <paramref name="tokens"/> tokens, or
     /// null when the name is unknown or no size gives that many tokens.</summary>

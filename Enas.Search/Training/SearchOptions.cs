@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Enas.Search.Controller;
 using Enas.Search.Network;
@@ -192,4 +193,12 @@ public sealed record RetrainOptions
 [JsonSerializable(typeof(SearchState))]
 [JsonSerializable(typeof(RetrainState))]
 [JsonSerializable(typeof(SearchSummary))]
-internal sealed partial class SearchJsonContext : JsonSerializerContext;
+internal sealed partial class SearchJsonContext : JsonSerializerContext
+{
+    /// <summary>For files written for people (summary.json): characters such as '+' are written as they are, not as
+    /// \uXXXX escapes. (config.json and checkpoints keep <see cref="Default"/>, so their bytes do not change.)</summary>
+    public static SearchJsonContext Readable => field ??= new(new JsonSerializerOptions(Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -12,8 +12,11 @@ namespace Enas.Search.Training;
 /// </summary>
 public static class SearchResumeCheck
 {
+    /// <summary>The field of config.json that records the device a run used (not an option: never compared).</summary>
+    public const string DeviceUsedField = "deviceUsed";
+
     private static readonly HashSet<string> MayChange =
-        ["epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "compare", "retrain.epochs", "retrain.channels", "retrain.layers",
+        [DeviceUsedField, "epochs", "deriveSamples", "deriveBatches", "rankCheck", "rankCheckEpochs", "compare", "retrain.epochs", "retrain.channels", "retrain.layers",
          "retrain.network"];
 
     /// <summary>Follows from the space; checked on its own, before the options are compared.</summary>

@@ -49,7 +49,8 @@ public sealed class Cifar10LoaderTests
 
         var e = Assert.Throws<DatasetException>(() => Cifar10.Load(dir.Path));
 
-        Assert.StartsWith("CIFAR-10 not found: missing data_batch_3.bin in", e.Message);
+        Assert.StartsWith("CIFAR-10 (binary version) not found: missing data_batch_3.bin in", e.Message);
+        Assert.Single(e.Message.Split("data_batch_3.bin").Skip(1));
         Assert.Contains("--data DIR", e.Message);
     }
 

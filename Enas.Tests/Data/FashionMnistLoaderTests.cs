@@ -42,7 +42,18 @@ public sealed class FashionMnistLoaderTests
         Assert.Contains(dir.Path, e.Message);
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
         Assert.Contains("--data DIR", e.Message);
-        Assert.DoesNotContain("train-labels-idx1-ubyte[.gz],", e.Message.Split("Expected")[0]);
+        Assert.StartsWith("Fashion-MNIST not found: missing t10k-labels-idx1-ubyte[.gz] in", e.Message);
+        foreach (var file in FashionMnist.FileNames) Assert.Single(e.Message.Split(file + "[.gz]").Skip(1));
+    }
+
+    [Fact]
+    public void AnEmptyFolderNamesEachFileOnce()
+    {
+        using var dir = new TempFolder();
+        var e = Assert.Throws<DatasetException>(() => FashionMnist.Load(dir.Path));
+        Assert.Contains($"none of its 4 files", e.Message);
+        foreach (var file in FashionMnist.FileNames) Assert.Single(e.Message.Split(file + "[.gz]").Skip(1));
+        Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
     }
 
     [Fact]

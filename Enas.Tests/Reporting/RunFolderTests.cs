@@ -35,7 +35,8 @@ public sealed class RunFolderTests
         using var dir = new TempFolder();
         File.WriteAllText(dir["notes.txt"], "mine");
         var e = Assert.Throws<RunFolderException>(() => RunFolder.Create(dir.Path, "{}"));
-        Assert.Contains("is not empty", e.Message);
+        Assert.Contains("is not empty and is not a run folder", e.Message);
+        Assert.DoesNotContain("--resume", e.Message); // it is not a run: there is nothing to resume
     }
 
     [Fact]

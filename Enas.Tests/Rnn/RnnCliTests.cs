@@ -56,7 +56,8 @@ public class RnnCliTests
         Assert.Equal(0, CliApp.Run(With("--derive-samples", "5"), new StringWriter(), stderr, live: false));
         var refused = new StringWriter();
         Assert.Equal(CliApp.UsageError, CliApp.Run(With("--hidden", "16"), new StringWriter(), refused, live: false));
-        Assert.True(refused.ToString().Contains("Hidden: checkpoint 8, now 16"), refused.ToString());
+        Assert.True(refused.ToString().Contains("--hidden: checkpoint 8, now 16"), refused.ToString());
+        Assert.DoesNotContain("EffectiveCellInitRange", refused.ToString());
         Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(outDir, "rnn-cell.svg")).TrimStart().Split('\n').First(l => l.StartsWith("<svg")));
     }
 
@@ -71,7 +72,8 @@ public class RnnCliTests
             "--retrain-epochs", "1", "--out", dir["run"]];
         Assert.Equal(0, CliApp.Run(["--baseline", "lstm", .. common], stdout, stderr, live: false));
         Assert.Contains("lstm:", stdout.ToString());
-        Assert.Equal(0, CliApp.Run(["--space", "rnn", "--nodes", "3", "--cell", "0 0 1 1 3", .. common], stdout, stderr, live: false));
+        Assert.Equal(0, CliApp.Run(["--space", "rnn", "--nodes", "3", "--cell", "0 0 1 1 3", .. common[..^2], "--out", dir["cell"]],
+            stdout, stderr, live: false));
         Assert.Contains("enas cell [0 0 1 1 3]", stdout.ToString());
         Assert.Contains("h_t = mean(node 2)", stdout.ToString());
         var all = new StringWriter();
@@ -81,6 +83,46 @@ public class RnnCliTests
         var bad = new StringWriter();
         Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--cell-output", "last", .. common], new StringWriter(), bad, live: false));
         Assert.Contains("--cell-output last: allowed 'loose'", bad.ToString());
+    }
+
+    [Fact]
+    public void RecurrentRunsTakeOnlyNewOrEmptyFoldersAndResumeFromTheirConfig()
+    {
+        using var dir = new TempFolder();
+        WriteCorpus(dir);
+        // a folder holding someone else's files is refused, and left as it was
+        Directory.CreateDirectory(dir["mine"]);
+        File.WriteAllText(Path.Combine(dir["mine"], "notes.txt"), "mine");
+        var (code, _, err) = CliRun.Run(null, TinySearch(dir, dir["mine"]));
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("is not empty and is not a run folder", err);
+        Assert.DoesNotContain("--resume", err);
+        Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(dir["mine"]).Select(Path.GetFileName));
+        // a resume of a missing folder creates nothing
+        (code, _, err) = CliRun.Run(null, [.. TinySearch(dir, dir["missing"]), "--resume"]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("does not exist", err);
+        Assert.False(Directory.Exists(dir["missing"]));
+        // the run folder records the space, the options and the device used, so --resume --out alone continues it
+        var run = dir["run"];
+        Assert.Equal(0, CliRun.Run(null, TinySearch(dir, run)).Code);
+        string config = File.ReadAllText(Path.Combine(run, "config.json"));
+        Assert.Contains("\"space\": \"rnn\"", config);
+        Assert.Contains("\"deviceUsed\": \"", config);
+        Assert.DoesNotContain("\"deviceUsed\": \"auto\"", config);
+        (code, var stdout, err) = CliRun.Run(null, "--resume", "--out", run);
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("resuming after epoch 1 of 1", stdout);
+        (code, _, err) = CliRun.Run(null, "--resume", "--out", run, "--space", "micro");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("holds a recurrent (rnn) run; leave out --space micro", err);
+        // a run that trained a given cell has nothing to resume, and says so
+        Assert.Equal(0, CliRun.Run(null, "--cell", "0 0 1 1 3", "--data", dir.Path, "--hidden", "8", "--batch-size", "4", "--bptt", "6",
+            "--max-windows", "2", "--retrain-epochs", "1", "--out", dir["cell"]).Code);
+        Assert.False(Directory.Exists(Path.Combine(dir["cell"], "checkpoints")));
+        (code, _, err) = CliRun.Run(null, "--resume", "--out", dir["cell"]);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("trained a given cell (--cell) from scratch, which keeps no checkpoint", err);
     }
 
     [Fact]
@@ -153,6 +195,13 @@ public class RnnCliTests
         stderr = new StringWriter();
         Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path], new StringWriter(), stderr, live: false));
         Assert.Contains("ptb.train.txt: file not found", stderr.ToString());
+        // flags only the CNN search reads are refused, not ignored
+        foreach (var flag in new[] { "--controller-warmup", "--compare-random" })
+        {
+            stderr = new StringWriter();
+            Assert.Equal(CliApp.UsageError, CliApp.Run(["--space", "rnn", "--data", dir.Path, flag, "1"], new StringWriter(), stderr, live: false));
+            Assert.Contains($"{flag} is for the CNN search", stderr.ToString());
+        }
     }
 
     [Fact]

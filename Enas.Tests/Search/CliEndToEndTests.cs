@@ -4,6 +4,7 @@ using Enas.Search.Cli;
 using Enas.Search.Data;
 using Enas.Search.Reporting;
 using Enas.Search.Training;
+using Enas.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Enas.Tests.Search;
@@ -24,14 +25,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         return dir;
     }
 
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e, live: false);
-        output.WriteLine($"$ enas {string.Join(' ', args)}\n{o}{e}exit {code}");
-        return (code, o.ToString(), e.ToString());
-    }
+    private (int Code, string Out, string Err) Cli(params string[] args) => CliRun.Run(output, args);
 
     private static string[] Tiny(string data, string outDir) =>
     [
@@ -56,6 +50,13 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         foreach (var f in new[] { "config.json", "metrics.jsonl", "best-architecture.json", "best-architecture.txt", "top-architectures.txt",
                      "summary.json", "normal-cell.svg", "reduction-cell.svg", "reward.svg", "accuracy.svg", "checkpoints/last.ckpt" })
             Assert.True(File.Exists(Path.Combine(run1, f)), $"missing {f}");
+        // files for people: '+' as it is; config.json records the device the run used, not "auto"
+        foreach (var f in new[] { "summary.json", "best-architecture.json" })
+        {
+            Assert.DoesNotContain("\\u002B", File.ReadAllText(Path.Combine(run1, f)));
+            Assert.Contains(")+", File.ReadAllText(Path.Combine(run1, f)));
+        }
+        Assert.Contains("\"device\": \"auto\",\n  \"deviceUsed\": \"cpu\",", File.ReadAllText(Path.Combine(run1, "config.json")).ReplaceLineEndings("\n"));
         var kinds = MetricsLog.ReadAll(Path.Combine(run1, "metrics.jsonl")).Select(r => (string?)r["kind"]).ToList();
         Assert.Equal(new[] { "epoch", "controller", "epoch", "controller", "derive", "policy_vs_uniform" }, kinds);
         Assert.Contains("policy vs uniform sampling (shared-weight accuracy, same validation data): policy samples mean", stdout);
@@ -82,8 +83,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         var bytes = File.ReadAllBytes(ckpt);
         bytes[bytes.Length / 2] ^= 0x5A;
         File.WriteAllBytes(ckpt, bytes);
-        string err;
-        (code, _, err) = Cli("--resume", "--out", run2);
+        (code, _, var err) = Cli("--resume", "--out", run2);
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("checksum", err);
         Assert.Equal(bytes, File.ReadAllBytes(ckpt));
@@ -100,6 +100,17 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
             "--channels", "4", "--layers", "1");
         Assert.Equal(0, code);
         Assert.Contains("test accuracy:", stdout);
+        // the run's own official string (best-architecture.txt) names the same architecture
+        string accuracy = stdout.Split('\n').Single(l => l.StartsWith("test accuracy:"));
+        (code, stdout, err) = Cli("eval", "--arch", Path.Combine(run1, "best-architecture.txt"), "--model", Path.Combine(run3, "model.ckpt"),
+            "--data", data, "--channels", "4", "--layers", "1");
+        Assert.True(code == 0, err);
+        Assert.Equal(accuracy, stdout.Split('\n').Single(l => l.StartsWith("test accuracy:")));
+        // a search checkpoint is not a model, and eval says so
+        (code, _, err) = Cli("eval", "--arch", arch, "--model", Path.Combine(run1, "checkpoints", "last.ckpt"), "--data", data,
+            "--channels", "4", "--layers", "1");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("is a search checkpoint", err);
 
         // The authors' final network (strided reduction ops, concatenated loose ends) trains and evaluates the same way.
         var run4 = Path.Combine(_root, "run4");
@@ -130,6 +141,44 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(CliApp.Diverged, code);
         Assert.Contains("loss became", err);
         Assert.False(File.Exists(Path.Combine(outDir, "checkpoints", "last.ckpt")));
+        // no claim of a checkpoint that does not exist, and nothing left that would block the same --out
+        Assert.DoesNotContain("checkpoint is kept", err);
+        Assert.Contains("before its first checkpoint, so nothing was saved", err);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(0, Cli(Tiny(data, outDir)).Code);
+    }
+
+    [Fact]
+    public void DivergingAfterACheckpointSaysWhatIsKeptAndWhatToDo()
+    {
+        using var dir = new TempFolder();
+        var folder = RunFolder.Create(dir["run"], "{}");
+        File.WriteAllBytes(Path.Combine(folder.CheckpointsPath, "last.ckpt"), [1]);
+        var e = SearchAction.Diverged("shared-weight loss became NaN at epoch 3, step 2", folder, epochsDone: 2, epochs: 8);
+        Assert.Contains("keeps the checkpoint after epoch 2 of 8", e.Message);
+        Assert.Contains("lower --lr-max", e.Message);
+        Assert.True(File.Exists(Path.Combine(folder.CheckpointsPath, "last.ckpt")));
+        Assert.True(File.Exists(folder.ConfigPath));
+    }
+
+    [Fact]
+    public void OutFoldersThatCannotBeMadeOrWrittenAreUsageErrorsThatSayWhatToDo()
+    {
+        var data = DataDir();
+        var file = Path.Combine(_root, "a-file");
+        File.WriteAllText(file, "x");
+        var (code, stdout, err) = Cli(Tiny(data, Path.Combine(file, "sub")));
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains($"{file} is a file, so no folder can be made under it. Choose another --out", err);
+        Assert.DoesNotContain("   at ", err + stdout);
+        if (OperatingSystem.IsLinux()) // /proc takes no new folders, even from root
+        {
+            (code, stdout, err) = Cli(Tiny(data, "/proc/enas-cannot-write-here"));
+            Assert.Equal(CliApp.UsageError, code);
+            Assert.Contains("cannot write the run folder /proc/enas-cannot-write-here", err);
+            Assert.Contains("or choose another --out", err);
+            Assert.DoesNotContain("   at ", err + stdout);
+        }
     }
 
     [Fact]

@@ -121,6 +121,12 @@ public sealed class TrainResumeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("eval --arch", stdout);
         Assert.DoesNotContain("retrain epoch", stdout);
 
+        // The search's --resume (no "train") must not start a search in a train run's folder.
+        (code, _, err) = Cli("--resume", "--out", run);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("holds a train run, not a search; continue it with train --resume --out", err);
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(run, "metrics.jsonl")));
+
         (code, _, err) = Cli("train", "--resume", "--out", run, "--seed", "7", "--channels", "8");
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("--seed: checkpoint 1, now 7", err);
