@@ -37,6 +37,8 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> DeriveSamples = new("--derive-samples") { Description = "Architectures sampled and scored by derive (K)" };
     public readonly Option<int?> DeriveBatches = new("--derive-batches") { Description = "Validation batches every derive candidate is scored on" };
     public readonly Option<int?> RewardBatches = new("--reward-batches") { Description = "Validation batches each controller reward is measured on (more batches, less noise)" };
+    public readonly Option<double?> ControllerTanh = new("--controller-tanh") { Description = "Controller tanh constant c: logits become c·tanh(logits), so no choice's logit passes ±c" };
+    public readonly Option<double?> ControllerOpTanhReduce = new("--controller-op-tanh-reduce") { Description = "Micro: op logits use c / this, so op logits stay within ±c / this (1.10 / 2.5 = ±0.44 by default: no op can pass about 37 % of five)" };
     public readonly Option<int?> ControllerWarmup = new("--controller-warmup") { Description = "Epochs at the start in which children are sampled uniformly and the controller is not trained" };
     public readonly Option<int?> RankCheck = new("--rank-check") { Description = "After derive, train K architectures alone (the best policy candidates and uniform samples, half each) and report Kendall tau and Spearman rho between their shared-weight and standalone validation accuracies (costs K short trainings)" };
     public readonly Option<int?> RankCheckEpochs = new("--rank-check-epochs") { Description = "Epochs each --rank-check architecture trains alone" };
@@ -50,13 +52,13 @@ internal sealed class SearchCliOptions
     public IEnumerable<Option> All() =>
     [
         Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller, Arch,
-        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, Compare, CompareSeeds, CompareRandom, RetrainEpochs, RetrainChannels, RetrainLayers,
+        TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, ControllerTanh, ControllerOpTanhReduce, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, Compare, CompareSeeds, CompareRandom, RetrainEpochs, RetrainChannels, RetrainLayers,
     ];
 
     /// <summary>The options only the CNN search reads (the recurrent search refuses them).</summary>
     public IReadOnlyList<Option> CnnOnly() =>
     [
-        Preset, Cells, Layers, Channels, Arch, TrainSubset, ValidationSize, ControllerReward, LrMax, LrMin, DeriveBatches,
+        Preset, Cells, Layers, Channels, Arch, TrainSubset, ValidationSize, ControllerReward, ControllerOpTanhReduce, LrMax, LrMin, DeriveBatches,
         RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, CompareRandom, RetrainChannels, RetrainLayers,
     ];
 
@@ -78,6 +80,9 @@ internal sealed class SearchCliOptions
             (ControllerLr, $"{HelpText.Number(d.ControllerSettings.LearningRate)} micro, {HelpText.Number(macro.LearningRate)} macro, " +
                            $"{HelpText.Number(rnn.ControllerSettings.LearningRate)} rnn"),
             (ControllerAdamEps, $"{HelpText.Number(d.ControllerSettings.AdamEpsilon)}; rnn: {HelpText.Number(rnn.ControllerSettings.AdamEpsilon)}"),
+            (ControllerTanh, $"{HelpText.Number(d.ControllerSettings.TanhConstant ?? 0)} micro, {HelpText.Number(macro.TanhConstant ?? 0)} macro, " +
+                             $"{HelpText.Number(rnn.ControllerSettings.TanhConstant ?? 0)} rnn"),
+            (ControllerOpTanhReduce, HelpText.Number(d.ControllerSettings.OpTanhReduce)),
             (LrMax, HelpText.Number(d.LrMax)), (LrMin, HelpText.Number(d.LrMin)),
             (DeriveSamples, $"{d.DeriveSamples}; rnn: {rnn.DeriveSamples}"),
             (DeriveBatches, $"{d.DeriveBatches}, i.e. {d.DeriveBatches * d.BatchSize:N0} images at batch {d.BatchSize}"),
@@ -87,12 +92,15 @@ internal sealed class SearchCliOptions
         ];
     }
 
-    /// <summary><paramref name="settings"/> with --controller-lr and --controller-adam-eps applied (the CNN and the
+    /// <summary><paramref name="settings"/> with --controller-lr, --controller-adam-eps, --controller-tanh and
+    /// --controller-op-tanh-reduce applied (the CNN and the
     /// recurrent search both take them).</summary>
     public ControllerOptions WithControllerFlags(ParseResult p, ControllerOptions settings) => settings with
     {
         LearningRate = p.GetValue(ControllerLr) ?? settings.LearningRate,
         AdamEpsilon = p.GetValue(ControllerAdamEps) ?? settings.AdamEpsilon,
+        TanhConstant = p.GetValue(ControllerTanh) ?? settings.TanhConstant,
+        OpTanhReduce = p.GetValue(ControllerOpTanhReduce) ?? settings.OpTanhReduce,
     };
 
     /// <summary>The preset (or, on resume, the run's stored options) overridden by every option the user gave.</summary>

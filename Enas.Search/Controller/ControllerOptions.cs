@@ -57,6 +57,8 @@ public sealed record ControllerOptions
     {
         if (LearningRate <= 0 || AdamEpsilon <= 0)
             throw new ArgumentException("--controller-lr and --controller-adam-eps must be positive");
+        if (TanhConstant is <= 0 || OpTanhReduce <= 0)
+            throw new ArgumentException("--controller-tanh and --controller-op-tanh-reduce must be positive");
     }
 
     /// <summary>Official macro settings.</summary>

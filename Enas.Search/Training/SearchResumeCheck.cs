@@ -89,6 +89,8 @@ public static class SearchResumeCheck
         "fixedArchitecture" => "--arch",
         "controllerSettings.learningRate" => "--controller-lr",
         "controllerSettings.adamEpsilon" => "--controller-adam-eps",
+        "controllerSettings.tanhConstant" => "--controller-tanh",
+        "controllerSettings.opTanhReduce" => "--controller-op-tanh-reduce",
         "controllerSettings.pairedReward" => "--controller-reward",
         "retrain.cropPadding" or "retrain.flip" => $"{field} (the preset's augmentation)",
         _ when field.Contains('.') => $"{field} (a preset setting)",
