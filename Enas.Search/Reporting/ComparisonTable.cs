@@ -12,7 +12,9 @@ namespace Enas.Search.Reporting;
 /// <param name="Parameters">Trainable parameters.</param>
 /// <param name="Score">The compared score (a test accuracy in [0, 1], or a perplexity).</param>
 /// <param name="Seconds">Training wall time.</param>
-public sealed record ComparisonEntry(string Role, string Model, ulong Seed, long Parameters, double Score, double Seconds);
+/// <param name="Details">What else the task reports of the model, as text (e.g. its best epoch and validation score).</param>
+public sealed record ComparisonEntry(string Role, string Model, ulong Seed, long Parameters, double Score, double Seconds,
+    string Details = "");
 
 /// <summary>
 /// The results of a comparison: every model trained so far, then (once a role has results) each role's mean ± sample
@@ -64,7 +66,7 @@ public sealed class ComparisonTable(string scoreName, bool higherIsBetter, bool 
                 throw new InvalidDataException($"{path} compares '{(string?)root["score"]}', not '{scoreName}'");
             foreach (var m in root["models"]!.AsArray())
                 table.Add(new ComparisonEntry((string)m!["role"]!, (string)m["model"]!, (ulong)m["seed"]!,
-                    (long)m["parameters"]!, (double)m["score"]!, (double)m["seconds"]!));
+                    (long)m["parameters"]!, (double)m["score"]!, (double)m["seconds"]!, (string?)m["details"] ?? ""));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
         {
@@ -81,17 +83,19 @@ public sealed class ComparisonTable(string scoreName, bool higherIsBetter, bool 
         ["models"] = new JsonArray([.. _entries.Select(e => (JsonNode)new JsonObject
         {
             ["role"] = e.Role, ["model"] = e.Model, ["seed"] = e.Seed, ["parameters"] = e.Parameters,
-            ["score"] = e.Score, ["seconds"] = e.Seconds,
+            ["score"] = e.Score, ["seconds"] = e.Seconds, ["details"] = e.Details,
         })]),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>The table as plain text (best model first), then the per-role and paired summaries.</summary>
     public string Text()
     {
-        var sb = new StringBuilder($"role | model | seed | parameters | {scoreName} | time\n");
+        bool details = _entries.Exists(e => e.Details.Length > 0);
+        var sb = new StringBuilder($"role | model | seed | parameters | {scoreName} | time{(details ? " | details" : "")}\n");
         foreach (var e in _entries.OrderBy(e => higherIsBetter ? -e.Score : e.Score))
             sb.Append(CultureInfo.InvariantCulture,
-                $"{e.Role} | {e.Model} | {e.Seed} | {e.Parameters:N0} | {Format(e.Score)} | {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(e.Seconds))}\n");
+                $"{e.Role} | {e.Model} | {e.Seed} | {e.Parameters:N0} | {Format(e.Score)} | {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(e.Seconds))}" +
+                $"{(details ? $" | {e.Details}" : "")}\n");
         var roles = _entries.Select(e => e.Role).Distinct().ToList();
         if (roles.Count == 0) return sb.ToString();
         sb.Append($"\nrole | models | {scoreName} mean ± sd\n");

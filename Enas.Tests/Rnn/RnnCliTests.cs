@@ -136,15 +136,17 @@ public class RnnCliTests
         string[] args = TinySearch(dir, outDir, "--retrain-epochs", "2", "--compare");
         Assert.True(CliApp.Run(args, stdout, stderr, live: false) == 0, stderr.ToString() + stdout);
         var table = File.ReadAllText(Path.Combine(outDir, "comparison.txt"));
-        Assert.Contains("searched: enas cell [", table);
-        Assert.Contains("random: enas cell [", table);
-        Assert.Contains("\nlstm |", "\n" + table);
+        Assert.Contains("\nsearched | enas cell [", table);
+        Assert.Contains("\nrandom | enas cell [", table);
+        Assert.Contains("\nlstm | lstm |", table);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "comparison.json")));
-        Assert.Equal(3, json.RootElement.GetArrayLength());
-        foreach (var model in json.RootElement.EnumerateArray())
+        Assert.Equal("test ppl", json.RootElement.GetProperty("score").GetString());
+        var models = json.RootElement.GetProperty("models");
+        Assert.Equal(3, models.GetArrayLength());
+        foreach (var model in models.EnumerateArray())
         {
-            Assert.Equal(2, model.GetProperty("epochs").GetArrayLength());
-            Assert.True(model.GetProperty("test_ppl").GetDouble() is > 1 and < 100);
+            Assert.Matches(@"^best epoch [12]/2, valid ppl ", model.GetProperty("details").GetString());
+            Assert.True(model.GetProperty("score").GetDouble() is > 1 and < 100);
         }
         var bad = new StringWriter();
         Assert.Equal(CliApp.UsageError, CliApp.Run(["--baseline", "lstm", "--compare", "--data", dir.Path], new StringWriter(), bad, live: false));
@@ -164,12 +166,12 @@ public class RnnCliTests
             "--compare", "--compare-seeds", "2", "--seed", "5", "--out", outDir];
         Assert.True(CliApp.Run(args, stdout, stderr, live: false) == 0, stderr.ToString() + stdout);
         var table = File.ReadAllText(Path.Combine(outDir, "comparison.txt"));
-        Assert.Contains("role | seeds | valid ppl mean ± sd | test ppl mean ± sd", table);
+        Assert.Contains("role | models | test ppl mean ± sd", table);
         Assert.Contains("searched - random, test ppl, paired by seed:", table);
         Assert.Contains("searched - lstm, test ppl, paired by seed:", table);
         Assert.Contains("over 2 seeds", table);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "comparison.json")));
-        var rows = json.RootElement.EnumerateArray().ToList();
+        var rows = json.RootElement.GetProperty("models").EnumerateArray().ToList();
         Assert.Equal(6, rows.Count);
         Assert.Equal([5UL, 5, 5, 6, 6, 6], rows.Select(r => r.GetProperty("seed").GetUInt64()));
         Assert.Equal(["searched", "random", "lstm", "searched", "random", "lstm"], rows.Select(r => r.GetProperty("role").GetString()));
