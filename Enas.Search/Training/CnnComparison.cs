@@ -119,16 +119,18 @@ public static class CnnComparison
         var plain = new MacroSpace(HandmadeLayers);
         var arch = new Architecture(plain.Name, [.. new int[plain.Decisions.Count]]); // conv 3x3 everywhere, no skips
         SearchOptions At(int c) => o with { Space = plain.Name, Layers = HandmadeLayers, Retrain = o.Retrain with { Channels = c } };
+        var counted = new Dictionary<int, long>(); // each width is built once
+        long CountAt(int c) => counted.TryGetValue(c, out long n) ? n : counted[c] = Parameters(plain, arch, At(c), train);
         // Parameters grow with the width: bracket the target by doubling (small nets first), then bisect to the
         // smallest width reaching it, and take it or the width below, whichever is closer.
         int lo = 2, hi = 4;
-        while (hi < 4096 && Parameters(plain, arch, At(hi), train) < target) (lo, hi) = (hi, hi * 2);
+        while (hi < 4096 && CountAt(hi) < target) (lo, hi) = (hi, hi * 2);
         while (lo < hi)
         {
             int mid = (lo + hi) / 2;
-            if (Parameters(plain, arch, At(mid), train) < target) lo = mid + 1; else hi = mid;
+            if (CountAt(mid) < target) lo = mid + 1; else hi = mid;
         }
-        int best = lo > 2 && target - Parameters(plain, arch, At(lo - 1), train) < Parameters(plain, arch, At(lo), train) - target ? lo - 1 : lo;
+        int best = lo > 2 && target - CountAt(lo - 1) < CountAt(lo) - target ? lo - 1 : lo;
         return (new ComparisonJob("handmade", plain, arch, o.Seed, At(best)), best);
     }
 

@@ -17,6 +17,12 @@ public sealed record ScoredArchitecture(Architecture Architecture, double Shared
 /// </summary>
 public static class Deriver
 {
+    /// <summary>
+    /// Whether derive also scores uniformly sampled architectures: for the policy-vs-uniform comparison of a learning
+    /// controller, and as half of a rank check's pool (a random controller's own samples already are uniform).
+    /// </summary>
+    public static bool ScoresUniform(SearchOptions o, bool controllerLearns) => controllerLearns || o.RankCheck > 0;
+
     /// <summary>Candidates ranked best first.</summary>
     public static IReadOnlyList<ScoredArchitecture> Run(IController controller, WeightBank bank, NetworkOptions network,
         Batcher validation, int samples, int batches, XoshiroRandom rng, Device device, Action<int, int>? onStep = null)

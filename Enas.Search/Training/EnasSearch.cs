@@ -177,7 +177,7 @@ public sealed class EnasSearch : IDisposable
             ("shared_weight_accuracy", best.SharedWeightAccuracy));
         PolicyVsUniform? check = null;
         IReadOnlyList<ScoredArchitecture> uniform = [];
-        if (ScoresUniformSamples)
+        if (Deriver.ScoresUniform(_o, _controller.Learns))
         {
             _progress.Start($"derive: scoring {_o.DeriveSamples} uniformly sampled architectures for comparison", _o.DeriveSamples);
             uniform = Deriver.ScoreUniform(_space, _bank, _network, _deriveBatches, _o.DeriveSamples, _o.DeriveBatches,
@@ -218,12 +218,6 @@ public sealed class EnasSearch : IDisposable
     /// <summary>Samples the start-up estimate times after the warm-up (their mean is used: the run's time is a sum
     /// over architectures whose costs differ).</summary>
     public const int EstimateTimed = 8;
-
-    /// <summary>
-    /// Whether derive also scores uniformly sampled architectures: for the policy-vs-uniform comparison of a learning
-    /// controller and as half of a rank check's pool (a random controller's own samples already are uniform).
-    /// </summary>
-    private bool ScoresUniformSamples => _controller.Learns || _o.RankCheck > 0;
 
     /// <summary>
     /// Expected wall time of the remaining search, by phase: <see cref="EstimateWarmup"/> + <see cref="EstimateTimed"/>

@@ -24,57 +24,49 @@ public static class Evaluator
 
     /// <summary>Accuracy of <paramref name="child"/> on one batch (no gradient, intermediates freed).</summary>
     public static double Accuracy(ChildNetwork child, Batch batch, Device device, ForwardContext ctx) =>
-        (double)Correct(child, batch, device, ctx) / batch.Count;
+        (double)Evaluate(child, batch, device, ctx, withLoss: false).Correct / batch.Count;
 
     /// <summary>Accuracy over all images of <paramref name="batches"/> (one child, the same context for each).</summary>
     public static double Accuracy(ChildNetwork child, IReadOnlyList<Batch> batches, Device device, ForwardContext ctx) =>
-        AccuracyOver(child, batches, device, ctx);
+        Over(child, batches, device, ctx, withLoss: false).Accuracy;
 
     /// <summary>Accuracy over every batch of <paramref name="batcher"/>'s epoch 0.</summary>
     public static double Accuracy(ChildNetwork child, Batcher batcher, Device device, ForwardContext ctx, int maxBatches = int.MaxValue) =>
-        AccuracyOver(child, Enumerable.Range(0, Math.Min(maxBatches, batcher.BatchesPerEpoch)).Select(b => batcher.GetBatch(0, b)),
-            device, ctx);
+        Over(child, Epoch0(batcher, maxBatches), device, ctx, withLoss: false).Accuracy;
 
-    /// <summary>Correct images over all images of <paramref name="batches"/>, each batch forwarded on its own.</summary>
-    private static double AccuracyOver(ChildNetwork child, IEnumerable<Batch> batches, Device device, ForwardContext ctx)
+    /// <summary>Accuracy and mean cross-entropy per image (main logits) over every batch of
+    /// <paramref name="batcher"/>'s epoch 0; the accuracy equals <see cref="Accuracy(ChildNetwork, Batcher, Device, ForwardContext, int)"/>'s.</summary>
+    public static EvaluationScore Score(ChildNetwork child, Batcher batcher, Device device, ForwardContext ctx) =>
+        Over(child, Epoch0(batcher, int.MaxValue), device, ctx, withLoss: true);
+
+    private static IEnumerable<Batch> Epoch0(Batcher batcher, int maxBatches) =>
+        Enumerable.Range(0, Math.Min(maxBatches, batcher.BatchesPerEpoch)).Select(b => batcher.GetBatch(0, b));
+
+    /// <summary>Accuracy (and, with <paramref name="withLoss"/>, mean cross-entropy) over all images of
+    /// <paramref name="batches"/>, each batch forwarded on its own.</summary>
+    private static EvaluationScore Over(ChildNetwork child, IEnumerable<Batch> batches, Device device, ForwardContext ctx, bool withLoss)
     {
         long correct = 0, total = 0;
+        double lossSum = 0;
         foreach (var batch in batches)
         {
-            correct += Correct(child, batch, device, ctx);
+            var (c, loss) = Evaluate(child, batch, device, ctx, withLoss);
+            correct += c;
+            lossSum += loss;
             total += batch.Count;
         }
-        return total == 0 ? 0 : (double)correct / total;
+        return total == 0 ? new EvaluationScore(0, 0) : new EvaluationScore((double)correct / total, lossSum / total);
     }
 
-    /// <summary>Images of <paramref name="batch"/> that <paramref name="child"/> classifies correctly (no gradient).</summary>
-    private static int Correct(ChildNetwork child, Batch batch, Device device, ForwardContext ctx)
+    /// <summary>Images of <paramref name="batch"/> that <paramref name="child"/> classifies correctly and (with
+    /// <paramref name="withLoss"/>) the batch's summed cross-entropy; no gradient, intermediates freed.</summary>
+    private static (int Correct, double LossSum) Evaluate(ChildNetwork child, Batch batch, Device device, ForwardContext ctx, bool withLoss)
     {
         using var scope = TensorScope.Begin();
         using var _ = Tape.NoGrad();
         var (images, _) = batch.ToTensors(device);
         var logits = child.Forward(images, ctx).Logits;
-        return CountCorrect(logits, batch.LabelSpan);
-    }
-
-    /// <summary>Accuracy and mean cross-entropy per image (main logits) over every batch of
-    /// <paramref name="batcher"/>'s epoch 0; the accuracy equals <see cref="Accuracy(ChildNetwork, Batcher, Device, ForwardContext, int)"/>'s.</summary>
-    public static EvaluationScore Score(ChildNetwork child, Batcher batcher, Device device, ForwardContext ctx)
-    {
-        long correct = 0, total = 0;
-        double lossSum = 0;
-        for (int b = 0; b < batcher.BatchesPerEpoch; b++)
-        {
-            var batch = batcher.GetBatch(0, b);
-            using var scope = TensorScope.Begin();
-            using var _ = Tape.NoGrad();
-            var (images, _) = batch.ToTensors(device);
-            var logits = child.Forward(images, ctx).Logits;
-            correct += CountCorrect(logits, batch.LabelSpan);
-            lossSum += logits.CrossEntropy(batch.LabelSpan).Item() * batch.Count;
-            total += batch.Count;
-        }
-        return total == 0 ? new EvaluationScore(0, 0) : new EvaluationScore((double)correct / total, lossSum / total);
+        return (CountCorrect(logits, batch.LabelSpan), withLoss ? logits.CrossEntropy(batch.LabelSpan).Item() * batch.Count : 0);
     }
 }
 

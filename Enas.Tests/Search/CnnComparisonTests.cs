@@ -4,6 +4,7 @@ using Enas.Search.Data;
 using Enas.Search.Reporting;
 using Enas.Search.Spaces;
 using Enas.Search.Training;
+using Enas.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Enas.Tests.Search;
@@ -11,12 +12,9 @@ namespace Enas.Tests.Search;
 /// <summary><c>--compare</c> on CNN searches: the plan, the table, and a resumable end-to-end run.</summary>
 public sealed class CnnComparisonTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("enas-compare-").FullName;
+    private readonly TempFolder _dir = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _dir.Dispose();
 
     private static ImageDataset Images() =>
         SyntheticImages.GenerateTrainTest(64, 16, classes: 4, height: 28, width: 28, seed: 2).Train;
@@ -73,21 +71,21 @@ public sealed class CnnComparisonTests(ITestOutputHelper output) : IDisposable
         string text = t.Text();
         Assert.Contains("searched - random, test accuracy, paired by seed: +2.50 pts ± 6.36 over 2 seeds; searched better in 1 of 2", text);
         Assert.Contains("searched | 2 | 91.00 % ± 1.41", text);
-        t.Save(_root);
-        var back = ComparisonTable.Load(_root, "test accuracy", true, true, "searched");
+        t.Save(_dir.Path);
+        var back = ComparisonTable.Load(_dir.Path, "test accuracy", true, true, "searched");
         Assert.Equal(t.Entries, back.Entries);
         Assert.Equal(text, back.Text());
-        File.WriteAllText(Path.Combine(_root, ComparisonTable.JsonFile), "{ \"score\": ");
-        var e = Assert.Throws<InvalidDataException>(() => ComparisonTable.Load(_root, "test accuracy", true, true, "searched"));
+        File.WriteAllText(Path.Combine(_dir.Path, ComparisonTable.JsonFile), "{ \"score\": ");
+        var e = Assert.Throws<InvalidDataException>(() => ComparisonTable.Load(_dir.Path, "test accuracy", true, true, "searched"));
         Assert.Contains("move it away", e.Message);
     }
 
     [Fact]
     public void SearchWithCompareWritesTheTableAndResumesIt()
     {
-        var data = Path.Combine(_root, "data");
+        var data = Path.Combine(_dir.Path, "data");
         SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(96, 32, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
-        var run = Path.Combine(_root, "run");
+        var run = Path.Combine(_dir.Path, "run");
         string[] args =
         [
             "--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "1", "--batch-size", "16",
@@ -95,7 +93,7 @@ public sealed class CnnComparisonTests(ITestOutputHelper output) : IDisposable
             "--derive-samples", "2", "--derive-batches", "1", "--seed", "3", "--out", run, "--retrain-epochs", "1",
             "--retrain-channels", "4", "--retrain-layers", "1", "--compare", "--compare-seeds", "2", "--compare-random", "1",
         ];
-        var (code, stdout, err) = Cli(args);
+        var (code, stdout, err) = CliRun.Run(output, args);
         Assert.True(code == 0, err);
         Assert.Contains("comparison: 6 models", stdout);
         Assert.Contains("searched - handmade, test accuracy, paired by seed:", stdout);
@@ -108,7 +106,7 @@ public sealed class CnnComparisonTests(ITestOutputHelper output) : IDisposable
         models.RemoveAt(5);
         models.RemoveAt(4);
         File.WriteAllText(Path.Combine(run, ComparisonTable.JsonFile), json.ToJsonString());
-        (code, stdout, err) = Cli("--resume", "--out", run);
+        (code, stdout, err) = CliRun.Run(output, "--resume", "--out", run);
         Assert.True(code == 0, err);
         Assert.Contains("comparison 5/6: random (seed 4)", stdout);
         Assert.DoesNotContain("comparison 4/6", stdout);
@@ -118,7 +116,7 @@ public sealed class CnnComparisonTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void CompareCountsNeedCompare()
     {
-        var (code, _, err) = Cli("--compare-random", "2", "--out", Path.Combine(_root, "x"));
+        var (code, _, err) = CliRun.Run(output, "--compare-random", "2", "--out", Path.Combine(_dir.Path, "x"));
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("only apply with --compare", err);
     }
@@ -126,12 +124,4 @@ public sealed class CnnComparisonTests(ITestOutputHelper output) : IDisposable
     private static string WithoutTimes(string table) =>
         string.Join('\n', table.Split('\n').Select(l => l.Count(c => c == '|') == 5 ? l[..l.LastIndexOf('|')] : l));
 
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e, live: false);
-        output.WriteLine($"$ enas {string.Join(' ', args)}\n{o}{e}exit {code}");
-        return (code, o.ToString(), e.ToString());
-    }
 }

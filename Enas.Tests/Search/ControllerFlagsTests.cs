@@ -1,5 +1,6 @@
 using Enas.Search.Cli;
 using Enas.Search.Data;
+using Enas.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Enas.Tests.Search;
@@ -7,25 +8,14 @@ namespace Enas.Tests.Search;
 /// <summary>--controller-tanh and --controller-op-tanh-reduce reach the controller settings and are checked.</summary>
 public sealed class ControllerFlagsTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("enas-ctrl-flags-").FullName;
+    private readonly TempFolder _dir = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _dir.Dispose();
 
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e, live: false);
-        output.WriteLine($"$ enas {string.Join(' ', args)}\n{o}{e}exit {code}");
-        return (code, o.ToString(), e.ToString());
-    }
 
     private string[] Tiny(string run, params string[] more)
     {
-        var data = Path.Combine(_root, "data");
+        var data = Path.Combine(_dir.Path, "data");
         if (!Directory.Exists(data))
             SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(64, 32, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
         return
@@ -39,13 +29,13 @@ public sealed class ControllerFlagsTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void TanhFlagsAreStoredAndAResumeWithOthersIsRefused()
     {
-        var run = Path.Combine(_root, "run");
-        var (code, _, err) = Cli(Tiny(run, "--controller-tanh", "2", "--controller-op-tanh-reduce", "1"));
+        var run = Path.Combine(_dir.Path, "run");
+        var (code, _, err) = CliRun.Run(output, Tiny(run, "--controller-tanh", "2", "--controller-op-tanh-reduce", "1"));
         Assert.True(code == 0, err);
         string config = File.ReadAllText(Path.Combine(run, "config.json"));
         Assert.Contains("\"tanhConstant\": 2", config);
         Assert.Contains("\"opTanhReduce\": 1", config);
-        (code, _, err) = Cli("--resume", "--out", run, "--controller-op-tanh-reduce", "2.5");
+        (code, _, err) = CliRun.Run(output, "--resume", "--out", run, "--controller-op-tanh-reduce", "2.5");
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("--controller-op-tanh-reduce: checkpoint 1, now 2.5", err);
     }
@@ -55,8 +45,8 @@ public sealed class ControllerFlagsTests(ITestOutputHelper output) : IDisposable
     [InlineData("--controller-op-tanh-reduce", "-1")]
     public void NonPositiveValuesAreRefused(string flag, string value)
     {
-        var run = Path.Combine(_root, "bad");
-        var (code, _, err) = Cli(Tiny(run, flag, value));
+        var run = Path.Combine(_dir.Path, "bad");
+        var (code, _, err) = CliRun.Run(output, Tiny(run, flag, value));
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("--controller-tanh and --controller-op-tanh-reduce must be positive", err);
         Assert.False(Directory.Exists(run));

@@ -1,6 +1,7 @@
 using Enas.Search.Cli;
 using Enas.Search.Data;
 using Enas.Search.Reporting;
+using Enas.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Enas.Tests.Search;
@@ -8,25 +9,14 @@ namespace Enas.Tests.Search;
 /// <summary><c>--controller-warmup E</c>: the first E epochs train the shared weights on uniform children only.</summary>
 public sealed class ControllerWarmupTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("enas-warmup-").FullName;
+    private readonly TempFolder _dir = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _dir.Dispose();
 
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e, live: false);
-        output.WriteLine($"$ enas {string.Join(' ', args)}\n{o}{e}exit {code}");
-        return (code, o.ToString(), e.ToString());
-    }
 
     private string[] Tiny(string outDir, int epochs, params string[] more)
     {
-        var data = Path.Combine(_root, "data");
+        var data = Path.Combine(_dir.Path, "data");
         if (!Directory.Exists(data))
             SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
         return
@@ -40,8 +30,8 @@ public sealed class ControllerWarmupTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void WarmupEpochsSkipTheControllerAndAreRecorded()
     {
-        var run = Path.Combine(_root, "warm");
-        var (code, stdout, _) = Cli(Tiny(run, 3, "--controller-warmup", "2"));
+        var run = Path.Combine(_dir.Path, "warm");
+        var (code, stdout, _) = CliRun.Run(output, Tiny(run, 3, "--controller-warmup", "2"));
         Assert.Equal(0, code);
         Assert.Contains("controller not trained yet (warm-up 2/2)", stdout);
         var records = MetricsLog.ReadAll(Path.Combine(run, "metrics.jsonl"));
@@ -51,8 +41,8 @@ public sealed class ControllerWarmupTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("\"controllerWarmupEpochs\": 2", File.ReadAllText(Path.Combine(run, "config.json")));
 
         // Off by default: not written, so configs from before the option resume unchanged.
-        var plain = Path.Combine(_root, "plain");
-        Assert.Equal(0, Cli(Tiny(plain, 1)).Code);
+        var plain = Path.Combine(_dir.Path, "plain");
+        Assert.Equal(0, CliRun.Run(output, Tiny(plain, 1)).Code);
         Assert.DoesNotContain("controllerWarmupEpochs", File.ReadAllText(Path.Combine(plain, "config.json")));
     }
 
@@ -61,8 +51,8 @@ public sealed class ControllerWarmupTests(ITestOutputHelper output) : IDisposabl
     [InlineData("-1", "--controller-warmup must be >= 0")]
     public void WarmupThatLeavesNoControllerEpochIsRefused(string warmup, string message)
     {
-        var run = Path.Combine(_root, "bad");
-        var (code, _, err) = Cli(Tiny(run, 3, "--controller-warmup", warmup));
+        var run = Path.Combine(_dir.Path, "bad");
+        var (code, _, err) = CliRun.Run(output, Tiny(run, 3, "--controller-warmup", warmup));
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains(message, err);
         Assert.False(Directory.Exists(run));
@@ -71,7 +61,7 @@ public sealed class ControllerWarmupTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void WarmupNeedsTheLearningController()
     {
-        var (code, _, err) = Cli(Tiny(Path.Combine(_root, "random"), 3, "--controller", "random", "--controller-warmup", "1"));
+        var (code, _, err) = CliRun.Run(output, Tiny(Path.Combine(_dir.Path, "random"), 3, "--controller", "random", "--controller-warmup", "1"));
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("needs --controller enas", err);
     }

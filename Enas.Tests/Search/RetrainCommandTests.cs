@@ -2,18 +2,16 @@ using System.CommandLine;
 using Enas.Search.Cli;
 using Enas.Search.Reporting;
 using Enas.Search.Training;
+using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Search;
 
 /// <summary>The <c>train</c> command a search prints must retrain with the search's retrain settings.</summary>
 public sealed class RetrainCommandTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("enas-retrain-cmd-").FullName;
+    private readonly TempFolder _dir = new();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _dir.Dispose();
 
     public static TheoryData<string> PresetNames() => [.. Presets.Names];
 
@@ -64,5 +62,5 @@ public sealed class RetrainCommandTests : IDisposable
         return options.Bind(parsed);
     }
 
-    private RunFolder Folder() => RunFolder.Create(Path.Combine(_root, Guid.NewGuid().ToString("N")), "{}");
+    private RunFolder Folder() => RunFolder.Create(Path.Combine(_dir.Path, Guid.NewGuid().ToString("N")), "{}");
 }
