@@ -15,8 +15,10 @@ public static class CliApp
     /// <summary>Exit code when training diverged (NaN/inf loss).</summary>
     public const int Diverged = 3;
 
-    /// <summary>How the README and the printed commands run the CLI.</summary>
-    public const string Invocation = "dotnet run -c Release --project Enas.Search --";
+    /// <summary>How the printed commands run the CLI: <c>enas</c> when running as the installed .NET tool (whose
+    /// entry assembly is named <c>enas</c>), else the README's <c>dotnet run</c> form.</summary>
+    public static string Invocation { get; } =
+        System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "enas" ? "enas" : "dotnet run -c Release --project Enas.Search --";
 
     /// <summary><paramref name="path"/> quoted for a shell when it holds a space.</summary>
     public static string Quote(string path) => path.Contains(' ') ? $"\"{path}\"" : path;

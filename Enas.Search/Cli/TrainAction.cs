@@ -150,7 +150,7 @@ internal static class TrainAction
         var r = o.Retrain;
         var parts = new List<string>
         {
-            "dotnet run -c Release --project Enas.Search -- eval",
+            $"{CliApp.Invocation} eval",
             $"--arch {Quote(folder.File(ArchitectureFile))}", $"--model {Quote(folder.File(ModelFile))}", $"--dataset {o.Dataset}",
         };
         if (o.DataDir is not null) parts.Add($"--data {Quote(o.DataDir)}");
