@@ -43,6 +43,24 @@ public sealed class RunReportFolderTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void ARecurrentSearchHasItsReportToo()
+    {
+        Rnn.RnnCliTests.WriteCorpus(_dir);
+        string run = _dir["rnn"];
+        var (code, _, stderr) = CliRun.Run(output, "--space", "rnn", "--dataset", "ptb", "--data", _dir.Path, "--nodes", "3", "--hidden", "8",
+            "--batch-size", "4", "--bptt", "6", "--epochs", "2", "--max-windows", "3", "--controller-steps", "2", "--derive-samples", "3", "--out", run);
+        Assert.True(code == 0, stderr);
+        var report = RunReportReader.Read(run);
+        Assert.Equal("ENAS rnn search", report.Title);
+        Assert.Equal("search finished: 2 of 2 epochs, then derive", report.Status);
+        Assert.Equal(["rnn cell"], report.Drawings.Select(d => d.Caption));
+        Assert.Equal(4, report.Curves.Count); // loss, perplexity, reward, entropy
+        Assert.NotNull(report.PolicyVsUniform);
+        Assert.Contains(report.Facts, f => f.Label == "best cell");
+        Assert.Contains("search finished: 2 of 2 epochs", File.ReadAllText(Path.Combine(run, RunFolder.ReportFile)));
+    }
+
+    [Fact]
     public void TheSearchSignalsEveryEpochAfterItsCheckpoint()
     {
         string data = TinyFolderRun.MakeData(_dir.Path), run = _dir["epochs"];

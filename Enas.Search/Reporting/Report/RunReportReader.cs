@@ -67,7 +67,7 @@ public static class RunReportReader
                 : ($"training or stopped: {done} of {epochs} epochs done", true);
         }
         bool finished = recurrent ? Last(records, "derive") is not null : summary is not null;
-        long searchEpochs = Int(config["epochs"]) ?? 0;
+        long searchEpochs = Int(config["epochs"]) ?? Int(config["options"]?["epochs"]) ?? 0; // the recurrent search nests its options
         long epochsDone = records.Where(r => Text(r["kind"]) == "epoch").Select(r => Int(r["epoch"]) ?? 0).DefaultIfEmpty(0).Max();
         return finished
             ? ($"search finished: {epochsDone} of {searchEpochs} epochs, then derive", false)
