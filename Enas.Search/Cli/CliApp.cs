@@ -66,6 +66,13 @@ public static class CliApp
             p.GetValue(evalArch)!, p.GetValue(model)!, stdout)));
         root.Subcommands.Add(eval);
 
+        var reportOut = new Option<string>("--out") { Description = "The run folder (of a search or of train)", Required = true };
+        var report = new Command("report", $"Write {Reporting.RunFolder.ReportFile} into an existing run folder again (runs rewrite it after every epoch): " +
+                                           "one self-contained page with the settings, curves, drawings, top architectures, comparison and the next command");
+        report.Options.Add(reportOut);
+        report.SetAction(p => Guard(stderr, () => RunReports.Command(p.GetValue(reportOut)!, stdout)));
+        root.Subcommands.Add(report);
+
         var defaults = search.HelpDefaults().Concat(rnn.HelpDefaults()).Concat(t.HelpDefaults())
             .Concat(e.HelpDefaults().Where(d => eval.Options.Contains(d.Option))).ToDictionary(d => d.Option, d => d.Default);
         CliHelp.Install(root, command => command == root ? SearchGroups(search, rnn) : [], defaults);

@@ -25,13 +25,17 @@ internal static class SearchAction
         var splits = LoadSplits(options);
         var configJson = WithDeviceUsed(JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions), device.ToString());
         var folder = RunFolder.Open(outDir, configJson, resume);
+        folder.WriteText(RunFolder.ClassesFile, ClassesJson.Render(options.Dataset, splits.ClassNames, splits.Train, splits.Stats, splits.Folder));
         using var progress = new ProgressReporter(stdout, live);
         using var search = new EnasSearch(options, splits, device, folder, progress);
+        search.EpochFinished += () => RunReports.Refresh(folder.Path, stdout);
         if (resume) folder.WriteText(RunFolder.ConfigFile, configJson); // checked against the checkpoint: what the run continues with
         Interruption.Resumable(folder.Path, search.CheckpointPath);
         stdout.WriteLine($"ENAS {options.Space} search on {options.Dataset}: {splits.Train.Count} training / {splits.Validation.Count} validation images, " +
                          $"{search.Space.Decisions.Count} decisions per architecture, {search.SharedParameterCount:N0} shared parameters, " +
                          $"controller {options.Controller}, device {device}");
+        foreach (var line in splits.Folder?.Lines() ?? []) stdout.WriteLine(line);
+        RunReports.Refresh(folder.Path, stdout);
         if (search.EpochsDone > 0) stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {options.Epochs}");
         var estimate = search.EstimateRemaining();
         stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(estimate.Total)} ({estimate.Breakdown()}; " +
@@ -42,6 +46,7 @@ internal static class SearchAction
         try { outcome = search.Run() ?? throw new InvalidOperationException("search stopped early"); }
         catch (NonFiniteLossException e) { throw Diverged(e.Message, folder, search.EpochsDone, options.Epochs); }
         RunOutputs.Write(folder, search.Space, outcome);
+        RunReports.Refresh(folder.Path, stdout);
         var best = outcome.Ranked[0];
         stdout.WriteLine();
         stdout.WriteLine($"best architecture ({options.Space}): {best.Architecture.ToOfficialString()}");
@@ -49,10 +54,14 @@ internal static class SearchAction
         stdout.WriteLine($"shared-weight accuracy (search-time, on {options.DeriveBatches} validation batches; NOT a final accuracy): {best.SharedWeightAccuracy:P2}");
         if (outcome.Summary.PolicyVsUniform is { } check) stdout.WriteLine(check);
         stdout.WriteLine($"search time: {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(outcome.Summary.Seconds))}");
-        stdout.WriteLine($"outputs: {folder.Path} (best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, checkpoints/)");
+        stdout.WriteLine($"outputs: {folder.Path} (report.html, best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, classes.json, checkpoints/)");
         stdout.WriteLine("retrain it from scratch and measure test accuracy with:");
         stdout.WriteLine("  " + RetrainCommand(options, folder));
-        if (options.Compare is { } compare) Compare(options, compare, search.Space, best.Architecture, device, folder, progress, stdout);
+        if (options.Compare is { } compare)
+        {
+            Compare(options, compare, search.Space, best.Architecture, device, folder, progress, stdout);
+            RunReports.Refresh(folder.Path, stdout);
+        }
         return 0;
     }
 
@@ -74,7 +83,7 @@ internal static class SearchAction
     private static void Compare(SearchOptions o, CompareOptions compare, Spaces.ISearchSpace space, Spaces.Architecture searched,
         Enas.Engine.Device device, RunFolder folder, ProgressReporter progress, TextWriter stdout)
     {
-        var (train, test) = RetrainData.Split(Datasets.Load(o.Dataset, o.DataDir), o.Retrain);
+        var (train, test) = RetrainData.Split(DataLoading.Load(o), o.Retrain);
         var jobs = CnnComparison.Plan(space, searched, o, compare, train);
         var handmade = jobs.First(j => j.Role == "handmade");
         stdout.WriteLine();
@@ -133,6 +142,7 @@ internal static class SearchAction
         };
         if (preset != "cpu") parts.Add($"--preset {preset}");
         if (o.DataDir is not null) parts.Add($"--data {CliApp.Quote(o.DataDir)}");
+        parts.AddRange(DataLoading.FolderFlags(o));
         parts.Add($"--epochs {r.Epochs}");
         parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
         if (o.Space == "micro") parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
@@ -154,7 +164,7 @@ internal static class SearchAction
 
     public static DataSplits LoadSplits(SearchOptions o)
     {
-        var data = Datasets.Load(o.Dataset, o.DataDir);
+        var data = DataLoading.Load(o);
         if (o.ValidationSize >= data.Train.Count)
             throw new CliException($"--validation-size {o.ValidationSize} leaves no training images ({data.Train.Count} in the training set)");
         var splits = DataSplits.Create(data, o.ValidationSize, o.Seed);

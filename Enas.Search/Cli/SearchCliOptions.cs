@@ -17,8 +17,10 @@ internal sealed class SearchCliOptions
     public readonly Option<int?> Channels = new("--channels") { Description = "Base channel width C during search" };
     public readonly Option<int?> Epochs = new("--epochs") { Description = "Search epochs" };
     public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Minibatch size (CNN: images; rnn: parallel token streams)" };
-    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist or cifar10; with --space rnn: ptb or ptb-mini" };
-    public readonly Option<string?> Data = new("--data") { Description = "Dataset folder (required for cifar10 and for --space rnn)" };
+    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist, cifar10 or folder (your own images: --data DIR with one subfolder of PNG/JPEG images per class, or train/ and test/ folders of that form); with --space rnn: ptb or ptb-mini" };
+    public readonly Option<string?> Data = new("--data") { Description = "Dataset folder (required for cifar10, folder and --space rnn)" };
+    /// <summary>--image-size and --bad-images of --dataset folder.</summary>
+    public readonly FolderDataFlags Folder = new();
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (same seed on the CPU = same result)" };
     public readonly Option<string?> Out = new("--out") { Description = "Run folder: new or empty (or, with --resume, a run to continue)" };
@@ -53,6 +55,7 @@ internal sealed class SearchCliOptions
     [
         Preset, Space, Cells, Layers, Channels, Epochs, BatchSize, Dataset, Data, Device, Seed, Out, Resume, Controller, Arch,
         TrainSubset, ValidationSize, ControllerSteps, ControllerAggregate, ControllerReward, ControllerLr, ControllerAdamEps, ControllerTanh, ControllerOpTanhReduce, LrMax, LrMin, DeriveSamples, DeriveBatches, RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, Compare, CompareSeeds, CompareRandom, RetrainEpochs, RetrainChannels, RetrainLayers,
+        .. Folder.All(),
     ];
 
     /// <summary>The options only the CNN search reads (the recurrent search refuses them).</summary>
@@ -60,6 +63,7 @@ internal sealed class SearchCliOptions
     [
         Preset, Cells, Layers, Channels, Arch, TrainSubset, ValidationSize, ControllerReward, ControllerOpTanhReduce, LrMax, LrMin, DeriveBatches,
         RewardBatches, ControllerWarmup, RankCheck, RankCheckEpochs, CompareRandom, RetrainChannels, RetrainLayers,
+        .. Folder.All(),
     ];
 
     /// <summary>Each option's default as the help shows it, taken from the settings themselves.</summary>
@@ -89,6 +93,7 @@ internal sealed class SearchCliOptions
             (RewardBatches, "1, the paper's one minibatch"), (ControllerWarmup, "0"), (RankCheck, "0 = off"), (RankCheckEpochs, "2"),
             (CompareSeeds, $"{new CompareOptions().Seeds}"), (CompareRandom, $"{new CompareOptions().RandomArchitectures}"),
             (RetrainEpochs, $"{d.Retrain.Epochs}; rnn: --epochs"), (RetrainChannels, $"{d.Retrain.Channels}"), (RetrainLayers, $"{d.Retrain.Layers}"),
+            .. Folder.HelpDefaults(),
         ];
     }
 
@@ -170,7 +175,7 @@ internal sealed class SearchCliOptions
                                        $"this search is {searched.Name} with {searched.Decisions.Count} (match --space and --cells/--layers)");
             o = o with { FixedArchitecture = [.. arch.Tokens] };
         }
-        o = WithCompare(p, o);
+        o = WithCompare(p, Folder.Apply(p, o));
         try { o.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         return o;

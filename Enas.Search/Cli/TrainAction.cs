@@ -38,10 +38,13 @@ internal static class TrainAction
         var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = ForArchitecture(o, space);
         var device = DeviceSelection.Resolve(o.Device);
-        var (train, test) = LoadData(o);
+        var (train, test, classes, info) = LoadData(o);
         outDir ??= Path.Combine("runs", $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var folder = RunFolder.Create(outDir, Config(o));
         folder.WriteText(ArchitectureFile, ArchitectureJson.Serialize(space, arch));
+        folder.WriteText(RunFolder.ClassesFile, classes);
+        foreach (var (file, svg) in space.Draw(arch)) folder.WriteText(file, svg); // the drawings report.html shows
+        foreach (var line in info?.Lines() ?? []) stdout.WriteLine(line);
         return Run(folder, space, arch, o, train, test, device, stdout, live, stopAfterEpochs);
     }
 
@@ -82,7 +85,8 @@ internal static class TrainAction
             return 0;
         }
         var device = DeviceSelection.Resolve(o.Device);
-        var (train, test) = LoadData(o);
+        var (train, test, _, info) = LoadData(o);
+        foreach (var line in info?.Lines() ?? []) stdout.WriteLine(line);
         return Run(folder, space, arch, o, train, test, device, stdout, live, stopAfterEpochs);
     }
 
@@ -103,11 +107,17 @@ internal static class TrainAction
         progress.Message(session.Description);
         if (session.EpochsDone > 0) progress.Message($"resuming after epoch {session.EpochsDone} of {session.Epochs}");
         progress.Message($"output folder: {folder.Path} (a checkpoint after every epoch; train --resume --out {Quote(folder.Path)} continues it)");
+        RunReports.Refresh(folder.Path, stdout);
         using (var metrics = folder.OpenMetrics())
-            session.Run(metrics, progress, s => s.Save(ckpt, new FileInfo(folder.MetricsPath).Length, configJson), stopAfterEpochs);
+            session.Run(metrics, progress, s =>
+            {
+                s.Save(ckpt, new FileInfo(folder.MetricsPath).Length, configJson);
+                RunReports.Refresh(folder.Path, stdout);
+            }, stopAfterEpochs);
         if (session.EpochsDone < session.Epochs) return 0; // stopped early (tests)
         Checkpoint.Write(folder.File(ModelFile), "{}", session.Weights.ToEntries());
         RunOutputs.WriteTrainPlots(folder);
+        RunReports.Refresh(folder.Path, stdout);
         Report(stdout, folder, o, session.Result());
         return 0;
     }
@@ -118,8 +128,16 @@ internal static class TrainAction
 
     private static string Config(SearchOptions o) => JsonSerializer.Serialize(o, SearchJsonContext.Default.SearchOptions);
 
-    private static (ImageDataset Train, ImageDataset Test) LoadData(SearchOptions o) =>
-        RetrainData.Split(Datasets.Load(o.Dataset, o.DataDir), o.Retrain);
+    /// <summary>The training and test images (normalised), the run's classes.json text and, for an image folder, how
+    /// it was read.</summary>
+    private static (ImageDataset Train, ImageDataset Test, string ClassesJson, Data.Folder.FolderDataInfo? Folder) LoadData(SearchOptions o)
+    {
+        var data = DataLoading.Load(o);
+        // The statistics RetrainData.Split normalises with: the whole training split's.
+        string classes = ClassesJson.Render(o.Dataset, data.ClassNames, data.Train, data.Train.ComputeChannelStats(), data.Folder);
+        var (train, test) = RetrainData.Split(data, o.Retrain);
+        return (train, test, classes, data.Folder);
+    }
 
     /// <summary>Opens <paramref name="outDir"/> to resume it as a train run, or says why it is not one.</summary>
     private static RunFolder OpenTrainRun(string outDir)
@@ -139,7 +157,7 @@ internal static class TrainAction
         stdout.WriteLine($"test accuracy after training from scratch: {result.TestAccuracy:P2} (" +
                          (result.Parameters > 0 ? $"{result.Parameters:N0} parameters, " : "") +
                          $"{ProgressReporter.Count(result.Epochs, "epoch")}, {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(result.Seconds))} of training)");
-        stdout.WriteLine($"model: {folder.File(ModelFile)}; curves: accuracy.svg, loss.svg; per-epoch metrics.jsonl; all in {folder.Path}");
+        stdout.WriteLine($"model: {folder.File(ModelFile)}; curves: accuracy.svg, loss.svg; per-epoch metrics.jsonl; report.html; all in {folder.Path}");
         stdout.WriteLine("evaluate the saved model with:");
         stdout.WriteLine("  " + EvalCommand(o, folder));
     }
@@ -154,6 +172,7 @@ internal static class TrainAction
             $"--arch {Quote(folder.File(ArchitectureFile))}", $"--model {Quote(folder.File(ModelFile))}", $"--dataset {o.Dataset}",
         };
         if (o.DataDir is not null) parts.Add($"--data {Quote(o.DataDir)}");
+        parts.AddRange(DataLoading.FolderFlags(o));
         parts.Add($"--channels {(r.Channels > 0 ? r.Channels : o.Channels)}");
         if (o.Space == MicroSpace.SpaceName) parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
         if (r.Network != new RetrainOptions().Network) parts.Add($"--network {r.Network}"); // macro too: final = dense convs
@@ -169,7 +188,7 @@ internal static class TrainAction
         var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = o with { Space = space.Name };
         var device = DeviceSelection.Resolve(o.Device);
-        var data = Datasets.Load(o.Dataset, o.DataDir);
+        var data = DataLoading.Load(o);
         var splits = DataSplits.Create(data, 0, o.Seed);
         var network = Retrainer.Network(space, o, splits.Train);
         using var fresh = new FreshWeights(0, device);

@@ -7,7 +7,7 @@ namespace Enas.Search.Cli;
 internal sealed class TrainCliOptions
 {
     public readonly Option<string?> Preset = new("--preset") { Description = $"Start from named settings: {string.Join(", ", Presets.Names)} (paper-micro: C=36, 15 layers, 630 epochs, cutout 16)" };
-    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist or cifar10" };
+    public readonly Option<string?> Dataset = new("--dataset") { Description = "fashion-mnist, cifar10 or folder (your own images in --data DIR, one subfolder per class)" };
     public readonly Option<string?> Data = new("--data") { Description = "Dataset folder" };
     public readonly Option<int?> Epochs = new("--epochs") { Description = "Training epochs" };
     public readonly Option<int?> Channels = new("--channels") { Description = "Base width C" };
@@ -19,13 +19,15 @@ internal sealed class TrainCliOptions
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed" };
     public readonly Option<string?> Out = new("--out") { Description = "Output folder (default runs/train-<timestamp>)" };
+    /// <summary>--image-size and --bad-images of --dataset folder.</summary>
+    public readonly FolderDataFlags Folder = new();
     public readonly Option<bool> Resume = new("--resume") { Description = "train: continue the run in --out DIR from its last epoch's checkpoint (more --epochs only where the schedule allows)" };
 
     /// <summary>The options train and eval share (<see cref="Resume"/> is train's alone).</summary>
-    public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, Network, TrainSubset, Device, Seed, Out];
+    public IEnumerable<Option> All() => [Preset, Dataset, Data, .. Folder.All(), Epochs, Channels, Layers, BatchSize, Cutout, Network, TrainSubset, Device, Seed, Out];
 
     /// <summary>The options <c>eval</c> reads: what builds the network and finds the test set (it trains and writes nothing).</summary>
-    public IEnumerable<Option> ForEval() => [Preset, Dataset, Data, Channels, Layers, Network, Device];
+    public IEnumerable<Option> ForEval() => [Preset, Dataset, Data, .. Folder.All(), Channels, Layers, Network, Device];
 
     /// <summary>Each option's default as the help shows it, taken from the cpu preset.</summary>
     public IEnumerable<(Option Option, string Default)> HelpDefaults()
@@ -36,7 +38,7 @@ internal sealed class TrainCliOptions
             (Preset, "cpu"), (Dataset, "fashion-mnist"), (Data, $"{Enas.Search.Data.FashionMnist.DefaultDirectory} for fashion-mnist"),
             (Epochs, $"{r.Epochs}"), (Channels, $"{r.Channels}"), (Layers, $"{r.Layers}"), (BatchSize, $"{r.BatchSize}"),
             (Cutout, $"{r.Cutout}"), (Network, $"{r.Network}; final with the paper presets"), (TrainSubset, "0"),
-            (Device, "auto"), (Seed, "1"),
+            (Device, "auto"), (Seed, "1"), .. Folder.HelpDefaults(),
         ];
     }
 
@@ -73,6 +75,9 @@ internal sealed class TrainCliOptions
                 Network = p.GetValue(Network) ?? r.Network,
             },
         };
+        o = Folder.Apply(p, o);
+        try { o.FolderOptions(); }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
         if (o.Retrain.Epochs < 1 || o.Retrain.Channels < 0 || o.Retrain.Layers < 0 || o.Retrain.BatchSize < 1)
             throw new CliException("train: --epochs and --batch-size must be >= 1, --channels/--layers >= 0");
         if (o.Retrain.Network is not ("search" or "final"))

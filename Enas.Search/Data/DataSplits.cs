@@ -1,7 +1,14 @@
 namespace Enas.Search.Data;
 
 /// <summary>A loaded dataset's standard training and test sets, pixels in [0, 1].</summary>
-public sealed record TrainTestData(ImageDataset Train, ImageDataset Test);
+public sealed record TrainTestData(ImageDataset Train, ImageDataset Test)
+{
+    /// <summary>Class names by label (empty where the loader knows none).</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>How an image folder (<c>--dataset folder</c>) was read; null for the other datasets.</summary>
+    public Folder.FolderDataInfo? Folder { get; init; }
+}
 
 /// <summary>
 /// Training, validation and test sets ready for search: the validation set is held out of the training set, and
@@ -9,6 +16,12 @@ public sealed record TrainTestData(ImageDataset Train, ImageDataset Test);
 /// </summary>
 public sealed record DataSplits(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelStats Stats)
 {
+    /// <summary>Class names by label (those of the loaded data).</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>How an image folder was read (null for the other datasets).</summary>
+    public Folder.FolderDataInfo? Folder { get; init; }
+
     /// <summary>
     /// Splits <paramref name="data"/>'s training set (holding out <paramref name="validationCount"/> images chosen
     /// with <paramref name="seed"/>), computes per-channel statistics on the remaining training images and
@@ -34,6 +47,6 @@ public sealed record DataSplits(ImageDataset Train, ImageDataset Validation, Ima
         train.Normalize(stats);
         validation.Normalize(stats);
         data.Test.Normalize(stats);
-        return new DataSplits(train, validation, data.Test, stats);
+        return new DataSplits(train, validation, data.Test, stats) { ClassNames = data.ClassNames, Folder = data.Folder };
     }
 }

@@ -30,6 +30,12 @@ public sealed class RunFolder
     /// <summary>Checkpoint sub-folder.</summary>
     public const string CheckpointsFolder = "checkpoints";
 
+    /// <summary>The run's HTML report (rewritten after every epoch).</summary>
+    public const string ReportFile = "report.html";
+
+    /// <summary>The class names and input format of the run's data.</summary>
+    public const string ClassesFile = "classes.json";
+
     /// <summary>True when <see cref="Create"/> made the folder (it did not exist before).</summary>
     private bool _createdFolder;
 
@@ -106,7 +112,7 @@ public sealed class RunFolder
     public bool RemoveIfNothingSaved()
     {
         if (Directory.Exists(CheckpointsPath) && Directory.EnumerateFileSystemEntries(CheckpointsPath).Any()) return false;
-        foreach (var file in new[] { ConfigPath, MetricsPath })
+        foreach (var file in new[] { ConfigPath, MetricsPath, File(ClassesFile), File(ReportFile) })
             if (System.IO.File.Exists(file)) System.IO.File.Delete(file);
         TryDelete(CheckpointsPath);
         if (_createdFolder) TryDelete(Path);
@@ -162,6 +168,16 @@ public sealed class RunFolder
                     ? $"cannot resume: {full} holds a checkpoint but no {ConfigFile} (a recurrent run from before runs stored their configuration): resume it with --space rnn and the run's original options."
                     : $"cannot resume: {full} holds no {ConfigFile}, so it is not a run folder. Check --out, or start a new run without --resume.");
         Directory.CreateDirectory(folder.CheckpointsPath);
+        return folder;
+    }
+
+    /// <summary>An existing run folder, read as it is (nothing is created).</summary>
+    /// <exception cref="RunFolderException">The folder holds no config.json.</exception>
+    public static RunFolder Existing(string path)
+    {
+        var folder = new RunFolder(System.IO.Path.GetFullPath(path), resumed: true);
+        if (!System.IO.File.Exists(folder.ConfigPath))
+            throw new RunFolderException($"{folder.Path} holds no {ConfigFile}, so it is not a run folder.");
         return folder;
     }
 

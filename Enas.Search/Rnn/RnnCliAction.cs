@@ -100,6 +100,7 @@ internal static class RnnCliAction
                                  $"most likely cell {ep.GreedyCell}");
                 if (unstable is not null) progress.Message("warning: " + unstable);
                 search.SaveCheckpoint(checkpoint, new FileInfo(metricsPath).Length);
+                Cli.RunReports.Refresh(outDir, stdout);
                 if (e == firstEpoch && e + 1 < o.Epochs)
                     progress.Message(ProgressReporter.RemainingEpochsLine(o.Epochs - e - 1, epochClock.Elapsed, "derive and retraining"));
             }
@@ -129,7 +130,8 @@ internal static class RnnCliAction
             if (warning is not null) stdout.WriteLine("warning: " + warning);
             if (r.Compare || r.RetrainEpochs > 0) TrainCell(search.Space, best.Architecture);
         }
-        stdout.WriteLine($"outputs: {outDir}");
+        Cli.RunReports.Refresh(outDir, stdout);
+        stdout.WriteLine($"outputs: {outDir} (report.html)");
         return 0;
     }
 

@@ -87,6 +87,9 @@ public sealed class EnasSearch : IDisposable
     /// <summary>Path of the checkpoint.</summary>
     public string CheckpointPath => Path.Combine(_folder.CheckpointsPath, CheckpointName);
 
+    /// <summary>Raised after each epoch's checkpoint is written (the CLI rewrites report.html then).</summary>
+    public event Action? EpochFinished;
+
     /// <summary>Child training steps per epoch.</summary>
     public int StepsPerEpoch => _train.BatchesPerEpoch;
 
@@ -156,6 +159,7 @@ public sealed class EnasSearch : IDisposable
                     MetricsBytes = new FileInfo(_folder.MetricsPath).Length,
                 };
                 SearchCheckpoint.Save(CheckpointPath, _state, _bank, _controller, _sgd, _reinforce.Optimizer);
+                EpochFinished?.Invoke();
                 // The first real epoch gives the user a second estimate, from the run's own steps.
                 int left = _o.Epochs - epoch - 1;
                 if (epoch == firstEpoch && left > 0)

@@ -28,6 +28,17 @@ public sealed record SearchOptions
     public string Dataset { get; init; } = "fashion-mnist";
     /// <summary>Dataset folder (null: the dataset's default).</summary>
     public string? DataDir { get; init; }
+    /// <summary><c>--dataset folder</c>: side of the square images (shorter side resized, centre cropped; null: the
+    /// folder's one image size); left out of config.json when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ImageSize { get; init; }
+    /// <summary><c>--dataset folder</c>: "skip" leaves unreadable images out, "fail" (null, left out of config.json)
+    /// stops the load.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BadImages { get; init; }
+    /// <summary>How an image folder is read (<see cref="ImageSize"/>, <see cref="BadImages"/>); throws
+    /// <see cref="ArgumentException"/> naming a bad flag.</summary>
+    public Data.Folder.ImageFolderOptions FolderOptions() => Data.Folder.ImageFolderOptions.FromFlags(ImageSize, BadImages);
     /// <summary>"auto", "cpu" or "cuda".</summary>
     public string Device { get; init; } = "auto";
     /// <summary>Master seed.</summary>
@@ -138,6 +149,7 @@ public sealed record SearchOptions
         Check(RankCheckEpochs is null || RankCheck > 0, "--rank-check-epochs only applies with --rank-check K");
         Check(Compare is null || Compare.Seeds >= 1, $"--compare-seeds must be >= 1, got {Compare?.Seeds}");
         Check(Compare is null || Compare.RandomArchitectures >= 0, $"--compare-random must be >= 0, got {Compare?.RandomArchitectures}");
+        FolderOptions();
         Check(LrMax > 0 && LrMin >= 0 && LrMin <= LrMax, "learning rates must satisfy 0 <= lr-min <= lr-max, lr-max > 0");
     }
 }
