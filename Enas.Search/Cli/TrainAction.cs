@@ -2,6 +2,7 @@ using System.Text.Json;
 using Enas.Engine;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
+using Enas.Search.Export;
 using Enas.Search.Network;
 using Enas.Search.Reporting;
 using Enas.Search.Sharing;
@@ -33,16 +34,17 @@ internal static class TrainAction
     /// <summary>A new train run in <paramref name="outDir"/> (default runs/train-TIMESTAMP).
     /// <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
     public static int Train(SearchOptions o, string archPath, string? outDir, TextWriter stdout, bool? live = null,
-        int stopAfterEpochs = int.MaxValue)
+        int stopAfterEpochs = int.MaxValue, string? exportOnnx = null)
     {
+        exportOnnx = exportOnnx is null ? null : OnnxTarget.Check(exportOnnx, "--export-onnx"); // before hours of training
         var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = ForArchitecture(o, space);
         var device = DeviceSelection.Resolve(o.Device);
-        var (train, test) = LoadData(o);
+        var (train, test, stats) = LoadData(o);
         outDir ??= Path.Combine("runs", $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var folder = RunFolder.Create(outDir, Config(o));
         folder.WriteText(ArchitectureFile, ArchitectureJson.Serialize(space, arch));
-        return Run(folder, space, arch, o, train, test, device, stdout, live, stopAfterEpochs);
+        return Run(folder, space, arch, o, (train, test, stats), device, stdout, live, stopAfterEpochs, exportOnnx);
     }
 
     /// <summary>The options stored in the train run <paramref name="outDir"/> (what <c>train --resume</c> continues).</summary>
@@ -58,8 +60,9 @@ internal static class TrainAction
     /// is the stored options with the flags given now; any difference but a safe change of --epochs is refused.
     /// </summary>
     public static int Resume(SearchOptions o, string? archPath, string outDir, TextWriter stdout, bool? live = null,
-        int stopAfterEpochs = int.MaxValue)
+        int stopAfterEpochs = int.MaxValue, string? exportOnnx = null)
     {
+        exportOnnx = exportOnnx is null ? null : OnnxTarget.Check(exportOnnx, "--export-onnx");
         var folder = OpenTrainRun(outDir);
         var (space, arch) = ReadArchitecture(folder.File(ArchitectureFile));
         if (archPath is not null)
@@ -79,16 +82,18 @@ internal static class TrainAction
             stdout.WriteLine($"the run in {folder.Path} has already trained all {ProgressReporter.Count(done, "epoch")}; nothing to train " +
                              "(a larger --epochs continues it where the schedule allows)");
             Report(stdout, folder, o, new RetrainResult(state.TestAccuracy, state.TrainAccuracy, state.Parameters, done, state.Seconds));
-            return 0;
+            return exportOnnx is null ? 0 : ExportAction.Run(folder.File(ModelFile), exportOnnx, stdout);
         }
         var device = DeviceSelection.Resolve(o.Device);
-        var (train, test) = LoadData(o);
-        return Run(folder, space, arch, o, train, test, device, stdout, live, stopAfterEpochs);
+        var (train, test, stats) = LoadData(o);
+        return Run(folder, space, arch, o, (train, test, stats), device, stdout, live, stopAfterEpochs, exportOnnx);
     }
 
-    private static int Run(RunFolder folder, ISearchSpace space, Architecture arch, SearchOptions o, ImageDataset train,
-        ImageDataset test, Device device, TextWriter stdout, bool? live, int stopAfterEpochs)
+    private static int Run(RunFolder folder, ISearchSpace space, Architecture arch, SearchOptions o,
+        (ImageDataset Train, ImageDataset Test, ChannelStats Stats) data, Device device, TextWriter stdout, bool? live,
+        int stopAfterEpochs, string? exportOnnx)
     {
+        var (train, test) = (data.Train, data.Test);
         string configJson = Config(o), ckpt = Path.Combine(folder.CheckpointsPath, CheckpointName);
         using var progress = new ProgressReporter(stdout, live);
         using var session = new RetrainSession(space, arch, o, train, test, device);
@@ -106,9 +111,13 @@ internal static class TrainAction
         using (var metrics = folder.OpenMetrics())
             session.Run(metrics, progress, s => s.Save(ckpt, new FileInfo(folder.MetricsPath).Length, configJson), stopAfterEpochs);
         if (session.EpochsDone < session.Epochs) return 0; // stopped early (tests)
-        Checkpoint.Write(folder.File(ModelFile), "{}", session.Weights.ToEntries());
+        // The model describes itself (architecture, sizes, input normalisation, class names): what export reads.
+        var info = ModelInfo.Create(space, arch, session.Network, o.Dataset, data.Stats, ModelInfo.KnownClassNames(o.Dataset));
+        var weights = session.Weights.ToEntries().ToArray();
+        Checkpoint.Write(folder.File(ModelFile), info.ToJson(), weights);
         RunOutputs.WriteTrainPlots(folder);
         Report(stdout, folder, o, session.Result());
+        if (exportOnnx is not null) ExportAction.Write(info, weights.ToDictionary(w => w.Name), folder.File(ModelFile), exportOnnx, stdout);
         return 0;
     }
 
@@ -118,8 +127,13 @@ internal static class TrainAction
 
     private static string Config(SearchOptions o) => JsonSerializer.Serialize(o, SearchJsonContext.Default.SearchOptions);
 
-    private static (ImageDataset Train, ImageDataset Test) LoadData(SearchOptions o) =>
-        RetrainData.Split(Datasets.Load(o.Dataset, o.DataDir), o.Retrain);
+    private static (ImageDataset Train, ImageDataset Test, ChannelStats Stats) LoadData(SearchOptions o)
+    {
+        var data = Datasets.Load(o.Dataset, o.DataDir);
+        var stats = data.Train.ComputeChannelStats(); // the statistics Split normalises with (it does so in place)
+        var (train, test) = RetrainData.Split(data, o.Retrain);
+        return (train, test, stats);
+    }
 
     /// <summary>Opens <paramref name="outDir"/> to resume it as a train run, or says why it is not one.</summary>
     private static RunFolder OpenTrainRun(string outDir)

@@ -20,6 +20,7 @@ internal sealed class TrainCliOptions
     public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed" };
     public readonly Option<string?> Out = new("--out") { Description = "Output folder (default runs/train-<timestamp>)" };
     public readonly Option<bool> Resume = new("--resume") { Description = "train: continue the run in --out DIR from its last epoch's checkpoint (more --epochs only where the schedule allows)" };
+    public readonly Option<string?> ExportOnnx = new("--export-onnx") { Description = "train: after training, also write the model as ONNX to this file (as export --onnx does)" };
 
     /// <summary>The options train and eval share (<see cref="Resume"/> is train's alone).</summary>
     public IEnumerable<Option> All() => [Preset, Dataset, Data, Epochs, Channels, Layers, BatchSize, Cutout, Network, TrainSubset, Device, Seed, Out];

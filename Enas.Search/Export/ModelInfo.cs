@@ -46,7 +46,8 @@ public sealed record ModelInfo
     public string[]? ClassNames { get; init; }
 
     /// <summary>The description of a model of <paramref name="architecture"/> built with <paramref name="network"/>
-    /// on <paramref name="dataset"/> whose pixels were normalised with <paramref name="stats"/>.</summary>
+    /// on <paramref name="dataset"/> whose pixels were normalised with <paramref name="stats"/>; the class names are
+    /// kept only when there is one per class.</summary>
     public static ModelInfo Create(ISearchSpace space, Architecture architecture, NetworkOptions network, string dataset,
         ChannelStats stats, IReadOnlyList<string>? classNames) => new()
     {
@@ -56,7 +57,7 @@ public sealed record ModelInfo
         Channels = network.Channels, Layers = network.Layers, DoubleAtReductions = network.DoubleAtReductions,
         Network = network.Style == NetworkStyle.Final ? "final" : "search",
         Dataset = dataset, Mean = stats.Mean, Std = stats.Std,
-        ClassNames = classNames is { Count: > 0 } ? [.. classNames] : null,
+        ClassNames = classNames is { Count: > 0 } && classNames.Count == network.Classes ? [.. classNames] : null,
     };
 
     /// <summary>The class names of a built-in dataset (null for others).</summary>

@@ -122,6 +122,28 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         Assert.True(maxRel > 100 * Tolerance, $"only {maxRel:E2}");
     }
 
+    /// <summary>The README's five lines, verbatim, on a 28x28 model written to a file.</summary>
+    [Fact]
+    public void TheReadmeSnippetClassifiesAnImage()
+    {
+        var (space, arch) = Pick("macro", "random");
+        var train = SyntheticImages.Generate(32, classes: 10, height: 28, width: 28, seed: 3);
+        using var model = TrainedModel.Train(space, arch, NetworkStyle.Search, channels: 4, layers: 2, train, FashionMnist.ClassNames, steps: 2);
+        using var dir = new Infrastructure.TempFolder();
+        File.WriteAllBytes(dir["model.onnx"], OnnxExporter.Export(model.Child, model.Info, Engine.Device.Cpu));
+        float[] pixels = train.Image(7).ToArray();
+
+        using var session = new InferenceSession(dir["model.onnx"]); // the README's "model.onnx", as a full path
+        var image = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(pixels, [1, 1, 28, 28]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", image)]);
+        float[] logits = results[0].AsTensor<float>().ToArray();
+        int predicted = Array.IndexOf(logits, logits.Max()); // names: session.ModelMetadata.CustomMetadataMap["enas.classes"]
+
+        var engine = model.EngineLogits(pixels, 1);
+        Assert.Equal(Array.IndexOf(engine, engine.Max()), predicted);
+        Assert.Contains("\"Ankle boot\"", session.ModelMetadata.CustomMetadataMap["enas.classes"]);
+    }
+
     /// <summary>The published ENAS architecture (micro with 5 nodes, macro with 24 layers) or a fixed random one
     /// (micro 4 nodes, macro 8 layers).</summary>
     internal static (ISearchSpace Space, Architecture Arch) Pick(string spaceName, string which)
