@@ -15,4 +15,8 @@ public abstract class Op
     /// tensors or tensors the op will not touch again.
     /// </summary>
     public abstract void Backward(Tensor gradOutput, GradientSink sink);
+
+    /// <summary>What the op computes and the operands it read, in the description's order, for
+    /// <see cref="Tracing.GraphTrace"/>; null for an op that cannot be exported.</summary>
+    internal virtual (Tracing.OpDescription Description, Tensor[] Operands)? Describe() => null;
 }

@@ -36,6 +36,9 @@ public sealed class Tape : IDisposable
     /// <summary>Number of recorded ops.</summary>
     public int Count => _entries.Count;
 
+    /// <summary>The recorded ops and their outputs, in execution order (read by <see cref="Tracing.GraphTrace"/>).</summary>
+    internal IReadOnlyList<(Op Op, Tensor Output)> Entries => _entries;
+
     /// <summary>Starts recording; dispose to stop and free the step's tensors.</summary>
     public static Tape Record() => new();
 

@@ -26,6 +26,17 @@ internal sealed class BatchNorm2DOp : Op
 
     public override string Name => OpName;
 
+    /// <summary>Inference: [x, gamma, beta, mean, variance] (absent affine terms as constant ones and zeros);
+    /// training: [x].</summary>
+    internal override (Tracing.OpDescription, Tensor[])? Describe()
+    {
+        var description = new Tracing.BatchNormDescription(_training, _desc.Epsilon);
+        if (_training) return (description, [_x]);
+        var gamma = _gamma ?? Tensor.Full(_mean.Shape, 1.0, _x.DType, _x.Device);
+        var beta = _beta ?? Tensor.Full(_mean.Shape, 0.0, _x.DType, _x.Device);
+        return (description, [_x, gamma, beta, _mean, _var]);
+    }
+
     public static Tensor Apply(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar,
         bool training, double momentum, double epsilon)
     {

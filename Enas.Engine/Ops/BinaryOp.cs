@@ -19,6 +19,8 @@ internal sealed class BinaryOp<TOp> : Op where TOp : struct, IBinaryOp
 
     public override string Name => TOp.Name;
 
+    internal override (Tracing.OpDescription, Tensor[])? Describe() => (new Tracing.BinaryDescription(TOp.Name), [_a, _b]);
+
     public static Tensor Apply(Tensor a, Tensor b)
     {
         OpChecks.SameDeviceAndFloat(TOp.Name, a, b);

@@ -13,11 +13,14 @@ internal sealed class ConcatOp : Op
     private readonly long _outer;
     private readonly long _inner;
     private readonly long _total;
+    private readonly int _axis;
 
-    private ConcatOp(Tensor[] inputs, long outer, long inner, long total) =>
-        (_inputs, _outer, _inner, _total) = (inputs, outer, inner, total);
+    private ConcatOp(Tensor[] inputs, long outer, long inner, long total, int axis) =>
+        (_inputs, _outer, _inner, _total, _axis) = (inputs, outer, inner, total, axis);
 
     public override string Name => "Concat";
+
+    internal override (Tracing.OpDescription, Tensor[])? Describe() => (new Tracing.ConcatDescription(_axis), _inputs);
 
     public static Tensor Apply(IReadOnlyList<Tensor> tensors, int axis)
     {
@@ -56,7 +59,7 @@ internal sealed class ConcatOp : Op
                     y.Buffer);
             offset += len;
         }
-        Tape.RecordIfNeeded(new ConcatOp(inputs, outer, inner, total), y, inputs);
+        Tape.RecordIfNeeded(new ConcatOp(inputs, outer, inner, total, ax), y, inputs);
         return y;
     }
 

@@ -17,6 +17,9 @@ internal sealed class Conv2DOp : Op
 
     public override string Name => "Conv2D";
 
+    internal override (Tracing.OpDescription, Tensor[])? Describe() =>
+        (new Tracing.ConvDescription(_descriptor.Stride, _descriptor.Pad, _descriptor.Groups), [_x, _w]);
+
     public static Tensor Apply(Tensor x, Tensor w, int stride, int padding, int groups)
     {
         var d = Describe(x, w, stride, padding, groups);

@@ -16,6 +16,8 @@ internal sealed class MatMulOp : Op
 
     public override string Name => "MatMul";
 
+    internal override (Tracing.OpDescription, Tensor[])? Describe() => (new Tracing.MatMulDescription(_transA, _transB), [_a, _b]);
+
     public static Tensor Apply(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false)
     {
         OpChecks.SameDeviceAndFloat("MatMul", a, b);

@@ -14,6 +14,9 @@ internal sealed class Pool2DOp : Op
 
     public override string Name => _desc.Kind == PoolKind.Max ? "MaxPool2D" : "AvgPool2D";
 
+    internal override (Tracing.OpDescription, Tensor[])? Describe() =>
+        (new Tracing.PoolDescription(_desc.Kind, _desc.Window, _desc.Stride, _desc.Pad), [_x]);
+
     public static Tensor Apply(Tensor x, PoolKind kind, int window, int stride, int padding)
     {
         string name = kind == PoolKind.Max ? "MaxPool2D" : "AvgPool2D";

@@ -9,10 +9,15 @@ internal sealed class ReduceOp : Op
     private readonly Tensor _x;
     private readonly Tensor _y;
     private readonly ReduceDescriptor _desc;
+    private readonly (int First, int Last, bool KeepDims) _axes;
 
-    private ReduceOp(Tensor x, Tensor y, ReduceDescriptor desc) => (_x, _y, _desc) = (x, y, desc);
+    private ReduceOp(Tensor x, Tensor y, ReduceDescriptor desc, (int, int, bool) axes) =>
+        (_x, _y, _desc, _axes) = (x, y, desc, axes);
 
     public override string Name => "Reduce" + _desc.Kind;
+
+    internal override (Tracing.OpDescription, Tensor[])? Describe() =>
+        (new Tracing.ReduceDescription(_desc.Kind, _axes.First, _axes.Last, _axes.KeepDims), [_x]);
 
     public static Tensor Apply(Tensor x, ReduceKind kind, int firstAxis, int lastAxis, bool keepDims)
     {
@@ -41,7 +46,7 @@ internal sealed class ReduceOp : Op
         var desc = new ReduceDescriptor(kind, outer, reduced, inner);
         var y = Tensor.EmptyLike(x, new Shape(outDims.ToArray()));
         x.Backend.Reduce(desc, x.Buffer, y.Buffer);
-        Tape.RecordIfNeeded(new ReduceOp(x, y, desc), y, x);
+        Tape.RecordIfNeeded(new ReduceOp(x, y, desc, (firstAxis, lastAxis, keepDims)), y, x);
         return y;
     }
 

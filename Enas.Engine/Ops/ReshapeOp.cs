@@ -6,10 +6,13 @@ namespace Enas.Engine.Ops;
 internal sealed class ReshapeOp : Op
 {
     private readonly Tensor _x;
+    private readonly Shape _shape;
 
-    private ReshapeOp(Tensor x) => _x = x;
+    private ReshapeOp(Tensor x, Shape shape) => (_x, _shape) = (x, shape);
 
     public override string Name => "Reshape";
+
+    internal override (Tracing.OpDescription, Tensor[])? Describe() => (new Tracing.ReshapeDescription(_shape), [_x]);
 
     public static Tensor Apply(Tensor x, int[] requested)
     {
@@ -24,7 +27,7 @@ internal sealed class ReshapeOp : Op
             dims[infer] = (int)(x.ElementCount / known);
         }
         var y = x.View(new Shape(dims));
-        Tape.RecordIfNeeded(new ReshapeOp(x), y, x);
+        Tape.RecordIfNeeded(new ReshapeOp(x, y.Shape), y, x);
         return y;
     }
 

@@ -13,6 +13,8 @@ internal sealed class UnaryOp<TOp> : Op where TOp : struct, IUnaryOp
 
     public override string Name => TOp.Name;
 
+    internal override (Tracing.OpDescription, Tensor[])? Describe() => (new Tracing.UnaryDescription(TOp.Name), [_x]);
+
     public static Tensor Apply(Tensor x)
     {
         OpChecks.SameDeviceAndFloat(TOp.Name, x);
@@ -34,18 +36,20 @@ internal sealed class UnaryOp<TOp> : Op where TOp : struct, IUnaryOp
 internal sealed class ScaleShiftOp : Op
 {
     private readonly Tensor _x;
-    private readonly double _alpha;
+    private readonly double _alpha, _beta;
 
-    private ScaleShiftOp(Tensor x, double alpha) => (_x, _alpha) = (x, alpha);
+    private ScaleShiftOp(Tensor x, double alpha, double beta) => (_x, _alpha, _beta) = (x, alpha, beta);
 
     public override string Name => "ScaleShift";
+
+    internal override (Tracing.OpDescription, Tensor[])? Describe() => (new Tracing.ScaleShiftDescription(_alpha, _beta), [_x]);
 
     public static Tensor Apply(Tensor x, double alpha, double beta)
     {
         OpChecks.SameDeviceAndFloat("ScaleShift", x);
         var y = Tensor.EmptyLike(x);
         x.Backend.ScaleShift(x.Buffer, y.Buffer, x.ElementCount, alpha, beta);
-        Tape.RecordIfNeeded(new ScaleShiftOp(x, alpha), y, x);
+        Tape.RecordIfNeeded(new ScaleShiftOp(x, alpha, beta), y, x);
         return y;
     }
 

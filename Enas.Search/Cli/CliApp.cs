@@ -43,15 +43,17 @@ public static class CliApp
         train.Options.Add(space);
         foreach (var o in t.All()) train.Options.Add(o);
         train.Options.Add(t.Resume);
+        train.Options.Add(t.ExportOnnx);
         train.Validators.Add(r =>
         {
             if (r.GetResult(arch) is null && r.GetResult(t.Resume) is null) r.AddError("train needs --arch");
         });
         train.SetAction(p => Guard(stderr, () => p.GetValue(t.Resume)
-            ? TrainAction.Resume(t.Bind(p, TrainAction.StoredOptions(p.GetValue(t.Out))), p.GetValue(arch), p.GetValue(t.Out)!, stdout, live)
+            ? TrainAction.Resume(t.Bind(p, TrainAction.StoredOptions(p.GetValue(t.Out))), p.GetValue(arch), p.GetValue(t.Out)!, stdout, live,
+                exportOnnx: p.GetValue(t.ExportOnnx))
             : TrainAction.Train(t.Bind(p) with { Space = p.GetValue(space) ?? "" },
                 p.GetValue(arch)!,
-                p.GetValue(t.Out), stdout, live)));
+                p.GetValue(t.Out), stdout, live, exportOnnx: p.GetValue(t.ExportOnnx))));
         root.Subcommands.Add(train);
 
         var (evalArch, evalSpace) = (ArchOption(), SpaceOption());
@@ -72,6 +74,14 @@ public static class CliApp
         report.Options.Add(reportOut);
         report.SetAction(p => Guard(stderr, () => RunReports.Command(p.GetValue(reportOut)!, stdout)));
         root.Subcommands.Add(report);
+
+        var exportModel = new Option<string>("--model") { Description = "A train run folder (holding model.ckpt) or the model.ckpt itself", Required = true };
+        var onnx = new Option<string>("--onnx") { Description = "The ONNX file to write (replaced atomically)", Required = true };
+        var export = new Command("export", "Write a model trained by train as an ONNX model (input images [N, C, H, W] in [0, 1], output logits [N, classes])");
+        export.Options.Add(exportModel);
+        export.Options.Add(onnx);
+        export.SetAction(p => Guard(stderr, () => ExportAction.Run(p.GetValue(exportModel)!, p.GetValue(onnx)!, stdout)));
+        root.Subcommands.Add(export);
 
         var defaults = search.HelpDefaults().Concat(rnn.HelpDefaults()).Concat(t.HelpDefaults())
             .Concat(e.HelpDefaults().Where(d => eval.Options.Contains(d.Option))).ToDictionary(d => d.Option, d => d.Default);

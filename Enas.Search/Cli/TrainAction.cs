@@ -2,6 +2,7 @@ using System.Text.Json;
 using Enas.Engine;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
+using Enas.Search.Export;
 using Enas.Search.Network;
 using Enas.Search.Reporting;
 using Enas.Search.Sharing;
@@ -33,19 +34,20 @@ internal static class TrainAction
     /// <summary>A new train run in <paramref name="outDir"/> (default runs/train-TIMESTAMP).
     /// <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
     public static int Train(SearchOptions o, string archPath, string? outDir, TextWriter stdout, bool? live = null,
-        int stopAfterEpochs = int.MaxValue)
+        int stopAfterEpochs = int.MaxValue, string? exportOnnx = null)
     {
+        exportOnnx = exportOnnx is null ? null : OnnxTarget.Check(exportOnnx, "--export-onnx"); // before hours of training
         var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = ForArchitecture(o, space);
         var device = DeviceSelection.Resolve(o.Device);
-        var (train, test, classes, info) = LoadData(o);
+        var (train, test, stats, classes, classNames, info) = LoadData(o);
         outDir ??= Path.Combine("runs", $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var folder = RunFolder.Create(outDir, Config(o));
         folder.WriteText(ArchitectureFile, ArchitectureJson.Serialize(space, arch));
         folder.WriteText(RunFolder.ClassesFile, classes);
         foreach (var (file, svg) in space.Draw(arch)) folder.WriteText(file, svg); // the drawings report.html shows
         foreach (var line in info?.Lines() ?? []) stdout.WriteLine(line);
-        return Run(folder, space, arch, o, train, test, device, stdout, live, stopAfterEpochs);
+        return Run(folder, space, arch, o, (train, test, stats, classNames), device, stdout, live, stopAfterEpochs, exportOnnx);
     }
 
     /// <summary>The options stored in the train run <paramref name="outDir"/> (what <c>train --resume</c> continues).</summary>
@@ -61,8 +63,9 @@ internal static class TrainAction
     /// is the stored options with the flags given now; any difference but a safe change of --epochs is refused.
     /// </summary>
     public static int Resume(SearchOptions o, string? archPath, string outDir, TextWriter stdout, bool? live = null,
-        int stopAfterEpochs = int.MaxValue)
+        int stopAfterEpochs = int.MaxValue, string? exportOnnx = null)
     {
+        exportOnnx = exportOnnx is null ? null : OnnxTarget.Check(exportOnnx, "--export-onnx");
         var folder = OpenTrainRun(outDir);
         var (space, arch) = ReadArchitecture(folder.File(ArchitectureFile));
         if (archPath is not null)
@@ -82,17 +85,19 @@ internal static class TrainAction
             stdout.WriteLine($"the run in {folder.Path} has already trained all {ProgressReporter.Count(done, "epoch")}; nothing to train " +
                              "(a larger --epochs continues it where the schedule allows)");
             Report(stdout, folder, o, new RetrainResult(state.TestAccuracy, state.TrainAccuracy, state.Parameters, done, state.Seconds));
-            return 0;
+            return exportOnnx is null ? 0 : ExportAction.Run(folder.File(ModelFile), exportOnnx, stdout);
         }
         var device = DeviceSelection.Resolve(o.Device);
-        var (train, test, _, info) = LoadData(o);
+        var (train, test, stats, _, classNames, info) = LoadData(o);
         foreach (var line in info?.Lines() ?? []) stdout.WriteLine(line);
-        return Run(folder, space, arch, o, train, test, device, stdout, live, stopAfterEpochs);
+        return Run(folder, space, arch, o, (train, test, stats, classNames), device, stdout, live, stopAfterEpochs, exportOnnx);
     }
 
-    private static int Run(RunFolder folder, ISearchSpace space, Architecture arch, SearchOptions o, ImageDataset train,
-        ImageDataset test, Device device, TextWriter stdout, bool? live, int stopAfterEpochs)
+    private static int Run(RunFolder folder, ISearchSpace space, Architecture arch, SearchOptions o,
+        (ImageDataset Train, ImageDataset Test, ChannelStats Stats, IReadOnlyList<string>? ClassNames) data, Device device, TextWriter stdout, bool? live,
+        int stopAfterEpochs, string? exportOnnx)
     {
+        var (train, test) = (data.Train, data.Test);
         string configJson = Config(o), ckpt = Path.Combine(folder.CheckpointsPath, CheckpointName);
         using var progress = new ProgressReporter(stdout, live);
         using var session = new RetrainSession(space, arch, o, train, test, device);
@@ -115,10 +120,14 @@ internal static class TrainAction
                 RunReports.Refresh(folder.Path, stdout);
             }, stopAfterEpochs);
         if (session.EpochsDone < session.Epochs) return 0; // stopped early (tests)
-        Checkpoint.Write(folder.File(ModelFile), "{}", session.Weights.ToEntries());
+        // The model describes itself (architecture, sizes, input normalisation, class names): what export reads.
+        var info = ModelInfo.Create(space, arch, session.Network, o.Dataset, data.Stats, data.ClassNames);
+        var weights = session.Weights.ToEntries().ToArray();
+        Checkpoint.Write(folder.File(ModelFile), info.ToJson(), weights);
         RunOutputs.WriteTrainPlots(folder);
         RunReports.Refresh(folder.Path, stdout);
         Report(stdout, folder, o, session.Result());
+        if (exportOnnx is not null) ExportAction.Write(info, weights.ToDictionary(w => w.Name), folder.File(ModelFile), exportOnnx, stdout);
         return 0;
     }
 
@@ -128,15 +137,18 @@ internal static class TrainAction
 
     private static string Config(SearchOptions o) => JsonSerializer.Serialize(o, SearchJsonContext.Default.SearchOptions);
 
-    /// <summary>The training and test images (normalised), the run's classes.json text and, for an image folder, how
-    /// it was read.</summary>
-    private static (ImageDataset Train, ImageDataset Test, string ClassesJson, Data.Folder.FolderDataInfo? Folder) LoadData(SearchOptions o)
+    /// <summary>The training and test images (normalised), the statistics they were normalised with, the run's
+    /// classes.json text, the class names (null when the dataset names none) and, for an image folder, how it was
+    /// read.</summary>
+    private static (ImageDataset Train, ImageDataset Test, ChannelStats Stats, string ClassesJson,
+        IReadOnlyList<string>? ClassNames, Data.Folder.FolderDataInfo? Folder) LoadData(SearchOptions o)
     {
         var data = DataLoading.Load(o);
-        // The statistics RetrainData.Split normalises with: the whole training split's.
-        string classes = ClassesJson.Render(o.Dataset, data.ClassNames, data.Train, data.Train.ComputeChannelStats(), data.Folder);
+        var stats = data.Train.ComputeChannelStats(); // the statistics RetrainData.Split normalises with (in place)
+        string classes = ClassesJson.Render(o.Dataset, data.ClassNames, data.Train, stats, data.Folder);
+        var names = data.ClassNames.Count > 0 ? data.ClassNames : ModelInfo.KnownClassNames(o.Dataset);
         var (train, test) = RetrainData.Split(data, o.Retrain);
-        return (train, test, classes, data.Folder);
+        return (train, test, stats, classes, names, data.Folder);
     }
 
     /// <summary>Opens <paramref name="outDir"/> to resume it as a train run, or says why it is not one.</summary>

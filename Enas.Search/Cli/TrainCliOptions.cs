@@ -22,6 +22,7 @@ internal sealed class TrainCliOptions
     /// <summary>--image-size and --bad-images of --dataset folder.</summary>
     public readonly FolderDataFlags Folder = new();
     public readonly Option<bool> Resume = new("--resume") { Description = "train: continue the run in --out DIR from its last epoch's checkpoint (more --epochs only where the schedule allows)" };
+    public readonly Option<string?> ExportOnnx = new("--export-onnx") { Description = "train: after training, also write the model as ONNX to this file (as export --onnx does)" };
 
     /// <summary>The options train and eval share (<see cref="Resume"/> is train's alone).</summary>
     public IEnumerable<Option> All() => [Preset, Dataset, Data, .. Folder.All(), Epochs, Channels, Layers, BatchSize, Cutout, Network, TrainSubset, Device, Seed, Out];
