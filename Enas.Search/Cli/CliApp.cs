@@ -30,7 +30,7 @@ public static class CliApp
             "search (default: micro cells on Fashion-MNIST, sized for a 2-core CPU), derive the best architecture and " +
             "print the command that retrains it.");
         foreach (var o in search.All()) root.Options.Add(o);
-        var rnn = new Rnn.RnnCliOptions();
+        var rnn = new RnnCliOptions();
         foreach (var o in rnn.All()) root.Options.Add(o);
         root.SetAction(p => Guard(stderr, () => RootAction.Run(p, search, rnn, stdout, live)));
 
@@ -87,7 +87,7 @@ public static class CliApp
     };
 
     /// <summary>The root command's options under three headings: every search, the CNN search, the recurrent search.</summary>
-    private static IReadOnlyList<OptionGroup> SearchGroups(SearchCliOptions search, Rnn.RnnCliOptions rnn)
+    private static IReadOnlyList<OptionGroup> SearchGroups(SearchCliOptions search, RnnCliOptions rnn)
     {
         var cnn = search.CnnOnly();
         return

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Enas.Search.Reporting;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
 
 namespace Enas.Search.Cli;

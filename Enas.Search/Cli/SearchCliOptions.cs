@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Enas.Search.Controller;
+using Enas.Search.Tasks;
 using Enas.Search.Training;
 
 namespace Enas.Search.Cli;
@@ -66,7 +67,7 @@ internal sealed class SearchCliOptions
     public IEnumerable<(Option Option, string Default)> HelpDefaults()
     {
         var d = Presets.Get("cpu");
-        var rnn = new Rnn.RnnSearchOptions();
+        var rnn = new RnnSearchOptions();
         var macro = ControllerOptions.ForMacro();
         return
         [

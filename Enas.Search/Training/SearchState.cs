@@ -1,3 +1,4 @@
+using Enas.Search.Tasks;
 namespace Enas.Search.Training;
 
 /// <summary>Scalar state of a search saved in every checkpoint's metadata (tensors are saved alongside).</summary>
@@ -28,5 +29,5 @@ public sealed record SearchState
     /// <summary>Recurrent search: each epoch's shared training as the divergence check saw it (null, and left out of
     /// the metadata, for CNN searches).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public List<Rnn.RnnEpochHealth>? RnnEpochs { get; init; }
+    public List<RnnEpochHealth>? RnnEpochs { get; init; }
 }

@@ -1,9 +1,10 @@
 using Enas.Engine;
-using Enas.Kernels;
 using Enas.Kernels.Gpu;
+using Enas.Kernels;
+using Enas.Search.Controller;
 using Enas.Search.Data;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Gpu;

@@ -1,9 +1,10 @@
-using Enas.Engine;
 using Enas.Engine.Autodiff;
+using Enas.Engine;
 using Enas.Search.Controller;
 using Enas.Search.Data;
-using Enas.Search.Rnn;
+using Enas.Search.Network.Recurrent;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 using Enas.Search.Util;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using Enas.Search.Controller;
 using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Controller;
 
 /// <summary>
 /// The ENAS LSTM policy for the recurrent cell space: <see cref="LstmController"/>'s weights (its bias-free LSTM,

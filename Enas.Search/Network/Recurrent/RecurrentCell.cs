@@ -1,7 +1,8 @@
 using Enas.Engine;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Network.Recurrent;
 
 /// <summary>
 /// One step of an ENAS recurrent cell on weights from a <see cref="RnnWeightBank"/> (shared or fresh; the same code).

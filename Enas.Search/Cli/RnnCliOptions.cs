@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Enas.Search.Cli;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Cli;
 
 /// <summary>
 /// Options of the recurrent search (<c>--space rnn</c>) and of the plain-LSTM baseline (<c>--baseline lstm</c>) on

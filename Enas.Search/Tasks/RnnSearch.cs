@@ -1,14 +1,16 @@
 using System.Diagnostics;
-using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Engine.Optim;
+using Enas.Engine;
 using Enas.Search.Controller;
 using Enas.Search.Data;
+using Enas.Search.Network.Recurrent;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 using Enas.Search.Training;
 using Enas.Search.Util;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>One scored derive candidate (search-time perplexity, measured with the SHARED weights).</summary>
 public sealed record RnnCandidate(Architecture Architecture, double SharedWeightValidPerplexity, bool Greedy = false);

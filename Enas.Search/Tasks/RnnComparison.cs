@@ -7,7 +7,7 @@ using Enas.Search.Reporting;
 using Enas.Search.Spaces;
 using Enas.Search.Util;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>
 /// Answers "is the searched cell any better?" (<c>--compare</c>): trains the searched (or given) cell, a cell drawn uniformly

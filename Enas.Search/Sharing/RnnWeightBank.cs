@@ -1,9 +1,10 @@
-using Enas.Engine;
 using Enas.Engine.Nn;
+using Enas.Engine;
 using Enas.Kernels;
+using Enas.Search.Network.Recurrent;
 using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Sharing;
 
 /// <summary>
 /// Weights of the ENAS recurrent cell. Node 0: <see cref="Input"/> [D, 2H] applied to x_t and

@@ -2,7 +2,7 @@ using Enas.Engine;
 using Enas.Search.Data;
 using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>One derive trial: a candidate trained briefly from scratch.</summary>
 /// <param name="Candidate">The candidate with its shared-weight perplexity.</param>

@@ -4,7 +4,7 @@ using Enas.Engine.Serialization;
 using Enas.Search.Controller;
 using Enas.Search.Training;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>
 /// Checkpoint of a recurrent search, with the CNN search's guarantees: all language-model and controller weights,

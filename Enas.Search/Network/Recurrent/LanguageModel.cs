@@ -4,7 +4,7 @@ using Enas.Engine.Nn;
 using Enas.Engine.Optim;
 using Enas.Kernels;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Network.Recurrent;
 
 /// <summary>
 /// Word-level language model: embedding [V, H] → recurrent core → softmax whose weight is the same embedding table

@@ -1,8 +1,9 @@
-using Enas.Engine;
 using Enas.Engine.Nn;
+using Enas.Engine;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Network.Recurrent;
 
 /// <summary>
 /// The ENAS cell as a language-model core. Holds the weight bank (shared: all edges; or one cell's fresh weights)

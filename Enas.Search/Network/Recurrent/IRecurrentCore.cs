@@ -1,6 +1,6 @@
 using Enas.Engine;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Network.Recurrent;
 
 /// <summary>Dropout rates of a recurrent language model (probabilities of dropping; 0 switches one off).</summary>
 public sealed record LmDropout

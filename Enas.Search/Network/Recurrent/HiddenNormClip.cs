@@ -1,6 +1,6 @@
 using Enas.Engine;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Network.Recurrent;
 
 /// <summary>
 /// Caps the L2 norm of every row of a hidden state: h_b ← h_b · min(1, c / ‖h_b‖). Cells with identity or ReLU

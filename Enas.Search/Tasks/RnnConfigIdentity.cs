@@ -1,4 +1,4 @@
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>
 /// The configuration a recurrent search checkpoint was written with (the options record's text form) and the check

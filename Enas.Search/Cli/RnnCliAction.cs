@@ -2,8 +2,9 @@ using System.Diagnostics;
 using Enas.Search.Data;
 using Enas.Search.Reporting;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Cli;
 
 /// <summary>
 /// Runs a recurrent-cell search (then retrains the derived cell), or trains a given cell or the LSTM baseline, and
@@ -15,12 +16,12 @@ internal static class RnnCliAction
     public static int Run(RnnCliRequest r, TextWriter stdout, bool? live = null)
     {
         var o = r.Options;
-        if (r.Resume && r.Out is null) throw new Cli.CliException("--resume needs --out pointing at the run to continue");
+        if (r.Resume && r.Out is null) throw new CliException("--resume needs --out pointing at the run to continue");
         if (r.Resume && (r.Cell ?? r.Baseline) is not null)
-            throw new Cli.CliException($"cannot resume {r.Out}: it trained {(r.Cell is not null ? "a given cell (--cell)" : "the LSTM baseline")} " +
+            throw new CliException($"cannot resume {r.Out}: it trained {(r.Cell is not null ? "a given cell (--cell)" : "the LSTM baseline")} " +
                                        "from scratch, which keeps no checkpoint; run it again with another --out");
         // First, as the CNN search does: --device cuda without a GPU stops here, before data is read or anything written.
-        var device = Cli.DeviceSelection.Resolve(r.Device, stdout);
+        var device = DeviceSelection.Resolve(r.Device, stdout);
         // A bad --cell stops before data is read or a run folder made.
         var given = r.Cell is null ? ((RnnSpace Space, Architecture Arch)?)null : RnnCellArgument.Resolve(r.Cell, r.NodesGiven, o.FirstNodeTanh);
         var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
@@ -62,7 +63,7 @@ internal static class RnnCliAction
         stdout.WriteLine(search.Summary);
         string checkpoint = Path.Combine(outDir, RunFolder.CheckpointsFolder, "last.ckpt");
         string metricsPath = Path.Combine(outDir, RunFolder.MetricsFile);
-        Cli.Interruption.Resumable(outDir, checkpoint);
+        Interruption.Resumable(outDir, checkpoint);
         if (r.Resume && File.Exists(checkpoint))
         {
             MetricsLog.TruncateTo(metricsPath, search.LoadCheckpoint(checkpoint)); // refuses other training options

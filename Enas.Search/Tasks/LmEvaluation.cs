@@ -1,8 +1,9 @@
-using Enas.Engine;
 using Enas.Engine.Autodiff;
+using Enas.Engine;
 using Enas.Search.Data;
+using Enas.Search.Network.Recurrent;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>Perplexity of a language model on a token stream (no dropout, no gradient, state carried).</summary>
 public static class LmEvaluation

@@ -2,7 +2,7 @@ using System.Globalization;
 using Enas.Search.Cli;
 using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Cli;
 
 /// <summary>
 /// Turns the value of <c>--cell</c> into a space and a validated cell. Accepted forms:

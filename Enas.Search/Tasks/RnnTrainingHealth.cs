@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>One epoch of recurrent shared training as the divergence check sees it (kept in checkpoints, so a resumed
 /// search judges as an uninterrupted one).</summary>

@@ -1,7 +1,8 @@
 using Enas.Search.Controller;
+using Enas.Search.Network.Recurrent;
 using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>
 /// Settings of a recurrent-cell search and of retraining. The defaults are sized for a 2-core CPU on mini-PTB; the

@@ -1,11 +1,13 @@
-using Enas.Engine;
 using Enas.Engine.Optim;
 using Enas.Engine.Serialization;
+using Enas.Engine;
 using Enas.Search.Data;
+using Enas.Search.Network.Recurrent;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 using Enas.Search.Util;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>Result of training one language model from scratch.</summary>
 /// <param name="Model">"enas cell …" or "lstm".</param>

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Enas.Engine.Optim;
 using Enas.Search.Data;
+using Enas.Search.Network.Recurrent;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Tasks;
 
 /// <summary>Summary of one training pass.</summary>
 /// <param name="Loss">Mean training cross-entropy (nats per token, with dropout).</param>

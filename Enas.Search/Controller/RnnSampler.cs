@@ -1,7 +1,7 @@
 using Enas.Search.Controller;
 using Enas.Search.Spaces;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Controller;
 
 /// <summary>
 /// Recurrent-cell decisions. Node 0: an activation from the op head (none when the space fixes it to tanh). Node i:

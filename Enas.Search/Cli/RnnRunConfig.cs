@@ -1,9 +1,10 @@
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 
-namespace Enas.Search.Rnn;
+namespace Enas.Search.Cli;
 
 /// <summary>
 /// The config.json of a recurrent run: what was asked (search, a given cell or the LSTM baseline), its data, its
@@ -60,17 +61,17 @@ internal sealed record RnnRunConfig
     public string ToJson() => JsonSerializer.Serialize(this, RnnJsonContext.Readable.RnnRunConfig);
 
     /// <summary>Reads <paramref name="json"/> (the text of a config.json).</summary>
-    /// <exception cref="Cli.CliException">It is not a recurrent run's configuration.</exception>
+    /// <exception cref="CliException">It is not a recurrent run's configuration.</exception>
     public static RnnRunConfig Parse(string json, string path)
     {
         try
         {
             return JsonSerializer.Deserialize(json, RnnJsonContext.Default.RnnRunConfig)
-                   ?? throw new Cli.CliException($"cannot read {path}: it is empty");
+                   ?? throw new CliException($"cannot read {path}: it is empty");
         }
         catch (JsonException e)
         {
-            throw new Cli.CliException($"cannot read {path}: {e.Message}");
+            throw new CliException($"cannot read {path}: {e.Message}");
         }
     }
 }
