@@ -127,7 +127,7 @@ internal static class TrainAction
         var folder = RunFolder.OpenForResume(outDir);
         if (!File.Exists(folder.File(ArchitectureFile)))
             throw new RunFolderException($"cannot resume: {folder.Path} is not a train run (it has no {ArchitectureFile}; " +
-                (File.Exists(folder.BestArchitectureJsonPath) || File.Exists(Path.Combine(folder.CheckpointsPath, EnasSearch.CheckpointName))
+                (File.Exists(folder.BestArchitectureJsonPath) || File.Exists(Path.Combine(folder.CheckpointsPath, Loop.EnasSearch.CheckpointName))
                     ? "it is a search run: continue it with --resume --out DIR, without train)"
                     : "was it written by train?)") +
                 ". Start a new run with train --arch FILE --out DIR.");

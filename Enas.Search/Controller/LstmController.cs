@@ -57,6 +57,7 @@ public class LstmController : IController
     {
         MicroSpace micro => new MicroSampler(micro, options),
         MacroSpace macro => new MacroSampler(macro, options),
+        RnnSpace rnn => new RnnSampler(rnn),
         _ => throw new ArgumentException($"no controller for space '{space.Name}'"),
     };
 }

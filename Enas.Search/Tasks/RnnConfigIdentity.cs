@@ -3,13 +3,14 @@ namespace Enas.Search.Tasks;
 /// <summary>
 /// The configuration a recurrent search checkpoint was written with (the options record's text form) and the check
 /// that a resume continues the same training. Options that only steer derive (how many candidates, how they are scored
-/// or trained) may change on resume; an option added by a later version must keep its default, which is what the
+/// or trained) and --epochs (upwards) may change on resume; an option added by a later version must keep its default, which is what the
 /// older version did; any other difference refuses the resume and is named.
 /// </summary>
 internal static class RnnConfigIdentity
 {
-    private static readonly HashSet<string> DeriveOnly =
-        [nameof(RnnSearchOptions.DeriveSamples), nameof(RnnSearchOptions.DeriveWindows),
+    private static readonly HashSet<string> MayChange =
+        [nameof(RnnSearchOptions.Epochs), // more epochs continue the run (the search loop refuses fewer than it did)
+         nameof(RnnSearchOptions.DeriveSamples), nameof(RnnSearchOptions.DeriveWindows),
          nameof(RnnSearchOptions.DeriveTrainTop), nameof(RnnSearchOptions.DeriveTrainEpochs),
          nameof(RnnSearchOptions.EffectiveCellInitRange)]; // the last follows from --hidden and CellInitRange
 
@@ -48,7 +49,7 @@ internal static class RnnConfigIdentity
         foreach (string field in now.Keys.Union(then.Keys))
         {
             string name = prefix + field;
-            if (prefix.Length == 0 && DeriveOnly.Contains(field)) continue;
+            if (prefix.Length == 0 && MayChange.Contains(field)) continue;
             string flag = Flags.GetValueOrDefault(name) ?? $"{name} (a setting without a flag)";
             bool had = then.TryGetValue(field, out string? old);
             bool has = now.TryGetValue(field, out string? value);

@@ -1,6 +1,7 @@
 using Enas.Engine;
 using Enas.Search.Data;
 using Enas.Search.Spaces;
+using Enas.Search.Training;
 
 namespace Enas.Search.Tasks;
 
@@ -8,7 +9,7 @@ namespace Enas.Search.Tasks;
 /// <param name="Candidate">The candidate with its shared-weight perplexity.</param>
 /// <param name="TrialValidPerplexity">Best validation perplexity of the short training (+inf when it diverged).</param>
 /// <param name="BestEpoch">Epoch of that perplexity (0 when it diverged).</param>
-public sealed record RnnDeriveTrial(RnnCandidate Candidate, double TrialValidPerplexity, int BestEpoch);
+public sealed record RnnDeriveTrial(ScoredArchitecture Candidate, double TrialValidPerplexity, int BestEpoch);
 
 /// <summary>
 /// Derive by short training (<c>--derive-train K</c>). Shared weights rank cells unreliably: a cell can score well with
@@ -29,7 +30,7 @@ public static class RnnDeriveTrials
     /// <summary>Trains the first <paramref name="top"/> of <paramref name="ranked"/> (best first) for
     /// <paramref name="epochs"/> epochs each and returns the trials, lowest validation perplexity first (ties keep
     /// the shared-weight order).</summary>
-    public static IReadOnlyList<RnnDeriveTrial> Run(RnnSpace space, IReadOnlyList<RnnCandidate> ranked, int top, int epochs,
+    public static IReadOnlyList<RnnDeriveTrial> Run(RnnSpace space, IReadOnlyList<ScoredArchitecture> ranked, int top, int epochs,
         WordCorpus corpus, RnnSearchOptions o, Action<string>? log = null, Device? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
@@ -43,7 +44,7 @@ public static class RnnDeriveTrials
             var c = chosen[i];
             string cell = c.Architecture.ToOfficialString();
             log?.Invoke($"derive trial {i + 1}/{chosen.Length}: cell [{cell}] (shared-weight valid ppl " +
-                        $"{c.SharedWeightValidPerplexity:F1}), {epochs} epochs from scratch");
+                        $"{c.Score:F1}), {epochs} epochs from scratch");
             RnnDeriveTrial trial;
             try
             {

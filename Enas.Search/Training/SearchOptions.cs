@@ -99,6 +99,12 @@ public sealed record SearchOptions
     /// <summary>The search space.</summary>
     public ISearchSpace CreateSpace() => SearchSpaces.Create(Space, Space == MacroSpace.SpaceName ? Layers : Nodes);
 
+    /// <summary>
+    /// Whether derive also scores uniformly sampled architectures: for the policy-vs-uniform comparison of a learning
+    /// controller, and as half of a rank check's pool (a random controller's own samples already are uniform).
+    /// </summary>
+    public bool ScoresUniform(bool controllerLearns) => controllerLearns || RankCheck > 0;
+
     /// <summary>Network sizes for the search children.</summary>
     public NetworkOptions SearchNetwork(int inputChannels, int imageSize, int classes) => new()
     {

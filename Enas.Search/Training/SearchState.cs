@@ -1,11 +1,12 @@
-using Enas.Search.Tasks;
 namespace Enas.Search.Training;
 
 /// <summary>Scalar state of a search saved in every checkpoint's metadata (tensors are saved alongside).</summary>
 public sealed record SearchState
 {
+    /// <summary>The format version this build writes and reads (1: every checkpoint so far, CNN and recurrent).</summary>
+    public const int CurrentVersion = 1;
     /// <summary>Format version.</summary>
-    public int Version { get; init; } = 1;
+    public int Version { get; init; } = CurrentVersion;
     /// <summary>Epochs completed.</summary>
     public int EpochsDone { get; init; }
     /// <summary>REINFORCE baseline.</summary>
