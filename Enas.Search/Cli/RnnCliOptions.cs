@@ -12,24 +12,24 @@ namespace Enas.Search.Cli;
 /// </summary>
 internal sealed class RnnCliOptions
 {
-    public readonly Option<int?> Nodes = new("--nodes") { Description = "Nodes of the recurrent cell N" };
-    public readonly Option<int?> Hidden = new("--hidden") { Description = "Embedding = hidden size" };
-    public readonly Option<int?> Bptt = new("--bptt") { Description = "Truncated-BPTT window" };
-    public readonly Option<int?> MaxWindows = new("--max-windows") { Description = "Cap on BPTT windows per epoch" };
-    public readonly Option<double?> Lr = new("--lr") { Description = "Initial SGD learning rate of the language model, searched and retrained" };
-    public readonly Option<double?> GradClip = new("--grad-clip") { Description = "Gradient-norm clip of the language model" };
-    public readonly Option<string?> Baseline = new("--baseline") { Description = "'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" };
-    public readonly Option<string?> Cell = new("--cell") { Description = "Train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" };
+    public readonly Option<int?> Nodes = SearchScope.RecurrentOnly(new Option<int?>("--nodes") { Description = "Nodes of the recurrent cell N" });
+    public readonly Option<int?> Hidden = SearchScope.RecurrentOnly(new Option<int?>("--hidden") { Description = "Embedding = hidden size" });
+    public readonly Option<int?> Bptt = SearchScope.RecurrentOnly(new Option<int?>("--bptt") { Description = "Truncated-BPTT window" });
+    public readonly Option<int?> MaxWindows = SearchScope.RecurrentOnly(new Option<int?>("--max-windows") { Description = "Cap on BPTT windows per epoch" });
+    public readonly Option<double?> Lr = SearchScope.RecurrentOnly(new Option<double?>("--lr") { Description = "Initial SGD learning rate of the language model, searched and retrained" });
+    public readonly Option<double?> GradClip = SearchScope.RecurrentOnly(new Option<double?>("--grad-clip") { Description = "Gradient-norm clip of the language model" });
+    public readonly Option<string?> Baseline = SearchScope.RecurrentOnly(new Option<string?>("--baseline") { Description = "'lstm' trains the plain-LSTM language model of the same hidden size instead of searching" });
+    public readonly Option<string?> Cell = SearchScope.RecurrentOnly(new Option<string?>("--cell") { Description = "Train this cell from scratch instead of searching: an arc in the official TF encoding (2N-1 integers; N follows from it), 'ptb-final' (the TF ptb_final.sh cell), 'enas-lm' (the cell published with google-research/enas_lm) or 'enas-lm:TOKENS' (an arc in enas_lm's encoding)" });
 
-    public readonly Option<string?> CellOutput = new("--cell-output") { Description = "Which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper) or 'all' (every node, as the authors' corrected enas_lm GPU code)" };
+    public readonly Option<string?> CellOutput = SearchScope.RecurrentOnly(new Option<string?>("--cell-output") { Description = "Which nodes the cell output h_t averages: 'loose' (the loose ends, as the paper) or 'all' (every node, as the authors' corrected enas_lm GPU code)" });
 
-    public readonly Option<bool> FirstNodeTanh = new("--first-node-tanh") { Description = "Fix node 0's activation to tanh instead of searching it (the authors' corrected enas_lm code); random cells of --compare follow it" };
+    public readonly Option<bool> FirstNodeTanh = SearchScope.RecurrentOnly(new Option<bool>("--first-node-tanh") { Description = "Fix node 0's activation to tanh instead of searching it (the authors' corrected enas_lm code); random cells of --compare follow it" });
 
-    public readonly Option<int?> RewardWindows = new("--reward-windows") { Description = "Fixed validation windows each controller sample is scored on (0 = one random window per sample, as the official code)" };
+    public readonly Option<int?> RewardWindows = SearchScope.RecurrentOnly(new Option<int?>("--reward-windows") { Description = "Fixed validation windows each controller sample is scored on (0 = one random window per sample, as the official code)" });
 
-    public readonly Option<int?> DeriveTrain = new("--derive-train") { Description = "Derive by short training: train the K best candidates by shared-weight perplexity from scratch for --derive-train-epochs each and keep the one with the lowest validation perplexity" };
+    public readonly Option<int?> DeriveTrain = SearchScope.RecurrentOnly(new Option<int?>("--derive-train") { Description = "Derive by short training: train the K best candidates by shared-weight perplexity from scratch for --derive-train-epochs each and keep the one with the lowest validation perplexity" });
 
-    public readonly Option<int?> DeriveTrainEpochs = new("--derive-train-epochs") { Description = "Epochs of each --derive-train trial" };
+    public readonly Option<int?> DeriveTrainEpochs = SearchScope.RecurrentOnly(new Option<int?>("--derive-train-epochs") { Description = "Epochs of each --derive-train trial" });
 
     public IEnumerable<Option> All() => [Nodes, Hidden, Bptt, MaxWindows, Lr, GradClip, Baseline, Cell, CellOutput, FirstNodeTanh, RewardWindows, DeriveTrain, DeriveTrainEpochs];
 
@@ -44,15 +44,6 @@ internal sealed class RnnCliOptions
             (RewardWindows, $"{d.RewardWindows}"),
             (DeriveTrain, $"{d.DeriveTrainTop} = off: the shared-weight ranking, as ENAS"), (DeriveTrainEpochs, $"{d.DeriveTrainEpochs}"),
         ];
-    }
-
-    /// <summary>Refuses the recurrent search's own flags on a CNN search, where they would do nothing.</summary>
-    public void RefuseOnCnnSearch(ParseResult p)
-    {
-        foreach (var rnnOnly in new Option[] { Nodes, Hidden, Bptt, MaxWindows, Lr, GradClip, CellOutput, FirstNodeTanh,
-                     RewardWindows, DeriveTrain, DeriveTrainEpochs })
-            if (p.GetResult(rnnOnly) is { Implicit: false })
-                throw new CliException($"{rnnOnly.Name} is for the recurrent search (--space rnn); this command runs a CNN search");
     }
 
     /// <summary>True when the command line asks for language modelling.</summary>
@@ -97,13 +88,7 @@ internal sealed class RnnCliOptions
         o = o with { ControllerSettings = s.WithControllerFlags(p, o.ControllerSettings) };
         try { o.ControllerSettings.Validate(); }
         catch (ArgumentException e) { throw new CliException(e.Message); }
-        if (p.GetValue(s.ControllerReward) is not null)
-            throw new CliException("--controller-reward is for the CNN search; the recurrent search already scores every sample on the same fixed validation windows (--reward-windows)");
-        // Flags of the CNN search would otherwise be ignored without a word.
-        foreach (var cnnOnly in s.CnnOnly())
-            if (p.GetResult(cnnOnly) is { Implicit: false })
-                throw new CliException($"{cnnOnly.Name} is for the CNN search (--space micro or macro); the recurrent search is " +
-                                       "sized with --nodes, --hidden, --bptt and --batch-size");
+        SearchScope.Refuse(p, s.All(), SearchKind.Recurrent); // a CNN flag would otherwise be ignored without a word
         if (o.Nodes < 1 || o.Hidden < 1 || o.Bptt < 1 || o.BatchSize < 1 || o.Epochs < 0 || o.RewardWindows < 0)
             throw new CliException("--nodes, --hidden, --bptt and --batch-size must be positive, --epochs and --reward-windows not negative");
         if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate) || !(o.GradClip > 0) || !double.IsFinite(o.GradClip))
