@@ -1,5 +1,4 @@
 using System.Globalization;
-using Enas.Search.Cli;
 using Enas.Search.Spaces;
 
 namespace Enas.Search.Cli;

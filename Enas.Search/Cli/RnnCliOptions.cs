@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Enas.Search.Cli;
 using Enas.Search.Spaces;
 using Enas.Search.Tasks;
 

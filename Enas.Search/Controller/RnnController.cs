@@ -1,4 +1,3 @@
-using Enas.Search.Controller;
 using Enas.Search.Spaces;
 
 namespace Enas.Search.Controller;
@@ -12,7 +11,7 @@ namespace Enas.Search.Controller;
 /// <param name="options">Its settings (<see cref="DefaultOptions"/>: hidden 100).</param>
 /// <param name="seed">Seed of the weights.</param>
 public sealed class RnnController(RnnSpace space, ControllerOptions options, ulong seed)
-    : LstmController(space, options, seed, new RnnSampler(space))
+    : LstmController(space, options, seed)
 {
     /// <summary>The official recurrent controller settings (hidden 100, temperature 5, tanh 2.5, Adam lr 1e-3,
     /// entropy weight 1e-3; enas-reference §3), except Adam's ε: 1e-8 (PyTorch's, as ENAS-pytorch) instead of TF's

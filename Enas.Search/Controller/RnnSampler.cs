@@ -1,4 +1,3 @@
-using Enas.Search.Controller;
 using Enas.Search.Spaces;
 
 namespace Enas.Search.Controller;
