@@ -15,9 +15,13 @@ namespace Enas.Search.Loop;
 public sealed class ControllerTrainer(IController controller, Reinforce reinforce, IControllerReward reward)
 {
     /// <summary>Draws <paramref name="samples"/> samples in updates of <paramref name="aggregate"/> (a shorter last
-    /// update when they do not divide) from <paramref name="rng"/>; <paramref name="onUpdate"/> gets (update, total).</summary>
+    /// update when they do not divide, except with paired rewards) from <paramref name="rng"/>; <paramref name="onUpdate"/>
+    /// gets (update, total).</summary>
     public ControllerPhaseResult RunPhase(int samples, int aggregate, XoshiroRandom rng, Action<int, int>? onUpdate = null)
     {
+        if (reinforce.Options.PairedReward && samples % aggregate != 0)
+            throw new ArgumentException($"paired rewards compare the samples of an update with each other: {samples} samples do not " +
+                                        $"make whole updates of {aggregate}");
         double rewardSum = 0, entSum = 0, lossSum = 0;
         var metrics = new List<double>(samples);
         (ControllerSample Sample, double Reward) Draw() // on the caller's tape
