@@ -10,7 +10,7 @@ namespace Enas.Search.Tasks;
 /// <summary>
 /// What a search trains and scores children on (image classification, language modelling): the shared weights and
 /// their data, the controller's reward, the derive scores, the task's part of the checkpoint and of metrics.jsonl.
-/// <see cref="Loop.EnasSearch"/> is the one loop that drives every task; it owns the controller.
+/// <c>Loop.EnasSearch</c> is the one loop that drives every task; it owns the controller.
 /// </summary>
 public interface ISearchTask : IDisposable
 {
