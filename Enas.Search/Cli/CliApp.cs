@@ -32,7 +32,7 @@ public static class CliApp
             "search (default: micro cells on Fashion-MNIST, sized for a 2-core CPU), derive the best architecture and " +
             "print the command that retrains it.");
         foreach (var o in search.All()) root.Options.Add(o);
-        var rnn = new Rnn.RnnCliOptions();
+        var rnn = new RnnCliOptions();
         foreach (var o in rnn.All()) root.Options.Add(o);
         root.SetAction(p => Guard(stderr, () => RootAction.Run(p, search, rnn, stdout, live)));
 
@@ -105,15 +105,18 @@ public static class CliApp
         Description = "micro or macro: the space of an --arch integer string or .txt (inferred from its length when only one fits)",
     };
 
-    /// <summary>The root command's options under three headings: every search, the CNN search, the recurrent search.</summary>
-    private static IReadOnlyList<OptionGroup> SearchGroups(SearchCliOptions search, Rnn.RnnCliOptions rnn)
+    /// <summary>The root command's options under three headings, as each option declared its search (<see cref="SearchScope"/>):
+    /// every search, the CNN search, the recurrent search.</summary>
+    private static IReadOnlyList<OptionGroup> SearchGroups(SearchCliOptions search, RnnCliOptions rnn)
     {
-        var cnn = search.CnnOnly();
+        var all = search.All().Concat(rnn.All()).ToList();
+        var cnn = SearchScope.Only(all, SearchKind.Cnn);
+        var recurrent = SearchScope.Only(all, SearchKind.Recurrent);
         return
         [
-            new("Options of every search:", [.. search.All().Except(cnn)]),
+            new("Options of every search:", [.. all.Except(cnn).Except(recurrent)]),
             new("CNN search (--space micro or macro):", cnn),
-            new("Recurrent search (--space rnn, --dataset ptb or ptb-mini, --data DIR required):", [.. rnn.All()]),
+            new("Recurrent search (--space rnn, --dataset ptb or ptb-mini, --data DIR required):", recurrent),
         ];
     }
 

@@ -3,6 +3,7 @@ using Enas.Engine;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
 using Enas.Search.Export;
+using Enas.Search.Loop;
 using Enas.Search.Network;
 using Enas.Search.Reporting;
 using Enas.Search.Sharing;

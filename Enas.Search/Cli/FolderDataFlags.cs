@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Enas.Search.Data.Folder;
+using Enas.Search.Data;
 using Enas.Search.Training;
 
 namespace Enas.Search.Cli;

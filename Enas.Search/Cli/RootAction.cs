@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Enas.Search.Reporting;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
 
 namespace Enas.Search.Cli;
@@ -20,7 +19,7 @@ internal static class RootAction
         if (!p.GetValue(search.Resume))
         {
             if (recurrentFlags) return RnnCliAction.Run(rnn.Bind(p, search), stdout, live);
-            rnn.RefuseOnCnnSearch(p);
+            SearchScope.Refuse(p, rnn.All(), SearchKind.Cnn);
             return SearchAction.Run(search.Bind(p), outDir, resume: false, stdout, live);
         }
         if (outDir is null) throw new CliException("--resume needs --out pointing at the run to continue");
@@ -41,7 +40,7 @@ internal static class RootAction
         if (recurrentFlags && given != MacroSpace.SpaceName && given != MicroSpace.SpaceName)
             throw new CliException($"{folder.Path} holds a {space} search, not a recurrent one; leave out the language-model " +
                                    "flags (--space rnn, --dataset ptb, --cell, --baseline) to continue it");
-        rnn.RefuseOnCnnSearch(p);
+        SearchScope.Refuse(p, rnn.All(), SearchKind.Cnn);
         return SearchAction.Run(search.Bind(p, SearchAction.StoredOptions(json, folder.ConfigPath)), outDir, resume: true, stdout, live);
     }
 

@@ -9,20 +9,19 @@ namespace Enas.Search.Cli;
 /// <summary>Writes a finished search's files into its run folder (each atomically).</summary>
 internal static class RunOutputs
 {
-    public static void Write(RunFolder folder, ISearchSpace space, SearchOutcome outcome)
+    public static void Write(RunFolder folder, ISearchSpace space, ScoredArchitecture best, SearchSummary summary)
     {
-        var best = outcome.Ranked[0];
-        folder.WriteText(RunFolder.BestArchitectureJsonFile, ArchitectureJson.Serialize(space, best.Architecture, best.SharedWeightAccuracy));
+        folder.WriteText(RunFolder.BestArchitectureJsonFile, ArchitectureJson.Serialize(space, best.Architecture, best.Score));
         var txt = new StringBuilder()
             .AppendLine(best.Architecture.ToOfficialString())
             .AppendLine("# " + space.Describe(best.Architecture).ReplaceLineEndings("\n# "))
-            .AppendLine($"# shared-weight accuracy (search-time, NOT a final accuracy): {best.SharedWeightAccuracy:P2}");
+            .AppendLine($"# shared-weight accuracy (search-time, NOT a final accuracy): {best.Score:P2}");
         folder.WriteText(RunFolder.BestArchitectureTextFile, txt.ToString());
         var top = new StringBuilder("# policy's top candidates by shared-weight accuracy on the derive batches\n");
-        foreach (var c in outcome.Summary.Top)
+        foreach (var c in summary.Top)
             top.AppendLine($"{c.SharedWeightAccuracy:F4}\t{(c.Greedy ? "greedy" : "sampled")}\t{c.Architecture}");
         folder.WriteText("top-architectures.txt", top.ToString());
-        folder.WriteText("summary.json", JsonSerializer.Serialize(outcome.Summary, SearchJsonContext.Readable.SearchSummary));
+        folder.WriteText("summary.json", JsonSerializer.Serialize(summary, SearchJsonContext.Readable.SearchSummary));
         foreach (var (file, svg) in space.Draw(best.Architecture)) folder.WriteText(file, svg);
         WritePlots(folder);
     }

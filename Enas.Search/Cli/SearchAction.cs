@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Enas.Search.Data;
+using Enas.Search.Loop;
 using Enas.Search.Reporting;
+using Enas.Search.Tasks;
 using Enas.Search.Training;
 
 namespace Enas.Search.Cli;
@@ -27,39 +29,42 @@ internal static class SearchAction
         var folder = RunFolder.Open(outDir, configJson, resume);
         folder.WriteText(RunFolder.ClassesFile, ClassesJson.Render(options.Dataset, splits.ClassNames, splits.Train, splits.Stats, splits.Folder));
         using var progress = new ProgressReporter(stdout, live);
-        using var search = new EnasSearch(options, splits, device, folder, progress);
+        var (task, search) = SearchLoops.Image(options, splits, device, folder, progress);
+        using var taskScope = task;
+        using var searchScope = search;
         search.EpochFinished += () => RunReports.Refresh(folder.Path, stdout);
         if (resume) folder.WriteText(RunFolder.ConfigFile, configJson); // checked against the checkpoint: what the run continues with
         Interruption.Resumable(folder.Path, search.CheckpointPath);
         stdout.WriteLine($"ENAS {options.Space} search on {options.Dataset}: {splits.Train.Count} training / {splits.Validation.Count} validation images, " +
-                         $"{search.Space.Decisions.Count} decisions per architecture, {search.SharedParameterCount:N0} shared parameters, " +
+                         $"{task.Space.Decisions.Count} decisions per architecture, {task.SharedParameterCount:N0} shared parameters, " +
                          $"controller {options.Controller}, device {device}");
         foreach (var line in splits.Folder?.Lines() ?? []) stdout.WriteLine(line);
         RunReports.Refresh(folder.Path, stdout);
         if (search.EpochsDone > 0) stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {options.Epochs}");
-        var estimate = search.EstimateRemaining();
+        var estimate = ImageSearchEstimate.Remaining(task, options, search.Controller, search.EpochsDone, device);
         stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(estimate.Total)} ({estimate.Breakdown()}; " +
-                         $"{ProgressReporter.Count(options.Epochs - search.EpochsDone, "epoch")} x {search.StepsPerEpoch} steps, " +
+                         $"{ProgressReporter.Count(options.Epochs - search.EpochsDone, "epoch")} x {task.StepsPerEpoch} steps, " +
                          "measured on this machine just now)");
         stdout.WriteLine($"output folder: {folder.Path}");
         SearchOutcome outcome;
         try { outcome = search.Run() ?? throw new InvalidOperationException("search stopped early"); }
         catch (NonFiniteLossException e) { throw Diverged(e.Message, folder, search.EpochsDone, options.Epochs); }
-        RunOutputs.Write(folder, search.Space, outcome);
+        var best = outcome.Best;
+        var summary = outcome.Summary ?? throw new InvalidOperationException("an image classification search ends with a summary");
+        RunOutputs.Write(folder, task.Space, best, summary);
         RunReports.Refresh(folder.Path, stdout);
-        var best = outcome.Ranked[0];
         stdout.WriteLine();
         stdout.WriteLine($"best architecture ({options.Space}): {best.Architecture.ToOfficialString()}");
-        stdout.WriteLine("  " + search.Space.Describe(best.Architecture).ReplaceLineEndings(Environment.NewLine + "  "));
-        stdout.WriteLine($"shared-weight accuracy (search-time, on {options.DeriveBatches} validation batches; NOT a final accuracy): {best.SharedWeightAccuracy:P2}");
-        if (outcome.Summary.PolicyVsUniform is { } check) stdout.WriteLine(check);
-        stdout.WriteLine($"search time: {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(outcome.Summary.Seconds))}");
+        stdout.WriteLine("  " + task.Space.Describe(best.Architecture).ReplaceLineEndings(Environment.NewLine + "  "));
+        stdout.WriteLine($"shared-weight accuracy (search-time, on {options.DeriveBatches} validation batches; NOT a final accuracy): {best.Score:P2}");
+        if (summary.PolicyVsUniform is { } check) stdout.WriteLine(check);
+        stdout.WriteLine($"search time: {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(summary.Seconds))}");
         stdout.WriteLine($"outputs: {folder.Path} (report.html, best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, classes.json, checkpoints/)");
         stdout.WriteLine("retrain it from scratch and measure test accuracy with:");
         stdout.WriteLine("  " + RetrainCommand(options, folder));
         if (options.Compare is { } compare)
         {
-            Compare(options, compare, search.Space, best.Architecture, device, folder, progress, stdout);
+            Compare(options, compare, task.Space, best.Architecture, device, folder, progress, stdout);
             RunReports.Refresh(folder.Path, stdout);
         }
         return 0;

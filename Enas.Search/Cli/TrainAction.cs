@@ -141,7 +141,7 @@ internal static class TrainAction
     /// classes.json text, the class names (null when the dataset names none) and, for an image folder, how it was
     /// read.</summary>
     private static (ImageDataset Train, ImageDataset Test, ChannelStats Stats, string ClassesJson,
-        IReadOnlyList<string>? ClassNames, Data.Folder.FolderDataInfo? Folder) LoadData(SearchOptions o)
+        IReadOnlyList<string>? ClassNames, Data.FolderDataInfo? Folder) LoadData(SearchOptions o)
     {
         var data = DataLoading.Load(o);
         var stats = data.Train.ComputeChannelStats(); // the statistics RetrainData.Split normalises with (in place)
@@ -157,7 +157,7 @@ internal static class TrainAction
         var folder = RunFolder.OpenForResume(outDir);
         if (!File.Exists(folder.File(ArchitectureFile)))
             throw new RunFolderException($"cannot resume: {folder.Path} is not a train run (it has no {ArchitectureFile}; " +
-                (File.Exists(folder.BestArchitectureJsonPath) || File.Exists(Path.Combine(folder.CheckpointsPath, EnasSearch.CheckpointName))
+                (File.Exists(folder.BestArchitectureJsonPath) || File.Exists(Path.Combine(folder.CheckpointsPath, Loop.EnasSearch.CheckpointName))
                     ? "it is a search run: continue it with --resume --out DIR, without train)"
                     : "was it written by train?)") +
                 ". Start a new run with train --arch FILE --out DIR.");

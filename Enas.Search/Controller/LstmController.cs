@@ -7,8 +7,7 @@ namespace Enas.Search.Controller;
 /// <summary>
 /// The ENAS LSTM policy (CPU): the weights of <see cref="PolicyNetwork"/>, sized by the space's
 /// <see cref="ISearchSpace.Vocabulary"/>, and the space's sampler, which orders the decisions
-/// (<see cref="MicroSampler"/>, <see cref="MacroSampler"/>; the recurrent space passes its own through
-/// <c>RnnController</c>).
+/// (<see cref="MicroSampler"/>, <see cref="MacroSampler"/>, <see cref="RnnSampler"/>).
 /// </summary>
 public class LstmController : IController
 {
@@ -16,20 +15,13 @@ public class LstmController : IController
     private readonly IPolicySampler _sampler;
     private readonly ControllerOptions _o;
 
-    /// <summary>Creates the controller for the micro or macro <paramref name="space"/> with weights drawn from
-    /// <paramref name="seed"/>.</summary>
+    /// <summary>Creates the controller for the micro, macro or recurrent <paramref name="space"/> with weights drawn
+    /// from <paramref name="seed"/>.</summary>
     public LstmController(ISearchSpace space, ControllerOptions options, ulong seed)
-        : this(space, options, seed, SamplerFor(space, options))
-    {
-    }
-
-    /// <summary>Creates the controller for <paramref name="space"/> with its sampler
-    /// <paramref name="sampler"/>.</summary>
-    private protected LstmController(ISearchSpace space, ControllerOptions options, ulong seed, IPolicySampler sampler)
     {
         Space = space;
         _o = options;
-        _sampler = sampler;
+        _sampler = SamplerFor(space, options);
         _network = new PolicyNetwork(space.Vocabulary, options.Hidden, seed);
     }
 
@@ -57,6 +49,7 @@ public class LstmController : IController
     {
         MicroSpace micro => new MicroSampler(micro, options),
         MacroSpace macro => new MacroSampler(macro, options),
+        RnnSpace rnn => new RnnSampler(rnn),
         _ => throw new ArgumentException($"no controller for space '{space.Name}'"),
     };
 }

@@ -7,7 +7,7 @@ public sealed record TrainTestData(ImageDataset Train, ImageDataset Test)
     public IReadOnlyList<string> ClassNames { get; init; } = [];
 
     /// <summary>How an image folder (<c>--dataset folder</c>) was read; null for the other datasets.</summary>
-    public Folder.FolderDataInfo? Folder { get; init; }
+    public FolderDataInfo? Folder { get; init; }
 }
 
 /// <summary>
@@ -20,7 +20,7 @@ public sealed record DataSplits(ImageDataset Train, ImageDataset Validation, Ima
     public IReadOnlyList<string> ClassNames { get; init; } = [];
 
     /// <summary>How an image folder was read (null for the other datasets).</summary>
-    public Folder.FolderDataInfo? Folder { get; init; }
+    public FolderDataInfo? Folder { get; init; }
 
     /// <summary>
     /// Splits <paramref name="data"/>'s training set (holding out <paramref name="validationCount"/> images chosen

@@ -9,7 +9,7 @@ public static class Datasets
     /// <summary>CLI name of CIFAR-10.</summary>
     public const string Cifar10Name = "cifar10";
 
-    /// <summary>CLI name of the user's own image folder (<see cref="Folder.ImageFolderDataset"/>).</summary>
+    /// <summary>CLI name of the user's own image folder (<see cref="ImageFolderDataset"/>).</summary>
     public const string FolderName = "folder";
 
     /// <summary>The names <see cref="Load"/> accepts.</summary>
@@ -21,7 +21,7 @@ public static class Datasets
     /// directory; <paramref name="folder"/> says how an image folder is read (null: the defaults).
     /// </summary>
     /// <exception cref="DatasetException">Unknown name, no directory for CIFAR-10 or a folder, or a loader error.</exception>
-    public static TrainTestData Load(string name, string? directory = null, Folder.ImageFolderOptions? folder = null)
+    public static TrainTestData Load(string name, string? directory = null, ImageFolderOptions? folder = null)
     {
         string lower = name.ToLowerInvariant();
         if (folder is { ImageSize: not null } || folder is { SkipBadImages: true })
@@ -32,7 +32,7 @@ public static class Datasets
             if (directory is null)
                 throw new DatasetException("", $"--dataset {FolderName} needs --data DIR: a folder holding one subfolder of PNG/JPEG " +
                                                "images per class (or train/ and test/ folders of that form).");
-            return Folder.ImageFolderDataset.Load(directory, folder ?? new Folder.ImageFolderOptions());
+            return ImageFolderDataset.Load(directory, folder ?? new ImageFolderOptions());
         }
         return lower switch
         {

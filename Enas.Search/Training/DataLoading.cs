@@ -10,7 +10,7 @@ public static class DataLoading
     /// <exception cref="DatasetException">The data cannot be loaded; the message names the problem and the fix.</exception>
     public static TrainTestData Load(SearchOptions o)
     {
-        Data.Folder.ImageFolderOptions folder;
+        Data.ImageFolderOptions folder;
         try { folder = o.FolderOptions(); }
         catch (ArgumentException e) { throw new DatasetException(o.DataDir ?? "", e.Message); }
         return Datasets.Load(o.Dataset, o.DataDir, folder);

@@ -62,9 +62,9 @@ public static class RankCheck
         var entries = new List<RankCheckEntry>();
         foreach (var (arch, source) in picked)
         {
-            progress.Message($"rank check {entries.Count + 1}/{picked.Count} ({source}, shared-weight accuracy {arch.SharedWeightAccuracy:P1})");
+            progress.Message($"rank check {entries.Count + 1}/{picked.Count} ({source}, shared-weight accuracy {arch.Score:P1})");
             var trained = Retrainer.Run(space, arch.Architecture, options, data.Train, data.Validation, device, metrics: null, progress);
-            var entry = new RankCheckEntry(arch.Architecture.ToOfficialString(), source, arch.SharedWeightAccuracy, trained.TestAccuracy);
+            var entry = new RankCheckEntry(arch.Architecture.ToOfficialString(), source, arch.Score, trained.TestAccuracy);
             entries.Add(entry);
             metrics.Write("rank_check", ("architecture", entry.Architecture), ("source", source),
                 ("shared_weight_accuracy", entry.SharedWeightAccuracy), ("standalone_accuracy", entry.StandaloneAccuracy),

@@ -47,7 +47,7 @@ public sealed record SearchWorkload
         int rankCheckStepsPerEpoch, bool learns)
     {
         int policy = o.Controller == "fixed" ? 1 : o.DeriveSamples + (learns ? 1 : 0);
-        int uniform = Deriver.ScoresUniform(o, learns) ? o.DeriveSamples : 0;
+        int uniform = o.ScoresUniform(learns) ? o.DeriveSamples : 0;
         int rankEpochs = o.RankCheck * (o.RankCheckEpochs ?? 2);
         return new SearchWorkload
         {

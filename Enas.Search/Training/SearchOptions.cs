@@ -38,7 +38,7 @@ public sealed record SearchOptions
     public string? BadImages { get; init; }
     /// <summary>How an image folder is read (<see cref="ImageSize"/>, <see cref="BadImages"/>); throws
     /// <see cref="ArgumentException"/> naming a bad flag.</summary>
-    public Data.Folder.ImageFolderOptions FolderOptions() => Data.Folder.ImageFolderOptions.FromFlags(ImageSize, BadImages);
+    public Data.ImageFolderOptions FolderOptions() => Data.ImageFolderOptions.FromFlags(ImageSize, BadImages);
     /// <summary>"auto", "cpu" or "cuda".</summary>
     public string Device { get; init; } = "auto";
     /// <summary>Master seed.</summary>
@@ -109,6 +109,12 @@ public sealed record SearchOptions
 
     /// <summary>The search space.</summary>
     public ISearchSpace CreateSpace() => SearchSpaces.Create(Space, Space == MacroSpace.SpaceName ? Layers : Nodes);
+
+    /// <summary>
+    /// Whether derive also scores uniformly sampled architectures: for the policy-vs-uniform comparison of a learning
+    /// controller, and as half of a rank check's pool (a random controller's own samples already are uniform).
+    /// </summary>
+    public bool ScoresUniform(bool controllerLearns) => controllerLearns || RankCheck > 0;
 
     /// <summary>Network sizes for the search children.</summary>
     public NetworkOptions SearchNetwork(int inputChannels, int imageSize, int classes) => new()

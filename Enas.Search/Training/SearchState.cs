@@ -3,8 +3,10 @@ namespace Enas.Search.Training;
 /// <summary>Scalar state of a search saved in every checkpoint's metadata (tensors are saved alongside).</summary>
 public sealed record SearchState
 {
+    /// <summary>The format version this build writes and reads (1: every checkpoint so far, CNN and recurrent).</summary>
+    public const int CurrentVersion = 1;
     /// <summary>Format version.</summary>
-    public int Version { get; init; } = 1;
+    public int Version { get; init; } = CurrentVersion;
     /// <summary>Epochs completed.</summary>
     public int EpochsDone { get; init; }
     /// <summary>REINFORCE baseline.</summary>
@@ -28,5 +30,5 @@ public sealed record SearchState
     /// <summary>Recurrent search: each epoch's shared training as the divergence check saw it (null, and left out of
     /// the metadata, for CNN searches).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public List<Rnn.RnnEpochHealth>? RnnEpochs { get; init; }
+    public List<RnnEpochHealth>? RnnEpochs { get; init; }
 }

@@ -1,9 +1,8 @@
 using Enas.Engine;
-using Enas.Engine.Autodiff;
-using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Network;
 using Enas.Search.Sharing;
+using Enas.Search.Spaces;
 using Enas.Search.Util;
 
 namespace Enas.Search.Training;
@@ -15,11 +14,12 @@ public sealed record SharedEpochResult(double Loss, double Accuracy, double Grad
 /// Trains the shared weights: one pass over the training batches, a freshly sampled child per step, cross-entropy
 /// (+ aux weight × aux loss when the head is on), SGD Nesterov with L2 and real gradient clipping.
 /// </summary>
-public sealed class SharedTrainer(IController controller, WeightBank bank, ChildSgd sgd, NetworkOptions network,
+public sealed class SharedTrainer(ISearchSpace space, WeightBank bank, ChildSgd sgd, NetworkOptions network,
     double auxWeight, Device device)
 {
-    /// <summary>Runs epoch <paramref name="epoch"/>; <paramref name="onStep"/> gets (step, total).</summary>
-    public SharedEpochResult RunEpoch(Batcher batcher, int epoch, XoshiroRandom archRng, XoshiroRandom dropRng,
+    /// <summary>Runs epoch <paramref name="epoch"/>, a child from <paramref name="sample"/> per step (drawn after the
+    /// step's batch); <paramref name="onStep"/> gets (step, total).</summary>
+    public SharedEpochResult RunEpoch(Batcher batcher, int epoch, Func<Architecture> sample, XoshiroRandom dropRng,
         Action<int, int>? onStep = null)
     {
         double normSum = 0;
@@ -28,11 +28,8 @@ public sealed class SharedTrainer(IController controller, WeightBank bank, Child
         for (int b = 0; b < steps; b++)
         {
             var batch = batcher.GetBatch(epoch, b);
-            Spaces.Architecture arch;
-            using (TensorScope.Begin())
-            using (Tape.NoGrad())
-                arch = controller.Sample(archRng).Architecture;
-            var child = ChildBuilder.Build(controller.Space, arch, network, bank, device);
+            var arch = sample();
+            var child = ChildBuilder.Build(space, arch, network, bank, device);
             tally.Add(ChildStep.ForwardBackward(child, batch, new ForwardContext(true, dropRng),
                 auxWeight > 0 ? auxWeight : null, device,
                 value => $"shared-weight loss became {value} at epoch {epoch + 1}, step {b + 1} " +

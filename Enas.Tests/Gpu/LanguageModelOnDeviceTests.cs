@@ -1,12 +1,14 @@
-using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Engine.Nn;
 using Enas.Engine.Optim;
-using Enas.Kernels;
+using Enas.Engine;
 using Enas.Kernels.Gpu;
+using Enas.Kernels;
 using Enas.Search.Data;
-using Enas.Search.Rnn;
+using Enas.Search.Network.Recurrent;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Gpu;

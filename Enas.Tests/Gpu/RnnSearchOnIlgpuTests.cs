@@ -1,9 +1,13 @@
+using System.Text.Json.Nodes;
 using Enas.Engine;
-using Enas.Kernels;
 using Enas.Kernels.Gpu;
+using Enas.Kernels;
+using Enas.Search.Controller;
 using Enas.Search.Data;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
+using Enas.Search.Training;
+using Enas.Tests.Rnn;
 using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Gpu;
@@ -49,16 +53,15 @@ public class RnnSearchOnIlgpuTests
         Assert.True(gpu.Held > 0, "the search's language model must live on the emulator");
         Assert.Equal((0, 0), (cpu.SearchLaunches, cpu.ComparisonLaunches));
         Assert.True(gpu.SearchLaunches > 0 && gpu.ComparisonLaunches > 0, "search and retraining run their kernels on the emulator");
-        Assert.True(double.IsFinite(cpu.Epoch.Shared.Loss));
-        Assert.Equal(cpu.Epoch.Shared.Loss, gpu.Epoch.Shared.Loss, 1e-4 * cpu.Epoch.Shared.Loss);
-        Assert.Equal(cpu.Epoch.MeanReward, gpu.Epoch.MeanReward, 1e-4 * cpu.Epoch.MeanReward);
-        Assert.Equal(cpu.Epoch.MeanSharedWeightValidPerplexity, gpu.Epoch.MeanSharedWeightValidPerplexity,
-            1e-4 * cpu.Epoch.MeanSharedWeightValidPerplexity);
-        Assert.Equal(cpu.Epoch.GreedyCell, gpu.Epoch.GreedyCell);
-        var gpuDerived = gpu.Derived.ToDictionary(c => c.Architecture.ToOfficialString(), c => c.SharedWeightValidPerplexity);
+        double Field(RunResult r, string name) => (double)r.Epoch[name]!;
+        Assert.True(double.IsFinite(Field(cpu, "train_loss")));
+        foreach (string field in new[] { "train_loss", "reward", "shared_weight_valid_ppl" })
+            Assert.Equal(Field(cpu, field), Field(gpu, field), 1e-4 * Field(cpu, field));
+        Assert.Equal((string?)cpu.Epoch["greedy_cell"], (string?)gpu.Epoch["greedy_cell"]);
+        var gpuDerived = gpu.Derived.ToDictionary(c => c.Architecture.ToOfficialString(), c => c.Score);
         Assert.Equal(cpu.Derived.Count, gpuDerived.Count);
         foreach (var c in cpu.Derived)
-            Assert.Equal(c.SharedWeightValidPerplexity, gpuDerived[c.Architecture.ToOfficialString()], 1e-4 * c.SharedWeightValidPerplexity);
+            Assert.Equal(c.Score, gpuDerived[c.Architecture.ToOfficialString()], 1e-4 * c.Score);
         Assert.Equal(cpu.Compared.Select(r => r.Model), gpu.Compared.Select(r => r.Model));
         for (int i = 0; i < cpu.Compared.Count; i++)
         {
@@ -77,19 +80,17 @@ public class RnnSearchOnIlgpuTests
         var emulator = new Device(DeviceKind.IlgpuCpu);
         var corpus = Corpus();
         using var dir = new TempFolder();
-        string path = dir["last.ckpt"];
-        using var onDevice = new RnnSearch(Options, corpus, emulator);
-        onDevice.RunEpoch();
-        onDevice.SaveCheckpoint(path, 0);
-        using var onCpu = new RnnSearch(Options, corpus, Device.Cpu);
-        onCpu.LoadCheckpoint(path);
-        Assert.Equal(1, onCpu.EpochsDone);
-        var arch = RnnComparison.RandomCell(onCpu.Space, 3);
-        double expected = onDevice.ScoreOnWindows(arch, [0, 1]);
-        Assert.Equal(expected, onCpu.ScoreOnWindows(arch, [0, 1]), 1e-4 * expected);
+        string folder = dir["run"];
+        using var onDevice = new RnnSearchRun(Options with { Epochs = 2 }, corpus, emulator, folder);
+        Assert.Null(onDevice.Run(stopAfterEpochs: 1));
+        using var onCpu = new RnnSearchRun(Options with { Epochs = 2 }, corpus, Device.Cpu, folder);
+        Assert.Equal(1, onCpu.Search.EpochsDone);
+        var arch = RnnComparison.RandomCell(onCpu.Task.Space, 3);
+        double expected = onDevice.Task.ScoreOnWindows(arch, [0, 1]);
+        Assert.Equal(expected, onCpu.Task.ScoreOnWindows(arch, [0, 1]), 1e-4 * expected);
     }
 
-    private sealed record RunResult(int Held, RnnSearchEpoch Epoch, IReadOnlyList<RnnCandidate> Derived,
+    private sealed record RunResult(int Held, JsonObject Epoch, IReadOnlyList<ScoredArchitecture> Derived,
         IReadOnlyList<RnnRetrainResult> Compared, int SearchLaunches, int ComparisonLaunches);
 
     private static RunResult Run(WordCorpus corpus, Device device, IlgpuBackend emulator)
@@ -97,14 +98,14 @@ public class RnnSearchOnIlgpuTests
         using var events = new DeviceEventCounter();
         int before = emulator.LiveBufferCount;
         int held;
-        RnnSearchEpoch epoch;
-        IReadOnlyList<RnnCandidate> derived;
-        using (var search = new RnnSearch(Options, corpus, device))
+        JsonObject epoch;
+        IReadOnlyList<ScoredArchitecture> derived;
+        using (var search = new RnnSearchRun(Options, corpus, device))
         {
-            Assert.Equal(device, search.Device);
+            Assert.Equal(device, search.Task.Device);
             held = emulator.LiveBufferCount - before;
-            epoch = search.RunEpoch();
-            derived = search.Derive();
+            derived = search.Run()!.Ranked;
+            epoch = search.Epochs.Single();
         }
         int searchLaunches = events.Launches(emulator.ShortName);
         events.Clear();

@@ -72,8 +72,10 @@ public sealed class RunReportFolderTests(ITestOutputHelper output) : IDisposable
         var folder = RunFolder.Create(run, "{}");
         var checkpoints = new List<bool>();
         using (var progress = new ProgressReporter(TextWriter.Null, live: false))
-        using (var search = new EnasSearch(options, SearchAction.LoadSplits(options), Enas.Engine.Device.Cpu, folder, progress))
         {
+            var (task, search) = SearchLoops.Image(options, SearchAction.LoadSplits(options), Enas.Engine.Device.Cpu, folder, progress);
+            using var taskScope = task;
+            using var searchScope = search;
             search.EpochFinished += () => checkpoints.Add(File.Exists(search.CheckpointPath));
             Assert.Null(search.Run(stopAfterEpochs: 2));
         }

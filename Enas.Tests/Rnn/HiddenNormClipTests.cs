@@ -1,6 +1,7 @@
-using Enas.Engine;
 using Enas.Engine.Autodiff;
-using Enas.Search.Rnn;
+using Enas.Engine;
+using Enas.Search.Network.Recurrent;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 
 namespace Enas.Tests.Rnn;

@@ -1,8 +1,10 @@
-using Enas.Engine;
 using Enas.Engine.Optim;
+using Enas.Engine;
 using Enas.Search.Data;
-using Enas.Search.Rnn;
+using Enas.Search.Network.Recurrent;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 
 namespace Enas.Tests.Rnn;
 

@@ -1,6 +1,6 @@
-using Enas.Engine;
 using Enas.Engine.Autodiff;
-using Enas.Search.Rnn;
+using Enas.Engine;
+using Enas.Search.Network.Recurrent;
 
 namespace Enas.Tests.Rnn;
 

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Enas.Engine.Optim;
 using Enas.Search.Data;
-using Enas.Search.Rnn;
+using Enas.Search.Network.Recurrent;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 using Xunit.Abstractions;
 
 namespace Enas.Tests.Rnn;

@@ -1,6 +1,7 @@
 using Enas.Engine;
 using Enas.Kernels;
-using Enas.Search.Rnn;
+using Enas.Search.Network.Recurrent;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 using Enas.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using Enas.Search.Cli;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
 using Enas.Tests.Infrastructure;
 

@@ -1,7 +1,8 @@
+using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Reporting;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Rnn;

@@ -1,5 +1,5 @@
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 
 namespace Enas.Tests.Rnn;
 

@@ -1,8 +1,9 @@
 using Enas.Search.Cli;
 using Enas.Search.Data;
 using Enas.Search.Reporting;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
+using Enas.Search.Training;
 using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Rnn;
@@ -15,12 +16,12 @@ public class RnnDeriveTrialsTests
         var corpus = RnnSearchTests.Tiny();
         var space = new RnnSpace(4);
         var o = new RnnSearchOptions { Nodes = 4, Hidden = 8, BatchSize = 4, Bptt = 8, MaxWindowsPerEpoch = 5, Seed = 3 };
-        RnnCandidate[] ranked =
+        ScoredArchitecture[] ranked =
         [
-            new(Architecture.ParseOfficial(space, "2 0 2 1 2 2 2"), 10), // identity chain, best by shared weights
-            new(Architecture.ParseOfficial(space, "0 0 0 1 0 2 0"), 11), // tanh chain
-            new(Architecture.ParseOfficial(space, "3 0 1 0 3 1 1"), 12),
-            new(Architecture.ParseOfficial(space, "1 0 1 1 1 2 1"), double.PositiveInfinity),
+            new(Architecture.ParseOfficial(space, "2 0 2 1 2 2 2"), 10, false), // identity chain, best by shared weights
+            new(Architecture.ParseOfficial(space, "0 0 0 1 0 2 0"), 11, false), // tanh chain
+            new(Architecture.ParseOfficial(space, "3 0 1 0 3 1 1"), 12, false),
+            new(Architecture.ParseOfficial(space, "1 0 1 1 1 2 1"), double.PositiveInfinity, false),
         ];
         var log = new List<string>();
         var trials = RnnDeriveTrials.Run(space, ranked, top: 3, epochs: 2, corpus, o, log.Add);

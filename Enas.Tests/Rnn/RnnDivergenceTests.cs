@@ -2,7 +2,7 @@ using System.Text.Json;
 using Enas.Engine.Serialization;
 using Enas.Search.Cli;
 using Enas.Search.Reporting;
-using Enas.Search.Rnn;
+using Enas.Search.Tasks;
 using Enas.Search.Training;
 using Enas.Tests.Infrastructure;
 

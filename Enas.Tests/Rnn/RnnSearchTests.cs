@@ -1,9 +1,10 @@
-using Enas.Engine;
 using Enas.Engine.Autodiff;
+using Enas.Engine;
 using Enas.Search.Controller;
 using Enas.Search.Data;
-using Enas.Search.Rnn;
+using Enas.Search.Network.Recurrent;
 using Enas.Search.Spaces;
+using Enas.Search.Tasks;
 using Enas.Search.Util;
 using Xunit.Abstractions;
 
@@ -35,26 +36,29 @@ public sealed class RnnSearchTests(ITestOutputHelper output)
     {
         var corpus = Tiny();
         var o = Small(controller);
-        using var search = new RnnSearch(o, corpus);
-        long before = search.SharedParameterCount;
-        output.WriteLine(search.Summary);
-        for (int e = 0; e < o.Epochs; e++)
+        using var run = new RnnSearchRun(o, corpus);
+        var task = run.Task;
+        long before = task.SharedParameterCount;
+        output.WriteLine(task.Summary);
+        var outcome = run.Run()!;
+        Assert.Equal(o.Epochs, run.Epochs.Count);
+        foreach (var r in run.Epochs)
         {
-            var r = search.RunEpoch();
-            output.WriteLine($"epoch {r.Epoch}: loss {r.Shared.Loss:F3}, reward {r.MeanReward:F3}, ppl {r.MeanSharedWeightValidPerplexity:F2}");
-            Assert.True(double.IsFinite(r.Shared.Loss) && r.MeanReward > 0);
-            Assert.Equal(6, r.Shared.Windows);
+            output.WriteLine(r.ToJsonString());
+            Assert.True(double.IsFinite((double)r["train_loss"]!) && (double)r["reward"]! > 0);
         }
-        Assert.Equal(before, search.SharedParameterCount);
-        var ranked = search.Derive();
+        Assert.All(task.Health, h => Assert.Equal(6, h.Windows));
+        Assert.Equal(before, task.SharedParameterCount);
+        var ranked = outcome.Ranked;
         Assert.InRange(ranked.Count, 2, 5);
         for (int i = 1; i < ranked.Count; i++)
-            Assert.True(ranked[i - 1].SharedWeightValidPerplexity <= ranked[i].SharedWeightValidPerplexity);
-        search.Space.Validate(ranked[0].Architecture);
+            Assert.True(ranked[i - 1].Score <= ranked[i].Score);
+        task.Space.Validate(ranked[0].Architecture);
+        Assert.Equal(ranked[0], outcome.Best);
         // scoring is deterministic (no dropout, fresh state)
-        Assert.Equal(ranked[0].SharedWeightValidPerplexity, search.ScoreOnWindows(ranked[0].Architecture, [0, 1]), 9);
+        Assert.Equal(ranked[0].Score, task.ScoreOnWindows(ranked[0].Architecture, [0, 1]), 9);
         Assert.Equal(controller == "lstm" ? 1 : 0, ranked.Count(c => c.Greedy));
-        var check = search.CompareWithUniform(ranked);
+        var check = outcome.Check;
         if (controller == "random") Assert.Null(check); // a random controller is uniform sampling
         else
         {
@@ -62,11 +66,11 @@ public sealed class RnnSearchTests(ITestOutputHelper output)
             Assert.Equal(ranked.Count - 1, check.PolicySamples);
             Assert.InRange(check.UniformSamples, 1, o.DeriveSamples);
             Assert.InRange(check.UniformBest, 1, check.UniformMean);
-            Assert.Equal(ranked.Where(c => !c.Greedy).Min(c => c.SharedWeightValidPerplexity), check.PolicyBest);
-            Assert.Equal(ranked[0].SharedWeightValidPerplexity, search.ScoreOnWindows(ranked[0].Architecture, [0, 1]), 9);
+            Assert.Equal(ranked.Where(c => !c.Greedy).Min(c => c.Score), check.PolicyBest);
+            Assert.Equal(ranked[0].Score, task.ScoreOnWindows(ranked[0].Architecture, [0, 1]), 9);
         }
 
-        var retrain = RnnRetrain.Run(search.Space, ranked[0].Architecture, corpus, o with { MaxWindowsPerEpoch = 4 }, 1);
+        var retrain = RnnRetrain.Run(task.Space, ranked[0].Architecture, corpus, o with { MaxWindowsPerEpoch = 4 }, 1);
         Assert.True(retrain.TestPerplexity > 1 && retrain.TestPerplexity < 50, $"test ppl {retrain.TestPerplexity}");
         Assert.True(retrain.Parameters < before);
     }
@@ -222,29 +226,20 @@ public sealed class RnnSearchResumeTests
             Nodes = 3, Hidden = 6, BatchSize = 3, Bptt = 6, Epochs = 2, MaxWindowsPerEpoch = 3, ControllerSteps = 2,
             DeriveSamples = 3, DeriveWindows = 2, ControllerSettings = RnnController.DefaultOptions with { Hidden = 8 },
         };
-        IReadOnlyList<RnnCandidate> straight;
-        using (var s = new RnnSearch(o, corpus))
-        {
-            s.RunEpoch();
-            s.RunEpoch();
-            straight = s.Derive();
-        }
+        IReadOnlyList<(Architecture, double)> straight;
+        using (var s = new RnnSearchRun(o, corpus))
+            straight = [.. s.Run()!.Ranked.Select(c => (c.Architecture, c.Score))];
         using var dir = new Enas.Tests.Infrastructure.TempFolder();
-        using (var s = new RnnSearch(o, corpus))
+        string folder = dir["run"];
+        using (var s = new RnnSearchRun(o, corpus, folder: folder))
+            Assert.Null(s.Run(stopAfterEpochs: 1));
+        using (var s = new RnnSearchRun(o, corpus, folder: folder))
         {
-            s.RunEpoch();
-            s.SaveCheckpoint(dir["c.ckpt"], 123);
+            Assert.Equal(1, s.Search.EpochsDone);
+            var resumed = s.Run()!.Ranked;
+            Assert.Equal(straight, resumed.Select(c => (c.Architecture, c.Score)));
         }
-        using (var s = new RnnSearch(o, corpus))
-        {
-            Assert.Equal(123, s.LoadCheckpoint(dir["c.ckpt"]));
-            Assert.Equal(1, s.EpochsDone);
-            s.RunEpoch();
-            var resumed = s.Derive();
-            Assert.Equal(straight.Select(c => (c.Architecture, c.SharedWeightValidPerplexity)),
-                resumed.Select(c => (c.Architecture, c.SharedWeightValidPerplexity)));
-        }
-        using (var other = new RnnSearch(o with { Hidden = 7 }, corpus))
-            Assert.Throws<InvalidDataException>(() => other.LoadCheckpoint(dir["c.ckpt"]));
+        var refused = Assert.Throws<InvalidDataException>(() => new RnnSearchRun(o with { Hidden = 7 }, corpus, folder: folder));
+        Assert.Contains("--hidden: checkpoint 6, now 7", refused.Message);
     }
 }

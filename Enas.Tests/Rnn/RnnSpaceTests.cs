@@ -1,4 +1,3 @@
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
 
 namespace Enas.Tests.Rnn;

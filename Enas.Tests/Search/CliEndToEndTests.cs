@@ -70,8 +70,12 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         var options = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(run1, "config.json")), SearchJsonContext.Default.SearchOptions)!;
         var folder = RunFolder.Create(run2, File.ReadAllText(Path.Combine(run1, "config.json")));
         using (var progress = new ProgressReporter(TextWriter.Null, live: false))
-        using (var search = new EnasSearch(options, SearchAction.LoadSplits(options), Enas.Engine.Device.Cpu, folder, progress))
-            Assert.Null(search.Run(stopAfterEpochs: 1));
+        {
+            var (task, search) = SearchLoops.Image(options, SearchAction.LoadSplits(options), Enas.Engine.Device.Cpu, folder, progress);
+            using (task)
+            using (search)
+                Assert.Null(search.Run(stopAfterEpochs: 1));
+        }
         File.AppendAllText(Path.Combine(run2, "metrics.jsonl"), "{\"kind\":\"epoch\",\"epoch\":2,\"lr\":0.0");
         (code, _, _) = Cli("--resume", "--out", run2);
         Assert.Equal(0, code);

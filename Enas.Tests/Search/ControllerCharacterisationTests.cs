@@ -4,7 +4,6 @@ using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Kernels.Cpu;
 using Enas.Search.Controller;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
 using Enas.Search.Util;
 using Xunit.Abstractions;

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Search.Controller;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
 using Enas.Search.Util;
 

@@ -1,5 +1,4 @@
 using Enas.Search.Controller;
-using Enas.Search.Rnn;
 using Enas.Search.Spaces;
 using Enas.Search.Util;
 

@@ -8,9 +8,9 @@ internal static class ReportCurves
 {
     /// <summary>One line of a chart: field <paramref name="Field"/> of the records of kind <paramref name="Kind"/>
     /// against their "epoch".</summary>
-    private sealed record Line(string Kind, string Field, string Name);
+    private sealed record CurveSeries(string Kind, string Field, string Name);
 
-    private sealed record Chart(string Title, string YLabel, Line[] Lines);
+    private sealed record Chart(string Title, string YLabel, CurveSeries[] Lines);
 
     private static readonly Chart[] Charts =
     [
@@ -53,7 +53,7 @@ internal static class ReportCurves
         return figures;
     }
 
-    private static (List<double> X, List<double> Y) Points(IReadOnlyList<JsonObject> records, Line line)
+    private static (List<double> X, List<double> Y) Points(IReadOnlyList<JsonObject> records, CurveSeries line)
     {
         var xs = new List<double>();
         var ys = new List<double>();

@@ -1,5 +1,4 @@
 using Enas.Search.Data;
-using Enas.Search.Data.Folder;
 using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Data.Folder;

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Enas.Search.Data;
+using Enas.Search.Reporting;
+using Enas.Search.Spaces;
+using Enas.Search.Tasks;
+
+namespace Enas.Search.Cli;
+
+/// <summary>
+/// Runs a recurrent-cell search (then retrains the derived cell), or trains a given cell or the LSTM baseline, and
+/// prints validation and test perplexities. Writes best-architecture.json/.txt, rnn-cell.svg and metrics.jsonl into
+/// the output folder; the search checkpoints after every epoch (checkpoints/last.ckpt) and <c>--resume</c> continues it.
+/// </summary>
+internal static class RnnCliAction
+{
+    public static int Run(RnnCliRequest r, TextWriter stdout, bool? live = null)
+    {
+        var o = r.Options;
+        if (r.Resume && r.Out is null) throw new CliException("--resume needs --out pointing at the run to continue");
+        if (r.Resume && (r.Cell ?? r.Baseline) is not null)
+            throw new CliException($"cannot resume {r.Out}: it trained {(r.Cell is not null ? "a given cell (--cell)" : "the LSTM baseline")} " +
+                                       "from scratch, which keeps no checkpoint; run it again with another --out");
+        // First, as the CNN search does: --device cuda without a GPU stops here, before data is read or anything written.
+        var device = DeviceSelection.Resolve(r.Device, stdout);
+        // A bad --cell stops before data is read or a run folder made.
+        var given = r.Cell is null ? ((RnnSpace Space, Architecture Arch)?)null : RnnCellArgument.Resolve(r.Cell, r.NodesGiven, o.FirstNodeTanh);
+        var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
+        stdout.WriteLine($"{corpus.Description}: vocabulary {corpus.Vocabulary.Count:N0}, tokens train {corpus.Train.Length:N0} / " +
+                         $"valid {corpus.Valid.Length:N0} / test {corpus.Test.Length:N0}");
+        // As the CNN search: a new run needs a new or empty folder and records its configuration there; a resume
+        // needs a run (and creates nothing when there is none).
+        string configJson = RnnRunConfig.Of(r, device.ToString()).ToJson();
+        var folder = r.Resume
+            ? RunFolder.OpenForResume(r.Out!, checkpointSuffices: true)
+            : RunFolder.Create(r.Out ?? Path.Combine("runs", $"rnn-{DateTime.UtcNow:yyyyMMdd-HHmmss}"), configJson, checkpoints: given is null && r.Baseline is null);
+        string outDir = folder.Path;
+        void Log(string line) => stdout.WriteLine(line);
+        // The searched or given cell trained from scratch: alone, or next to a random cell and the LSTM (--compare).
+        void TrainCell(RnnSpace space, Architecture arch)
+        {
+            if (r.Compare) new RnnComparison(outDir, device).Run(space, arch, corpus, o, r.RetrainEpochs, Log, r.CompareSeeds);
+            else Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log, device), stdout);
+        }
+
+        if (r.Baseline == "lstm")
+        {
+            Report(RnnRetrain.Run(null, null, corpus, o, r.RetrainEpochs, Log, device), stdout);
+            return 0;
+        }
+        if (given is { } cell)
+        {
+            var (space, arch) = cell;
+            stdout.WriteLine(space.Describe(arch, o.CellOutput));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch, o.CellOutput));
+            TrainCell(space, arch);
+            return 0;
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var progress = new ProgressReporter(stdout, live);
+        var (task, search) = SearchLoops.Language(o, corpus, device, folder, progress); // restores a resumed run's checkpoint
+        using var taskScope = task;
+        using var searchScope = search;
+        stdout.WriteLine($"ENAS rnn search: {o.Nodes} nodes, hidden {o.Hidden}, batch {o.BatchSize}, BPTT {o.Bptt}, " +
+                         $"{o.Epochs} epochs x {task.StepsPerEpoch} windows, controller {o.Controller}, device {device}");
+        stdout.WriteLine(task.Summary);
+        Interruption.Resumable(outDir, search.CheckpointPath);
+        if (r.Resume)
+        {
+            stdout.WriteLine(search.EpochsDone > 0
+                ? $"resuming after epoch {search.EpochsDone} of {o.Epochs}"
+                : "no checkpoint yet (the run stopped during its first epoch): starting from the beginning");
+            folder.WriteText(RunFolder.ConfigFile, configJson); // what the run continues with
+        }
+        search.EpochFinished += () => RunReports.Refresh(outDir, stdout);
+        var outcome = search.Run() ?? throw new InvalidOperationException("search stopped early");
+        var best = outcome.Best;
+        string? warning = outcome.Warning;
+        AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureJsonFile),
+            ArchitectureJson.Serialize(task.Space, best.Architecture));
+        AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureTextFile),
+            best.Architecture.ToOfficialString() + "\n" + task.Space.Describe(best.Architecture, o.CellOutput) + "\n" +
+            (warning is null ? "" : "warning: " + warning + "\n"));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(task.Space, best.Architecture, o.CellOutput));
+        stdout.WriteLine($"search time {clock.Elapsed.TotalSeconds:F0} s; best cell: {best.Architecture.ToOfficialString()}");
+        stdout.WriteLine(task.Space.Describe(best.Architecture, o.CellOutput));
+        stdout.WriteLine($"shared-weight validation perplexity (search-time, NOT a final number): {best.Score:F1}");
+        if (outcome.Check is { } check) stdout.WriteLine(check);
+        if (warning is not null) stdout.WriteLine("warning: " + warning);
+        if (r.Compare || r.RetrainEpochs > 0) TrainCell(task.Space, best.Architecture);
+        RunReports.Refresh(outDir, stdout);
+        stdout.WriteLine($"outputs: {outDir} (report.html)");
+        return 0;
+    }
+
+    private static void Report(RnnRetrainResult r, TextWriter stdout) =>
+        stdout.WriteLine($"{r.Model}: {r.Parameters:N0} parameters, best validation perplexity {r.ValidPerplexity:F2} " +
+                         $"(epoch {r.BestEpoch} of {r.Epochs.Count}), test ppl {r.TestPerplexity:F2} with those weights");
+}
