@@ -4,6 +4,7 @@ using Enas.Engine.Optim;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
 using Enas.Search.Network;
+using Enas.Search.Randomness;
 using Enas.Search.Reporting;
 using Enas.Search.Sharing;
 using Enas.Search.Spaces;
@@ -39,15 +40,16 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
         var train = data.Train;
         _network = options.SearchNetwork(train.Channels, train.Height, train.ClassCount);
         ulong seed = options.Seed;
-        _bank = ChildBuilder.CreateBank(Space, _network, Mix(seed, 1), device);
-        ControllerSeed = Mix(seed, 2);
+        _bank = ChildBuilder.CreateBank(Space, _network, SeedStreams.SearchWeights(seed), device);
+        ControllerSeed = SeedStreams.SearchController(seed);
         _sgd = new ChildSgd(_bank.Parameters, 0.9, options.L2, options.GradClip);
         _schedule = new CosineWithRestarts(options.LrMax, options.LrMin, options.LrT0, options.LrTMul);
-        Streams = new SearchStreams(new XoshiroRandom(Mix(seed, 3)), new XoshiroRandom(Mix(seed, 4)), new XoshiroRandom(Mix(seed, 5)));
+        Streams = new SearchStreams(new XoshiroRandom(SeedStreams.SearchTrainSamples(seed)),
+            new XoshiroRandom(SeedStreams.SearchControllerSamples(seed)), new XoshiroRandom(SeedStreams.SearchDropout(seed)));
         var augment = new Augmenter(new AugmentOptions(options.Retrain.CropPadding, options.Retrain.Flip));
-        _train = new Batcher(train, options.BatchSize, Mix(seed, 6), shuffle: true, dropLast: false, augmenter: augment);
-        var rewardBatches = new Batcher(data.Validation, options.BatchSize, Mix(seed, 7), shuffle: true);
-        _deriveBatches = new Batcher(data.Validation, options.BatchSize, Mix(seed, 8), shuffle: false);
+        _train = new Batcher(train, options.BatchSize, SeedStreams.SearchTrainBatches(seed), shuffle: true, dropLast: false, augmenter: augment);
+        var rewardBatches = new Batcher(data.Validation, options.BatchSize, SeedStreams.SearchRewardBatches(seed), shuffle: true);
+        _deriveBatches = new Batcher(data.Validation, options.BatchSize, SeedStreams.SearchDeriveBatches(seed), shuffle: false);
         _shared = new SharedTrainer(Space, _bank, _sgd, _network, options.AuxWeight, device);
         _reward = new ImageReward(Space, _bank, _network, rewardBatches, options.RewardBatches ?? 1, Streams.Controller, device);
         ConfigIdentity = JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions);
@@ -95,11 +97,9 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
     /// <summary>The shared weights.</summary>
     internal WeightBank Bank => _bank;
 
-    private static ulong Mix(ulong seed, ulong stream) => seed * 0x9E3779B97F4A7C15UL + stream * 0xD1B54A32D192ED03UL + stream;
-
     /// <inheritdoc />
     public (XoshiroRandom Policy, XoshiroRandom Uniform) DeriveStreams() =>
-        (new XoshiroRandom(Mix(_o.Seed, 9)), new XoshiroRandom(Mix(_o.Seed, 10)));
+        (new XoshiroRandom(SeedStreams.SearchDerivePolicy(_o.Seed)), new XoshiroRandom(SeedStreams.SearchDeriveUniform(_o.Seed)));
 
     /// <inheritdoc />
     public IEpochLog TrainShared(int epoch, Func<Architecture> sample, MetricsLog metrics, Action<int, int>? onStep)

@@ -4,6 +4,7 @@ using Enas.Engine.Serialization;
 using Enas.Search.Controller;
 using Enas.Search.Data;
 using Enas.Search.Network.Recurrent;
+using Enas.Search.Randomness;
 using Enas.Search.Reporting;
 using Enas.Search.Sharing;
 using Enas.Search.Spaces;
@@ -106,7 +107,7 @@ public sealed class LanguageModelTask : ISearchTask, ITaskCheckpoint
 
     /// <inheritdoc />
     public (XoshiroRandom Policy, XoshiroRandom Uniform) DeriveStreams() =>
-        (new XoshiroRandom(_o.Seed * 31 + 7), new XoshiroRandom(_o.Seed * 31 + 11));
+        (new XoshiroRandom(SeedStreams.RecurrentDerivePolicy(_o.Seed)), new XoshiroRandom(SeedStreams.RecurrentDeriveUniform(_o.Seed)));
 
     /// <summary>Truncated-BPTT training of the shared model, a cell from <paramref name="sample"/> per window, then the
     /// divergence check: a diverged epoch is logged as a "diverged" record and throws

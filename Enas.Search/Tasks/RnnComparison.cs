@@ -3,6 +3,7 @@ using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Search.Controller;
 using Enas.Search.Data;
+using Enas.Search.Randomness;
 using Enas.Search.Reporting;
 using Enas.Search.Spaces;
 using Enas.Search.Util;
@@ -46,7 +47,7 @@ public sealed class RnnComparison
     {
         using var scope = TensorScope.Begin();
         using var noGrad = Tape.NoGrad();
-        return new RandomController(space).Sample(new XoshiroRandom(seed * 104729 + 17)).Architecture;
+        return new RandomController(space).Sample(new XoshiroRandom(SeedStreams.CompareRandomCell(seed))).Architecture;
     }
 
     /// <summary>

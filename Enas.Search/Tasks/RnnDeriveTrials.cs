@@ -1,5 +1,6 @@
 using Enas.Engine;
 using Enas.Search.Data;
+using Enas.Search.Randomness;
 using Enas.Search.Spaces;
 using Enas.Search.Training;
 
@@ -25,7 +26,7 @@ public static class RnnDeriveTrials
     /// <summary>The seed of every trial: its own stream, never one a retrain of the run uses (the retrains and
     /// --compare use the run's seed and the next ones), so a trial's initial weights and masks do not reappear in the
     /// final numbers and favour the cell they picked.</summary>
-    public static ulong TrialSeed(ulong runSeed) => runSeed * 0x9E3779B97F4A7C15UL + 0x7F4A7C15UL;
+    public static ulong TrialSeed(ulong runSeed) => SeedStreams.RecurrentDeriveTrials(runSeed);
 
     /// <summary>Trains the first <paramref name="top"/> of <paramref name="ranked"/> (best first) for
     /// <paramref name="epochs"/> epochs each and returns the trials, lowest validation perplexity first (ties keep

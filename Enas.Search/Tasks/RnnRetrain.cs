@@ -3,6 +3,7 @@ using Enas.Engine.Serialization;
 using Enas.Engine;
 using Enas.Search.Data;
 using Enas.Search.Network.Recurrent;
+using Enas.Search.Randomness;
 using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 using Enas.Search.Util;
@@ -36,7 +37,7 @@ public static class RnnRetrain
     public static RnnRetrainResult Run(RnnSpace? space, Architecture? architecture, WordCorpus corpus,
         RnnSearchOptions o, int epochs, Action<string>? log = null, Device? device = null, bool test = true)
     {
-        var rng = new XoshiroRandom(o.Seed * 7919 + 3);
+        var rng = new XoshiroRandom(SeedStreams.RetrainMasks(o.Seed));
         IRecurrentCore core;
         string name;
         if (space is not null && architecture is not null)

@@ -97,7 +97,7 @@ public static class CnnComparison
         using var scope = TensorScope.Begin();
         using var noGrad = Tape.NoGrad();
         var uniform = new RandomController(space);
-        var rng = new XoshiroRandom(SplitMix64.Derive(seed, 0xC0A1));
+        var rng = new XoshiroRandom(SeedStreams.CompareRandomArchitectures(seed));
         return [.. Enumerable.Range(0, count).Select(_ => uniform.Sample(rng).Architecture)];
     }
 

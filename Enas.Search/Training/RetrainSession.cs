@@ -5,6 +5,7 @@ using Enas.Engine.Optim;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
 using Enas.Search.Network;
+using Enas.Search.Randomness;
 using Enas.Search.Reporting;
 using Enas.Search.Sharing;
 using Enas.Search.Spaces;
@@ -43,16 +44,16 @@ public sealed class RetrainSession : IDisposable
         (_o, _device, Architecture) = (o, device, architecture);
         var r = o.Retrain;
         Network = Retrainer.Network(space, o, train);
-        _fresh = new FreshWeights(o.Seed * 31 + 17, device);
+        _fresh = new FreshWeights(SeedStreams.RetrainWeights(o.Seed), device);
         _child = ChildBuilder.Build(space, architecture, Network, _fresh, device);
         _sgd = new ChildSgd(_fresh.Parameters, 0.9, r.L2, o.GradClip);
         _schedule = IsRestartBoundary(r.Epochs)
             ? new CosineWithRestarts(r.LrMax, r.LrMin, 10, 2)
             : new CosineWithRestarts(r.LrMax, r.LrMin, r.Epochs, 1);
         var augment = new Augmenter(new AugmentOptions(r.CropPadding, r.Flip, r.Cutout));
-        _batcher = new Batcher(train, r.BatchSize, o.Seed * 131 + 7, shuffle: true, augmenter: augment);
+        _batcher = new Batcher(train, r.BatchSize, SeedStreams.RetrainBatches(o.Seed), shuffle: true, augmenter: augment);
         _testBatches = new Batcher(test, Math.Max(r.BatchSize, 100), 0, shuffle: false);
-        _rng = new XoshiroRandom(o.Seed * 7919 + 3);
+        _rng = new XoshiroRandom(SeedStreams.RetrainMasks(o.Seed));
         Description = $"retraining {space.Describe(architecture).ReplaceLineEndings(" | ")}: {_child.ParameterCount:N0} parameters " +
                       $"(C={Network.Channels}, layers={(space is MacroSpace m ? m.Layers : Network.Layers)}{(space is MicroSpace ? $", {r.Network} cells" : "")}), " +
                       $"{ProgressReporter.Count(r.Epochs, "epoch")} on {train.Count} images";
