@@ -139,6 +139,10 @@ public static class CliApp
             stderr.WriteLine($"error: {e.Message}. Training stopped (try a lower learning rate).");
             return Diverged;
         }
+        catch (OperationCanceledException e) when (Interruption.IsSignal(e))
+        {
+            return Interruption.Stopped(stderr);
+        }
     }
 
     /// <summary>The message of <paramref name="e"/> without .NET's " (Parameter 'name')" suffix.</summary>

@@ -73,7 +73,9 @@ internal static class RnnCliAction
             folder.WriteText(RunFolder.ConfigFile, configJson); // what the run continues with
         }
         search.EpochFinished += () => RunReports.Refresh(outDir, stdout);
-        var outcome = search.Run() ?? throw new InvalidOperationException("search stopped early");
+        SearchOutcome? stopped;
+        using (Interruption.Cancellable()) stopped = search.Run(cancellation: Interruption.Token);
+        var outcome = stopped ?? throw new InvalidOperationException("search stopped early");
         var best = outcome.Best;
         string? warning = outcome.Warning;
         AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureJsonFile),

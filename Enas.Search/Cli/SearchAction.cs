@@ -8,63 +8,49 @@ using Enas.Search.Training;
 
 namespace Enas.Search.Cli;
 
-/// <summary>The root command: search, derive, write outputs, print how to retrain.</summary>
+/// <summary>The root command: search, derive, write outputs (<see cref="SearchRun"/>, the library API's path too), print
+/// what was found and how to retrain it.</summary>
 internal static class SearchAction
 {
     public static int Run(SearchOptions options, string? outDir, bool resume, TextWriter stdout, bool? live = null)
     {
-        if (resume)
-        {
-            var differences = SearchResumeCheck.Differences(RunFolder.OpenForResume(outDir!).ReadConfig(), options);
-            if (differences.Count > 0)
-                throw new CliException($"cannot resume {outDir} with other training options ({string.Join("; ", differences)}). " +
-                                       $"Leave them out to continue the run as it was; on resume only {SearchResumeCheck.MayChangeFlags} may change; " +
-                                       "or start a new run with another --out");
-        }
-        var device = DeviceSelection.Resolve(options.Device);
-        outDir ??= Path.Combine("runs", $"{options.Space}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-        // Load and validate the data before anything is written.
-        var splits = LoadSplits(options);
-        var configJson = WithDeviceUsed(JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions), device.ToString());
-        var folder = RunFolder.Open(outDir, configJson, resume);
-        folder.WriteText(RunFolder.ClassesFile, ClassesJson.Render(options.Dataset, splits.ClassNames, splits.Train, splits.Stats, splits.Folder));
         using var progress = new ProgressReporter(stdout, live);
-        var (task, search) = SearchLoops.Image(options, splits, device, folder, progress);
-        using var taskScope = task;
-        using var searchScope = search;
-        search.EpochFinished += () => RunReports.Refresh(folder.Path, stdout);
-        if (resume) folder.WriteText(RunFolder.ConfigFile, configJson); // checked against the checkpoint: what the run continues with
-        Interruption.Resumable(folder.Path, search.CheckpointPath);
-        stdout.WriteLine($"ENAS {options.Space} search on {options.Dataset}: {splits.Train.Count} training / {splits.Validation.Count} validation images, " +
-                         $"{task.Space.Decisions.Count} decisions per architecture, {task.SharedParameterCount:N0} shared parameters, " +
-                         $"controller {options.Controller}, device {device}");
-        foreach (var line in splits.Folder?.Lines() ?? []) stdout.WriteLine(line);
-        RunReports.Refresh(folder.Path, stdout);
-        if (search.EpochsDone > 0) stdout.WriteLine($"resuming after epoch {search.EpochsDone} of {options.Epochs}");
-        var estimate = ImageSearchEstimate.Remaining(task, options, search.Controller, search.EpochsDone, device);
-        stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(estimate.Total)} ({estimate.Breakdown()}; " +
-                         $"{ProgressReporter.Count(options.Epochs - search.EpochsDone, "epoch")} x {task.StepsPerEpoch} steps, " +
-                         "measured on this machine just now)");
-        stdout.WriteLine($"output folder: {folder.Path}");
-        SearchOutcome outcome;
-        try { outcome = search.Run() ?? throw new InvalidOperationException("search stopped early"); }
-        catch (NonFiniteLossException e) { throw Diverged(e.Message, folder, search.EpochsDone, options.Epochs); }
-        var best = outcome.Best;
-        var summary = outcome.Summary ?? throw new InvalidOperationException("an image classification search ends with a summary");
-        RunOutputs.Write(folder, task.Space, best, summary);
-        RunReports.Refresh(folder.Path, stdout);
+        var hooks = new SearchRunHooks
+        {
+            Opened = s =>
+            {
+                Interruption.Resumable(s.Folder.Path, s.Search.CheckpointPath);
+                stdout.WriteLine($"ENAS {options.Space} search on {options.Dataset}: {s.Splits.Train.Count} training / {s.Splits.Validation.Count} validation images, " +
+                                 $"{s.Task.Space.Decisions.Count} decisions per architecture, {s.Task.SharedParameterCount:N0} shared parameters, " +
+                                 $"controller {options.Controller}, device {s.Device}");
+                foreach (var line in s.Splits.Folder?.Lines() ?? []) stdout.WriteLine(line);
+            },
+            Starting = s =>
+            {
+                if (s.Search.EpochsDone > 0) stdout.WriteLine($"resuming after epoch {s.Search.EpochsDone} of {options.Epochs}");
+                var estimate = s.Estimate!;
+                stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(estimate.Total)} ({estimate.Breakdown()}; " +
+                                 $"{ProgressReporter.Count(options.Epochs - s.Search.EpochsDone, "epoch")} x {s.Task.StepsPerEpoch} steps, " +
+                                 "measured on this machine just now)");
+                stdout.WriteLine($"output folder: {s.Folder.Path}");
+            },
+        };
+        SearchRunResult result;
+        using (Interruption.Cancellable())
+            result = SearchRun.Execute(options, outDir, resume, progress, stdout, deviceLog: null, estimate: true, hooks, Interruption.Token);
+        var (folder, space, best, summary) = (result.Folder, result.Space, result.Best, result.Summary);
         stdout.WriteLine();
         stdout.WriteLine($"best architecture ({options.Space}): {best.Architecture.ToOfficialString()}");
-        stdout.WriteLine("  " + task.Space.Describe(best.Architecture).ReplaceLineEndings(Environment.NewLine + "  "));
+        stdout.WriteLine("  " + space.Describe(best.Architecture).ReplaceLineEndings(Environment.NewLine + "  "));
         stdout.WriteLine($"shared-weight accuracy (search-time, on {options.DeriveBatches} validation batches; NOT a final accuracy): {best.Score:P2}");
         if (summary.PolicyVsUniform is { } check) stdout.WriteLine(check);
         stdout.WriteLine($"search time: {ProgressReporter.FormatDuration(TimeSpan.FromSeconds(summary.Seconds))}");
         stdout.WriteLine($"outputs: {folder.Path} (report.html, best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, classes.json, checkpoints/)");
         stdout.WriteLine("retrain it from scratch and measure test accuracy with:");
-        stdout.WriteLine("  " + RetrainCommand(options, folder));
+        stdout.WriteLine("  " + result.RetrainCommand);
         if (options.Compare is { } compare)
         {
-            Compare(options, compare, task.Space, best.Architecture, device, folder, progress, stdout);
+            Compare(options, compare, space, best.Architecture, result.Device, folder, progress, stdout);
             RunReports.Refresh(folder.Path, stdout);
         }
         return 0;

@@ -32,14 +32,15 @@ internal static class TrainAction
         ArchitectureArgument.Read(arch, space);
 
     /// <summary>A new train run in <paramref name="outDir"/> (default runs/train-TIMESTAMP).
-    /// <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
+    /// <paramref name="stopAfterEpochs"/> simulates an interruption (tests); <paramref name="deviceLog"/> gets the device
+    /// line (null: standard output).</summary>
     public static int Train(SearchOptions o, string archPath, string? outDir, TextWriter stdout, bool? live = null,
-        int stopAfterEpochs = int.MaxValue, string? exportOnnx = null)
+        int stopAfterEpochs = int.MaxValue, string? exportOnnx = null, TextWriter? deviceLog = null)
     {
         exportOnnx = exportOnnx is null ? null : OnnxTarget.Check(exportOnnx, "--export-onnx"); // before hours of training
         var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = ForArchitecture(o, space);
-        var device = DeviceSelection.Resolve(o.Device);
+        var device = DeviceSelection.Resolve(o.Device, deviceLog);
         var (train, test, stats, classes, classNames, info) = LoadData(o);
         outDir ??= Path.Combine("runs", $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var folder = RunFolder.Create(outDir, Config(o));

@@ -63,6 +63,10 @@ public sealed class EnasSearch : IDisposable
     /// <summary>Raised after each epoch's checkpoint is written (the CLI rewrites report.html then).</summary>
     public event Action? EpochFinished;
 
+    /// <summary>Raised at the start of each phase (step 0) and after each of its steps: shared training, controller
+    /// phase, derive. Runs on the loop's thread, before the next step starts.</summary>
+    public event Action<LoopStep>? Stepped;
+
     private void Restore()
     {
         var streams = _task.Streams;
@@ -79,8 +83,11 @@ public sealed class EnasSearch : IDisposable
         MetricsLog.TruncateTo(_folder.MetricsPath, _state.MetricsBytes);
     }
 
-    /// <summary>Runs the remaining epochs, then derive. <paramref name="stopAfterEpochs"/> simulates an interruption (tests).</summary>
-    public SearchOutcome? Run(int stopAfterEpochs = int.MaxValue)
+    /// <summary>Runs the remaining epochs, then derive. <paramref name="stopAfterEpochs"/> simulates an interruption (tests).
+    /// <paramref name="cancellation"/> is checked at every step boundary (before each epoch, after each shared-training
+    /// step, controller step and derive candidate): a cancelled run throws <see cref="OperationCanceledException"/>
+    /// there, so no file is half-written and the last checkpoint is the one of the last finished epoch.</summary>
+    public SearchOutcome? Run(int stopAfterEpochs = int.MaxValue, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         var streams = _task.Streams;
@@ -91,17 +98,20 @@ public sealed class EnasSearch : IDisposable
         for (int epoch = firstEpoch; epoch < _o.Epochs; epoch++)
         {
             if (epoch >= stopAfterEpochs) return null;
+            cancellation.ThrowIfCancellationRequested();
             var t0 = clock.Elapsed;
             bool warm = epoch < _o.WarmupEpochs;
             var sampler = warm ? uniform : _controller;
-            _progress.Start($"epoch {epoch + 1}/{_o.Epochs} shared weights", _task.StepsPerEpoch);
-            var shared = TrainShared(epoch, () => SampleChild(sampler, streams.Train), metrics);
+            var sharedSteps = StartPhase(LoopPhase.SharedTraining, epoch + 1, $"epoch {epoch + 1}/{_o.Epochs} shared weights",
+                _task.StepsPerEpoch, cancellation);
+            var shared = TrainShared(epoch, () => SampleChild(sampler, streams.Train), metrics, sharedSteps);
             var sharedTime = clock.Elapsed - t0;
             ControllerPhaseResult? phase = null;
             if (!warm)
             {
-                _progress.Start($"epoch {epoch + 1}/{_o.Epochs} controller", (_o.ControllerSamples + _o.ControllerAggregate - 1) / _o.ControllerAggregate);
-                phase = trainer.RunPhase(_o.ControllerSamples, _o.ControllerAggregate, streams.Controller, (i, _) => _progress.Report(i));
+                var controllerSteps = StartPhase(LoopPhase.Controller, epoch + 1, $"epoch {epoch + 1}/{_o.Epochs} controller",
+                    (_o.ControllerSamples + _o.ControllerAggregate - 1) / _o.ControllerAggregate, cancellation);
+                phase = trainer.RunPhase(_o.ControllerSamples, _o.ControllerAggregate, streams.Controller, controllerSteps);
             }
             var report = new EpochReport(epoch + 1, _o.Epochs, _o.WarmupEpochs, phase, _controller, sharedTime,
                 clock.Elapsed - t0 - sharedTime, clock.Elapsed);
@@ -119,17 +129,33 @@ public sealed class EnasSearch : IDisposable
             if (epoch == firstEpoch && left > 0)
                 _progress.Message(ProgressReporter.RemainingEpochsLine(left, clock.Elapsed - t0, "derive"));
         }
-        var derive = Deriver.Run(_task, _controller, _o.DeriveSamples, (label, total) => _progress.Start(label, total),
-            (i, _) => _progress.Report(i));
+        Action<int, int>? deriveSteps = null;
+        var derive = Deriver.Run(_task, _controller, _o.DeriveSamples,
+            (label, total) => deriveSteps = StartPhase(LoopPhase.Derive, null, label, total, cancellation),
+            (i, total) => deriveSteps!(i, total));
         return _task.FinishDerive(derive, metrics, _progress, clock.Elapsed);
     }
 
+    /// <summary>Starts a phase of <paramref name="total"/> steps on the progress line and for <see cref="Stepped"/>; the
+    /// returned step callback checks <paramref name="cancellation"/> after each step, before the next one starts.</summary>
+    private Action<int, int> StartPhase(LoopPhase phase, int? epoch, string label, int total, CancellationToken cancellation)
+    {
+        _progress.Start(label, total);
+        Stepped?.Invoke(new LoopStep(phase, epoch, label, 0, total));
+        return (step, _) =>
+        {
+            _progress.Report(step);
+            Stepped?.Invoke(new LoopStep(phase, epoch, label, step, total));
+            cancellation.ThrowIfCancellationRequested();
+        };
+    }
+
     /// <summary>The task's shared training of <paramref name="epoch"/>; when it has diverged, says what the folder kept.</summary>
-    private IEpochLog TrainShared(int epoch, Func<Architecture> sample, MetricsLog metrics)
+    private IEpochLog TrainShared(int epoch, Func<Architecture> sample, MetricsLog metrics, Action<int, int> onStep)
     {
         try
         {
-            return _task.TrainShared(epoch, sample, metrics, (i, _) => _progress.Report(i));
+            return _task.TrainShared(epoch, sample, metrics, onStep);
         }
         catch (TrainingDivergedException e)
         {

@@ -123,40 +123,56 @@ public sealed record SearchOptions
         Layers = Layers, AuxHead = AuxHead && Space == MicroSpace.SpaceName, DropoutKeep = DropoutKeep,
     };
 
-    /// <summary>Checks ranges; throws <see cref="ArgumentException"/> naming the option.</summary>
+    /// <summary>Checks ranges and combinations; throws <see cref="SearchOptionsException"/> (an
+    /// <see cref="ArgumentException"/>) naming the setting, its command-line flag and the allowed values.</summary>
+    /// <exception cref="SearchOptionsException">A setting is out of range or does not fit another one.</exception>
     public void Validate()
     {
-        static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
-        Check(Space is MicroSpace.SpaceName or MacroSpace.SpaceName, $"--space must be micro, macro or rnn, got '{Space}'");
-        Check(Nodes is >= 1 and <= 16, $"--cells must be 1..16, got {Nodes}");
-        Check(Layers is >= 1 and <= 48, $"--layers must be 1..48, got {Layers}");
-        Check(Channels is >= 2 and <= 1024, $"--channels must be 2..1024, got {Channels}");
-        Check(Epochs >= 1, $"--epochs must be >= 1, got {Epochs}");
-        Check(BatchSize is >= 1 and <= 4096, $"--batch-size must be 1..4096, got {BatchSize}");
-        Check(Controller is "enas" or "random" or "fixed", $"--controller must be enas, random or fixed, got '{Controller}'");
-        Check((Controller == "fixed") == (FixedArchitecture is not null),
+        static void Check(bool ok, string option, string message) { if (!ok) throw new SearchOptionsException(option, message); }
+        Check(Space is MicroSpace.SpaceName or MacroSpace.SpaceName, nameof(Space), $"--space must be micro, macro or rnn, got '{Space}'");
+        Check(Nodes is >= 1 and <= 16, nameof(Nodes), $"--cells must be 1..16, got {Nodes}");
+        Check(Layers is >= 1 and <= 48, nameof(Layers), $"--layers must be 1..48, got {Layers}");
+        Check(Channels is >= 2 and <= 1024, nameof(Channels), $"--channels must be 2..1024, got {Channels}");
+        Check(Epochs >= 1, nameof(Epochs), $"--epochs must be >= 1, got {Epochs}");
+        Check(BatchSize is >= 1 and <= 4096, nameof(BatchSize), $"--batch-size must be 1..4096, got {BatchSize}");
+        Check(Controller is "enas" or "random" or "fixed", nameof(Controller), $"--controller must be enas, random or fixed, got '{Controller}'");
+        Check((Controller == "fixed") == (FixedArchitecture is not null), nameof(FixedArchitecture),
             "--controller fixed needs --arch FILE (the architecture it trains), and --arch needs --controller fixed");
-        Check(ValidationSize >= 1, $"--validation-size must be >= 1, got {ValidationSize}");
-        Check(TrainSubset >= 0, $"--train-subset must be >= 0, got {TrainSubset}");
-        Check(ControllerSteps >= 0 && ControllerAggregate >= 1, "controller steps must be >= 0 and aggregate >= 1");
-        ControllerSettings.Validate();
-        Check(!ControllerSettings.PairedReward || ControllerAggregate >= 2,
+        Check(ValidationSize >= 1, nameof(ValidationSize), $"--validation-size must be >= 1, got {ValidationSize}");
+        Check(TrainSubset >= 0, nameof(TrainSubset), $"--train-subset must be >= 0, got {TrainSubset}");
+        Check(ControllerSteps >= 0 && ControllerAggregate >= 1, ControllerSteps < 0 ? nameof(ControllerSteps) : nameof(ControllerAggregate),
+            "controller steps must be >= 0 and aggregate >= 1");
+        Nested(nameof(ControllerSettings), ControllerSettings.Validate);
+        Check(!ControllerSettings.PairedReward || ControllerAggregate >= 2, nameof(ControllerAggregate),
             "--controller-reward paired compares the samples of one step with each other: give --controller-aggregate 2 or more");
-        Check(ControllerWarmupEpochs >= 0, $"--controller-warmup must be >= 0, got {ControllerWarmupEpochs}");
-        Check(ControllerWarmupEpochs == 0 || Controller == "enas",
+        Check(ControllerWarmupEpochs >= 0, nameof(ControllerWarmupEpochs), $"--controller-warmup must be >= 0, got {ControllerWarmupEpochs}");
+        Check(ControllerWarmupEpochs == 0 || Controller == "enas", nameof(ControllerWarmupEpochs),
             "--controller-warmup delays training the LSTM controller: it needs --controller enas");
-        Check(ControllerWarmupEpochs < Epochs,
+        Check(ControllerWarmupEpochs < Epochs, nameof(ControllerWarmupEpochs),
             $"--controller-warmup {ControllerWarmupEpochs} leaves no epoch of {Epochs} to train the controller in (use --controller random for a uniform search)");
-        Check(DeriveSamples >= 1, $"--derive-samples must be >= 1, got {DeriveSamples}");
-        Check(DeriveBatches >= 1, $"--derive-batches must be >= 1, got {DeriveBatches}");
-        Check(RewardBatches is null or >= 1, $"--reward-batches must be >= 1, got {RewardBatches}");
-        Check(RankCheck is 0 or >= 3, $"--rank-check needs at least 3 architectures to correlate (0 = off), got {RankCheck}");
-        Check(RankCheckEpochs is null or >= 1, $"--rank-check-epochs must be >= 1, got {RankCheckEpochs}");
-        Check(RankCheckEpochs is null || RankCheck > 0, "--rank-check-epochs only applies with --rank-check K");
-        Check(Compare is null || Compare.Seeds >= 1, $"--compare-seeds must be >= 1, got {Compare?.Seeds}");
-        Check(Compare is null || Compare.RandomArchitectures >= 0, $"--compare-random must be >= 0, got {Compare?.RandomArchitectures}");
-        FolderOptions();
-        Check(LrMax > 0 && LrMin >= 0 && LrMin <= LrMax, "learning rates must satisfy 0 <= lr-min <= lr-max, lr-max > 0");
+        Check(DeriveSamples >= 1, nameof(DeriveSamples), $"--derive-samples must be >= 1, got {DeriveSamples}");
+        Check(DeriveBatches >= 1, nameof(DeriveBatches), $"--derive-batches must be >= 1, got {DeriveBatches}");
+        Check(RewardBatches is null or >= 1, nameof(RewardBatches), $"--reward-batches must be >= 1, got {RewardBatches}");
+        Check(RankCheck is 0 or >= 3, nameof(RankCheck), $"--rank-check needs at least 3 architectures to correlate (0 = off), got {RankCheck}");
+        Check(RankCheckEpochs is null or >= 1, nameof(RankCheckEpochs), $"--rank-check-epochs must be >= 1, got {RankCheckEpochs}");
+        Check(RankCheckEpochs is null || RankCheck > 0, nameof(RankCheckEpochs), "--rank-check-epochs only applies with --rank-check K");
+        Check(Compare is null || Compare.Seeds >= 1, nameof(Compare), $"--compare-seeds must be >= 1, got {Compare?.Seeds}");
+        Check(Compare is null || Compare.RandomArchitectures >= 0, nameof(Compare), $"--compare-random must be >= 0, got {Compare?.RandomArchitectures}");
+        Nested(nameof(ImageSize), () => Data.ImageFolderOptions.FromFlags(ImageSize, null));
+        Nested(nameof(BadImages), () => Data.ImageFolderOptions.FromFlags(null, BadImages));
+        Check(LrMax > 0 && LrMin >= 0 && LrMin <= LrMax, LrMax > 0 ? nameof(LrMin) : nameof(LrMax),
+            "learning rates must satisfy 0 <= lr-min <= lr-max, lr-max > 0");
+    }
+
+    /// <summary>Runs a nested check that throws <see cref="ArgumentException"/>, as a <see cref="SearchOptionsException"/>
+    /// naming <paramref name="option"/> (the message is kept as it is).</summary>
+    private static void Nested(string option, Action check)
+    {
+        try { check(); }
+        catch (ArgumentException e) when (e is not SearchOptionsException)
+        {
+            throw new SearchOptionsException(option, e.Message, e);
+        }
     }
 }
 
