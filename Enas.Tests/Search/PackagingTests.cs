@@ -28,8 +28,7 @@ public sealed class PackagingTests(ITestOutputHelper output)
     {
         using var tmp = new TempFolder();
         string feed = tmp["feed"];
-        foreach (string project in new[] { "Enas.Search/Enas.Search.csproj", "Enas.Tool/Enas.Tool.csproj" })
-            Dotnet($"pack {Path.Combine(RepoRoot, project)} -c Release -o {feed} -p:IncludeSymbols=false");
+        Dotnet($"pack {Path.Combine(RepoRoot, "Enas.Search/Enas.Search.csproj")} -c Release -o {feed} -p:IncludeSymbols=false");
 
         using (var zip = ZipFile.OpenRead(Path.Combine(feed, "Enas.Search.0.1.0.nupkg")))
         {
@@ -47,8 +46,21 @@ public sealed class PackagingTests(ITestOutputHelper output)
             Assert.Contains(meta.Descendants(ns + "dependency"), d => (string?)d.Attribute("id") == "Enas.Engine");
         }
 
+        // The tool is packed under a version of its own, so that the install takes this build's package and never an
+        // Enas.Tool 0.1.0 that NuGet's global cache kept from an earlier pack (or that another checkout is packing).
+        string version = $"0.1.0-test.{Guid.NewGuid():N}";
+        Dotnet($"pack {Path.Combine(RepoRoot, "Enas.Tool/Enas.Tool.csproj")} -c Release -o {feed} -p:IncludeSymbols=false -p:PackageVersion={version}");
         string tools = tmp["tools"];
-        Dotnet($"tool install Enas.Tool --tool-path {tools} --add-source {feed} --version 0.1.0");
+        try
+        {
+            Dotnet($"tool install Enas.Tool --tool-path {tools} --add-source {feed} --version {version}");
+        }
+        finally
+        {
+            string cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ??
+                Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "enas.tool", version);
+            if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+        }
         var (code, stdout, stderr) = Exec(Path.Combine(tools, "enas"), "--help");
         Assert.True(code == 0, stderr);
         Assert.Contains("--cells", stdout);
