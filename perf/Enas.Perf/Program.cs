@@ -14,7 +14,19 @@ string threadArg = Option("--threads") ?? "both";
 string? only = Option("--only");
 int[] threadCounts = threadArg switch { "1" => [1], "2" => [2], _ => [1, 2] };
 int warmup = quick ? 1 : 3, runs = quick ? 3 : 9;
-const int Batch = 64, Channels = 36;
+const int Batch = 64;
+int Channels = int.TryParse(Option("--channels"), out int ch) ? ch : 36;
+int[] Sizes = Option("--sizes")?.Split(',').Select(int.Parse).ToArray() ?? [32, 28];
+if (Option("--loop") is { } loopArg)
+{
+    Loop.Run(Selected(), int.Parse(loopArg), threadCounts[0]);
+    return;
+}
+if (args.Contains("--gaps"))
+{
+    Gaps.Run(Selected(), quick ? 200 : 1000);
+    return;
+}
 
 Console.WriteLine($"# Enas.Perf  {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  {Environment.ProcessorCount} logical CPUs  " +
                   $"Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}  .NET {Environment.Version}  " +
@@ -109,7 +121,7 @@ string? Option(string name)
 
 IEnumerable<(string Name, Func<Workload> Make)> Rows()
 {
-    foreach (int s in new[] { 32, 28 })
+    foreach (int s in Sizes)
     {
         int size = s;
         Conv2DDescriptor Dense(int k) => new(Batch, Channels, size, size, Channels, k, k, 1, k / 2);
@@ -127,7 +139,10 @@ IEnumerable<(string Name, Func<Workload> Make)> Rows()
             new Pool2DDescriptor(PoolKind.Average, Batch, Channels, size, size, 3, 1, 1)));
         yield return ("batchnorm", () => new BatchNormWorkload(Batch, Channels, size));
         yield return ("relu", () => new ReluWorkload((long)Batch * Channels * size * size, size));
-        if (size == 32) yield return ("engine conv3x3", () => new EngineConvWorkload(Batch, Channels, size));
+        if (size == 32 && Channels == 36) yield return ("engine conv3x3", () => new EngineConvWorkload(Batch, Channels, size));
     }
     yield return ("gemm", () => new GemmWorkload(1024));
 }
+
+IEnumerable<(string Name, Func<Workload> Make)> Selected() =>
+    Rows().Where(r => only == null || r.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
