@@ -22,17 +22,28 @@ internal static unsafe class DepthwiseFast
     /// <summary>Tests set this to exercise the generic depthwise kernels.</summary>
     internal static bool ForceGeneric { get; set; }
 
-    /// <summary>y [N, C, OH, OW] from x and w [C, 1, R, S].</summary>
-    public static void Forward(Conv2DDescriptor d, float* x, float* w, float* y) =>
-        Correlate(d.N * d.C, d.C, d.H, d.W, d.R, d.S, d.Pad, d.OutH, d.OutW, x, w, y, flip: false);
+    /// <summary>
+    /// y [N, C, OH, OW] from x [N, C, H, W] and w [C, 1, R, S]; with <paramref name="reluInput"/> the conv reads
+    /// relu(x) (applied while the plane is copied into the padded scratch, bit for bit TensorPrimitives.Max(x, 0)).
+    /// </summary>
+    public static void Forward(Conv2DDescriptor d, float* x, float* w, float* y, bool reluInput = false) =>
+        Correlate(d.N * d.C, d.C, d.H, d.W, d.R, d.S, d.Pad, d.OutH, d.OutW, x, w, y, flip: false, reluInput, null);
 
-    /// <summary>dx [N, C, H, W] from dy [N, C, OH, OW] and w.</summary>
-    public static void BackwardData(Conv2DDescriptor d, float* dy, float* w, float* dx) =>
-        Correlate(d.N * d.C, d.C, d.OutH, d.OutW, d.R, d.S, d.R - 1 - d.Pad, d.H, d.W, dy, w, dx, flip: true);
+    /// <summary>
+    /// dx [N, C, H, W] from dy [N, C, OH, OW] and w; with <paramref name="reluMask"/> (the pre-ReLU input x
+    /// [N, C, H, W]) each finished plane is multiplied by the ReLU's derivative: dx = x &gt; 0 ? dx : 0.
+    /// </summary>
+    public static void BackwardData(Conv2DDescriptor d, float* dy, float* w, float* dx, float* reluMask = null) =>
+        Correlate(d.N * d.C, d.C, d.OutH, d.OutW, d.R, d.S, d.R - 1 - d.Pad, d.H, d.W, dy, w, dx, flip: true,
+            false, reluMask);
 
-    /// <summary>out[p] = sum_{r,s} w'[c, r, s] * inPadded[p shifted by (r, s)] for every plane p of planes.</summary>
+    /// <summary>
+    /// out[p] = sum_{r,s} w'[c, r, s] * inPadded[p shifted by (r, s)] for every plane p of planes; the input is
+    /// relu'd on its way into the padded plane when <paramref name="reluInput"/>, and each output plane is masked by
+    /// mask &gt; 0 (same plane layout as the output) when <paramref name="mask"/> is not null.
+    /// </summary>
     private static void Correlate(int planes, int channels, int h, int wd, int kr, int ks, int pad, int oh, int ow,
-        float* input, float* weights, float* output, bool flip)
+        float* input, float* weights, float* output, bool flip, bool reluInput, float* mask)
     {
         int tileRows = (oh + RowsPerTile - 1) / RowsPerTile * RowsPerTile;
         int tileCols = (ow + ColsPerTile - 1) / ColsPerTile * ColsPerTile;
@@ -49,13 +60,16 @@ internal static unsafe class DepthwiseFast
                 float* wc = weights + (long)c * kr * ks;
                 for (int i = 0; i < kr * ks; i++) taps[i] = flip ? wc[kr * ks - 1 - i] : wc[i];
                 float* src = input + p * h * wd;
-                for (int i = 0; i < h; i++)
-                    CopyRow(src + i * wd, padded + (i + pad) * pw + pad, wd);
+                if (reluInput)
+                    for (int i = 0; i < h; i++) CopyRowRelu(src + i * wd, padded + (i + pad) * pw + pad, wd);
+                else
+                    for (int i = 0; i < h; i++) CopyRow(src + i * wd, padded + (i + pad) * pw + pad, wd);
                 float* dst = output + p * oh * ow;
                 for (int r0 = 0; r0 < oh; r0 += RowsPerTile)
                 for (int c0 = 0; c0 < ow; c0 += ColsPerTile)
                     Tile(padded + r0 * pw + c0, pw, taps, kr, ks, dst, ow, r0, c0, Math.Min(RowsPerTile, oh - r0),
                         Math.Min(ColsPerTile, ow - c0));
+                if (mask != null) MaskPositive(dst, mask + p * oh * ow, oh * ow);
             }
         });
     }
@@ -67,6 +81,35 @@ internal static unsafe class DepthwiseFast
         int i = 0;
         for (; i + 16 <= n; i += 16) Vector512.Load(src + i).Store(dst + i);
         for (; i < n; i++) dst[i] = src[i];
+    }
+
+    /// <summary>
+    /// dst = relu(src) for a short row, as one compare and one and-not per vector: x is kept where x &lt;= 0 is false
+    /// (positive or NaN) and +0 is written elsewhere (-0 included), which is TensorPrimitives.Max(x, 0) bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRowRelu(float* src, float* dst, int n)
+    {
+        int i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            var v = Vector512.Load(src + i);
+            Vector512.AndNot(v, Vector512.LessThanOrEqual(v, Vector512<float>.Zero)).Store(dst + i);
+        }
+        for (; i < n; i++) dst[i] = src[i] <= 0f ? 0f : src[i];
+    }
+
+    /// <summary>g = x &gt; 0 ? g : 0 over one plane (the ReLU's backward, as the unfused kernel computes it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaskPositive(float* g, float* x, int n)
+    {
+        int i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            var keep = Vector512.GreaterThan(Vector512.Load(x + i), Vector512<float>.Zero);
+            (keep & Vector512.Load(g + i)).Store(g + i);
+        }
+        for (; i < n; i++) g[i] = x[i] > 0f ? g[i] : 0f;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -108,8 +151,11 @@ internal static unsafe class DepthwiseFast
             new ReadOnlySpan<float>(t + i * ColsPerTile, cols).CopyTo(new Span<float>(o + i * ow, cols));
     }
 
-    /// <summary>dw [C, 1, R, S] = sum over images and pixels of dy * shifted padded x (overwrites dw).</summary>
-    public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw)
+    /// <summary>
+    /// dw [C, 1, R, S] = sum over images and pixels of dy [N, C, OH, OW] * shifted padded x [N, C, H, W] (overwrites
+    /// dw); with <paramref name="reluInput"/> the padded copy holds relu(x), as the forward read it.
+    /// </summary>
+    public static void BackwardFilter(Conv2DDescriptor d, float* x, float* dy, float* dw, bool reluInput = false)
     {
         int oh = d.OutH, ow = d.OutW, kr = d.R, ks = d.S, pad = d.Pad;
         int chunks = (ow + 15) / 16, vectors = oh * chunks;
@@ -127,8 +173,10 @@ internal static unsafe class DepthwiseFast
                 for (int n = 0; n < d.N; n++)
                 {
                     float* src = x + ((long)n * d.C + c) * d.H * d.W;
-                    for (int i = 0; i < d.H; i++)
-                        CopyRow(src + i * d.W, padded + (i + pad) * pw + pad, d.W);
+                    if (reluInput)
+                        for (int i = 0; i < d.H; i++) CopyRowRelu(src + i * d.W, padded + (i + pad) * pw + pad, d.W);
+                    else
+                        for (int i = 0; i < d.H; i++) CopyRow(src + i * d.W, padded + (i + pad) * pw + pad, d.W);
                     float* g = dy + ((long)n * d.C + c) * oh * ow;
                     for (int i = 0; i < oh; i++)
                         CopyRow(g + i * ow, dyPad + i * chunks * 16, ow);

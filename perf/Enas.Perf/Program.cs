@@ -130,6 +130,12 @@ IEnumerable<(string Name, Func<Workload> Make)> Rows()
         yield return ("conv5x5", () => new ConvWorkload("conv5x5", size, Dense(5)));
         yield return ("sepconv3x3", () => new ConvWorkload("sepconv3x3", size, Depthwise(3), Dense(1)));
         yield return ("sepconv5x5", () => new ConvWorkload("sepconv5x5", size, Depthwise(5), Dense(1)));
+        foreach (int k in new[] { 3, 5 })
+        {
+            int kk = k;
+            yield return ($"sep{k}x{k}-relu-unfused", () => new ReluSepConvWorkload(Batch, Channels, size, kk, false));
+            yield return ($"sep{k}x{k}-relu-fused", () => new ReluSepConvWorkload(Batch, Channels, size, kk, true));
+        }
         yield return ("depthwise3x3", () => new ConvWorkload("depthwise3x3", size, Depthwise(3)));
         yield return ("depthwise5x5", () => new ConvWorkload("depthwise5x5", size, Depthwise(5)));
         yield return ("conv1x1", () => new ConvWorkload("conv1x1", size, Dense(1)));
