@@ -49,7 +49,7 @@ internal static unsafe class DepthwiseFast
         int tileCols = (ow + ColsPerTile - 1) / ColsPerTile * ColsPerTile;
         int pw = tileCols + ks - 1, ph = tileRows + kr - 1;
         long grain = 1 + 8192 / Math.Max(1, oh * ow * kr * ks);
-        CpuParallel.For(planes, grain, (start, end) =>
+        CpuParallel.ForBalanced(planes, grain, (start, end) =>
         {
             float* padded = CpuScratch.Get<float>(CpuScratch.Slot.Columns, (long)ph * pw + 16);
             float* taps = stackalloc float[kr * ks];
@@ -191,7 +191,7 @@ internal static unsafe class DepthwiseFast
         int oh = d.OutH, ow = d.OutW, kr = d.R, ks = d.S, pad = d.Pad;
         int chunks = (ow + 15) / 16, vectors = oh * chunks;
         int pw = chunks * 16 + ks - 1, ph = oh + kr - 1;
-        CpuParallel.For(d.C, 1, (start, end) =>
+        CpuParallel.ForBalanced(d.C, 1, (start, end) =>
         {
             float* padded = CpuScratch.Get<float>(CpuScratch.Slot.Columns, (long)ph * pw + (long)vectors * 16 + 32);
             float* dyPad = padded + (long)ph * pw + 16;

@@ -17,6 +17,7 @@ int warmup = quick ? 1 : 3, runs = quick ? 3 : 9;
 const int Batch = 64;
 int Channels = int.TryParse(Option("--channels"), out int ch) ? ch : 36;
 int[] Sizes = Option("--sizes")?.Split(',').Select(int.Parse).ToArray() ?? [32, 28];
+if (int.TryParse(Option("--parts-per-thread"), out int partsPerThread)) CpuParallel.PartsPerThread = partsPerThread;
 if (Option("--loop") is { } loopArg)
 {
     Loop.Run(Selected(), int.Parse(loopArg), threadCounts[0]);
