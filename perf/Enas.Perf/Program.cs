@@ -5,13 +5,13 @@ using Enas.Perf;
 
 // Enas CPU kernel benchmarks: FMA peak, then conv / pool / batch-norm / relu rows and GEMM 1024^3 on 1 and 2
 // threads, with libtorch anchors from /work/shared/docs/perf-anchors.md. Usage:
-//   dotnet run -c Release --project perf/Enas.Perf -- [--quick] [--threads 1|2|both] [--only <substring>] [--detail] [--clock wall|thread]
+//   dotnet run -c Release --project perf/Enas.Perf -- [--quick] [--threads 1|2|both] [--only <substring>[,<substring>...]] [--detail] [--clock wall|thread]
 //   dotnet run -c Release --project perf/Enas.Perf -- --scaling [--only <substring>]   (1 vs 2 threads, alternated call by call)
 bool quick = args.Contains("--quick");
 bool detail = args.Contains("--detail");
 Harness.ThreadClock = Option("--clock") == "thread";
 string threadArg = Option("--threads") ?? "both";
-string? only = Option("--only");
+string[]? only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
 int[] threadCounts = threadArg switch { "1" => [1], "2" => [2], _ => [1, 2] };
 int warmup = quick ? 1 : 3, runs = quick ? 3 : 9;
 const int Batch = 64;
@@ -42,7 +42,7 @@ foreach (int t in threadCounts)
 Console.WriteLine();
 if (args.Contains("--scaling"))
 {
-    Scaling.Run(Rows().Where(r => only == null || r.Name.Contains(only, StringComparison.OrdinalIgnoreCase)), quick ? 9 : 25);
+    Scaling.Run(Selected(), quick ? 9 : 25);
     return;
 }
 if (args.Contains("--micro"))
@@ -57,7 +57,7 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 
 foreach (var (name, make) in Rows())
 {
-    if (only != null && !name.Contains(only, StringComparison.OrdinalIgnoreCase)) continue;
+    if (!Wanted(name)) continue;
     foreach (int t in threadCounts)
     {
         // The machine is shared: re-measure the ceiling next to every row so "% peak" compares like with like.
@@ -152,4 +152,7 @@ IEnumerable<(string Name, Func<Workload> Make)> Rows()
 }
 
 IEnumerable<(string Name, Func<Workload> Make)> Selected() =>
-    Rows().Where(r => only == null || r.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
+    Rows().Where(r => Wanted(r.Name));
+
+// --only a,b: rows whose name contains any of the comma-separated substrings.
+bool Wanted(string name) => only == null || only.Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase));
