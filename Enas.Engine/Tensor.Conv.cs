@@ -11,4 +11,13 @@ public partial class Tensor
     /// </summary>
     public Tensor Conv2D(Tensor weight, int stride = 1, int padding = 0, int groups = 1) =>
         Conv2DOp.Apply(this, weight, stride, padding, groups);
+
+    /// <summary>
+    /// <c>Relu().Conv2D(weight, stride, padding, groups)</c> as one op: this [N, C, H, W], weight [K, C / groups, R, S],
+    /// result [N, K, OH, OW]. Where the backend fuses the pair (the CPU's depthwise path, float32) relu(this) is never
+    /// stored and is not read back; values and gradients equal the unfused pair's bit for bit. Elsewhere (and while a
+    /// graph is traced for export) it records the two ops.
+    /// </summary>
+    public Tensor ReluConv2D(Tensor weight, int stride = 1, int padding = 0, int groups = 1) =>
+        ReluConv2DOp.Apply(this, weight, stride, padding, groups);
 }

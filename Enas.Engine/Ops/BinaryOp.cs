@@ -5,7 +5,8 @@ namespace Enas.Engine.Ops;
 
 /// <summary>
 /// c = TOp(a, b) with numpy broadcasting (rank &lt;= 4). Backward computes full-size gradients and sums them back
-/// to each operand's shape where it was broadcast.
+/// to each operand's shape where it was broadcast; a sum passes the output gradient on unchanged to operands of the
+/// output's shape (the node sums of an ENAS cell), with no copy.
 /// </summary>
 internal sealed class BinaryOp<TOp> : Op where TOp : struct, IBinaryOp
 {
@@ -44,6 +45,15 @@ internal sealed class BinaryOp<TOp> : Op where TOp : struct, IBinaryOp
     public override void Backward(Tensor gradOutput, GradientSink sink)
     {
         bool wantA = GradientSink.Wants(_a), wantB = GradientSink.Wants(_b);
+        // A sum's gradient is the output gradient itself for every operand of the output's shape (a difference's,
+        // for its first operand): hand that tensor on instead of copying it. The sink never writes into a gradient
+        // it was given (x + x included), so sharing it is safe, and the values are the copies' bit for bit.
+        bool passA = wantA && _a.Shape == _out && (typeof(TOp) == typeof(Add) || typeof(TOp) == typeof(Subtract));
+        bool passB = wantB && _b.Shape == _out && typeof(TOp) == typeof(Add);
+        if (passA) sink.Accumulate(_a, gradOutput);
+        if (passB) sink.Accumulate(_b, gradOutput);
+        (wantA, wantB) = (wantA && !passA, wantB && !passB);
+        if (!wantA && !wantB) return;
         var fullA = wantA ? Tensor.EmptyLike(gradOutput) : null;
         var fullB = wantB ? Tensor.EmptyLike(gradOutput) : null;
         var backend = _a.Backend;

@@ -10,10 +10,28 @@ namespace Enas.Engine.Tracing;
 /// </summary>
 public static class GraphTrace
 {
+    [ThreadStatic] private static int t_recording;
+
+    /// <summary>True on this thread while <see cref="Record"/> runs: fused ops then record their unfused parts.</summary>
+    internal static bool IsRecording => t_recording > 0;
+
     /// <summary>Runs <paramref name="forward"/> on <paramref name="input"/> (not modified) and returns its graph.</summary>
     /// <exception cref="NotSupportedException">An op whose result the pass uses cannot describe itself, or the
     /// result does not depend on the input.</exception>
     public static TracedGraph Record(Tensor input, Func<Tensor, Tensor> forward)
+    {
+        t_recording++;
+        try
+        {
+            return RecordCore(input, forward);
+        }
+        finally
+        {
+            t_recording--;
+        }
+    }
+
+    private static TracedGraph RecordCore(Tensor input, Func<Tensor, Tensor> forward)
     {
         using var tape = Tape.Record();
         var x = input.Detach();

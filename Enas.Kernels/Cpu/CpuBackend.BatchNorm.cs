@@ -55,7 +55,7 @@ public sealed partial class CpuBackend
             (CpuBuffer?)runningVar);
         double count = d.CountPerChannel;
         double unbias = count > 1 ? count / (count - 1) : 1.0;
-        CpuParallel.For(d.C, ChannelGrain(d), (c0, c1) =>
+        CpuParallel.ForBalanced(d.C, ChannelGrain(d), (c0, c1) =>
         {
             var xs = bx.AsSpan<T>();
             var ys = by.AsSpan<T>();
@@ -101,7 +101,7 @@ public sealed partial class CpuBackend
     {
         var (bx, by, bg, bb) = ((CpuBuffer)x, (CpuBuffer)y, (CpuBuffer?)gamma, (CpuBuffer?)beta);
         var (brm, brv) = ((CpuBuffer)runningMean, (CpuBuffer)runningVar);
-        CpuParallel.For(d.C, ChannelGrain(d), (c0, c1) =>
+        CpuParallel.ForBalanced(d.C, ChannelGrain(d), (c0, c1) =>
         {
             var xs = bx.AsSpan<T>();
             var ys = by.AsSpan<T>();
@@ -124,7 +124,7 @@ public sealed partial class CpuBackend
         var (bx, bdy, bdx, bg) = ((CpuBuffer)x, (CpuBuffer)dy, (CpuBuffer)dx, (CpuBuffer?)gamma);
         var (bm, bs, bdg, bdb) = ((CpuBuffer)saveMean, (CpuBuffer)saveInvStd, (CpuBuffer?)dgamma, (CpuBuffer?)dbeta);
         double count = d.CountPerChannel;
-        CpuParallel.For(d.C, ChannelGrain(d), (c0, c1) =>
+        CpuParallel.ForBalanced(d.C, ChannelGrain(d), (c0, c1) =>
         {
             var xs = bx.AsSpan<T>();
             var dys = bdy.AsSpan<T>();

@@ -19,7 +19,7 @@ public sealed partial class CpuBackend
         }
         var bx = (CpuBuffer)x;
         var by = (CpuBuffer)y;
-        CpuParallel.For(count, ElementwiseGrain, (s, e) =>
+        CpuParallel.ForBalanced(count, ElementwiseGrain, (s, e) =>
             UnaryRange<TOp>(bx.AsSpan<float>()[(int)s..(int)e], by.AsSpan<float>()[(int)s..(int)e]));
     }
 
@@ -50,7 +50,7 @@ public sealed partial class CpuBackend
         var by = (CpuBuffer)y;
         var bdy = (CpuBuffer)dy;
         var bdx = (CpuBuffer)dx;
-        CpuParallel.For(count, ElementwiseGrain, (s, e) =>
+        CpuParallel.ForBalanced(count, ElementwiseGrain, (s, e) =>
         {
             var xs = bx.AsSpan<float>();
             var ys = by.AsSpan<float>();
@@ -104,7 +104,7 @@ public sealed partial class CpuBackend
         var rows = new BroadcastRows(d);
         var (ba, bb, bc) = ((CpuBuffer)a, (CpuBuffer)b, (CpuBuffer)c);
         bool f64 = a.DType == DType.Float64;
-        CpuParallel.For(rows.Rows, rows.Grain, (r0, r1) =>
+        CpuParallel.ForBalanced(rows.Rows, rows.Grain, (r0, r1) =>
         {
             if (f64) BinaryRows<TOp>(rows, r0, r1, ba.AsSpan<double>(), bb.AsSpan<double>(), bc.AsSpan<double>());
             else BinaryRows<TOp>(rows, r0, r1, ba.AsSpan<float>(), bb.AsSpan<float>(), bc.AsSpan<float>());
@@ -169,7 +169,7 @@ public sealed partial class CpuBackend
         var rows = new BroadcastRows(d);
         var (ba, bb, bdc, bda, bdb) = ((CpuBuffer)a, (CpuBuffer)b, (CpuBuffer)dc, (CpuBuffer?)da, (CpuBuffer?)db);
         bool f64 = a.DType == DType.Float64;
-        CpuParallel.For(rows.Rows, rows.Grain, (r0, r1) =>
+        CpuParallel.ForBalanced(rows.Rows, rows.Grain, (r0, r1) =>
         {
             if (f64)
                 BinaryBackwardRows<TOp>(rows, r0, r1, ba.AsSpan<double>(), bb.AsSpan<double>(), bdc.AsSpan<double>(),
@@ -251,7 +251,7 @@ public sealed partial class CpuBackend
         var bx = (CpuBuffer)x;
         var by = (CpuBuffer)y;
         float fa = (float)alpha, fb = (float)beta;
-        CpuParallel.For(count, ElementwiseGrain, (s, e) =>
+        CpuParallel.ForBalanced(count, ElementwiseGrain, (s, e) =>
         {
             var xs = bx.AsSpan<float>()[(int)s..(int)e];
             var ys = by.AsSpan<float>()[(int)s..(int)e];
@@ -273,7 +273,7 @@ public sealed partial class CpuBackend
         var bx = (CpuBuffer)x;
         var by = (CpuBuffer)y;
         float fa = (float)alpha;
-        CpuParallel.For(count, ElementwiseGrain, (s, e) =>
+        CpuParallel.ForBalanced(count, ElementwiseGrain, (s, e) =>
         {
             var xs = bx.AsSpan<float>()[(int)s..(int)e];
             var ys = by.AsSpan<float>()[(int)s..(int)e];

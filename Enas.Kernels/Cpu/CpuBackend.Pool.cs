@@ -46,7 +46,7 @@ public sealed partial class CpuBackend
     {
         var lay = new PoolLayout(d, TV.Count);
         int planeIn = d.H * d.W;
-        CpuParallel.For((long)d.N * d.C, 1 + (1 << 14) / planeIn,
+        CpuParallel.ForBalanced((long)d.N * d.C, 1 + (1 << 14) / planeIn,
             (p0, p1) => PoolForwardPlanes<T, TV, TOp>(d, lay, (int)p0, (int)p1, x.AsSpan<T>(), y.AsSpan<T>()));
     }
 

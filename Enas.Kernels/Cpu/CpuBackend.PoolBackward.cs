@@ -38,7 +38,7 @@ public sealed partial class CpuBackend
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct, ISimdVector<TV, T>
     {
-        CpuParallel.For((long)d.N * d.C, 1 + (1 << 14) / (d.H * d.W), (p0, p1) =>
+        CpuParallel.ForBalanced((long)d.N * d.C, 1 + (1 << 14) / (d.H * d.W), (p0, p1) =>
         {
             var xs = x.AsSpan<T>();
             var ys = y.AsSpan<T>();

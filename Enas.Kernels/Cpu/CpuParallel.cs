@@ -27,6 +27,25 @@ public static class CpuParallel
         return int.TryParse(env, out int n) && n > 0 ? n : Environment.ProcessorCount;
     }
 
+    private static int s_partsPerThread = ReadParts();
+
+    /// <summary>
+    /// Parts per thread of a <see cref="ForBalanced"/> job (default 4; ENAS_PARTS_PER_THREAD overrides it at
+    /// start-up, benchmarks set it). More parts than threads let the calling thread take over the share of a worker
+    /// that wakes late or is descheduled, instead of waiting for it; 1 gives the one-range-per-thread split.
+    /// </summary>
+    public static int PartsPerThread
+    {
+        get => s_partsPerThread;
+        set => s_partsPerThread = Math.Max(1, value);
+    }
+
+    private static int ReadParts()
+    {
+        var env = Environment.GetEnvironmentVariable("ENAS_PARTS_PER_THREAD");
+        return int.TryParse(env, out int n) && n > 0 ? n : 4;
+    }
+
     /// <summary>
     /// Runs body(start, end) over [0, count) split into at most <see cref="MaxThreads"/> contiguous ranges, each at
     /// least <paramref name="minGrain"/> long; runs inline when one range suffices.
@@ -40,7 +59,27 @@ public static class CpuParallel
             body(0, count);
             return;
         }
-        WorkerPool.RunAndExit(new RangeJob(count, parts, body), parts);
+        WorkerPool.RunAndExit(new RangeJob(count, parts, body), parts, parts);
+    }
+
+    /// <summary>
+    /// Like <see cref="For"/> for memory-bound kernels whose ranges are independent (any split gives the same
+    /// results): [0, count) is cut into up to <see cref="PartsPerThread"/> x threads ranges of at least
+    /// <paramref name="minGrain"/>, claimed from the shared counter, so a worker that starts late costs only the parts
+    /// it did not take. The threads are chosen as in <see cref="For"/> (inline when one range suffices).
+    /// </summary>
+    public static void ForBalanced(long count, long minGrain, Action<long, long> body)
+    {
+        if (count <= 0) return;
+        long ranges = Math.Max(1, count / Math.Max(1, minGrain));
+        int threads = (int)Math.Min(MaxThreads, ranges);
+        if (threads <= 1 || !WorkerPool.TryEnter())
+        {
+            body(0, count);
+            return;
+        }
+        int parts = (int)Math.Min((long)threads * PartsPerThread, ranges);
+        WorkerPool.RunAndExit(new RangeJob(count, parts, body), parts, threads);
     }
 
     /// <summary>Runs body(i) for i in [0, count) with up to <see cref="MaxThreads"/> threads.</summary>
@@ -53,7 +92,7 @@ public static class CpuParallel
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        WorkerPool.RunAndExit(new EachJob(count, parts, body), parts);
+        WorkerPool.RunAndExit(new EachJob(count, parts, body), parts, parts);
     }
 
     /// <summary>
@@ -68,7 +107,7 @@ public static class CpuParallel
             for (int p = 0; p < Math.Max(parts, 1); p++) body(p);
             return;
         }
-        WorkerPool.RunAndExit(new EachJob(parts, parts, body), parts);
+        WorkerPool.RunAndExit(new EachJob(parts, parts, body), parts, parts);
     }
 
     /// <summary>
@@ -134,13 +173,15 @@ public static class CpuParallel
             return Interlocked.CompareExchange(ref s_busy, 1, 0) == 0;
         }
 
-        public static void RunAndExit(Job job, int parts)
+        /// <summary>Runs <paramref name="job"/> on the calling thread and <paramref name="threads"/> - 1 workers.</summary>
+        public static void RunAndExit(Job job, int parts, int threads)
         {
             try
             {
-                EnsureWorkers(parts - 1);
+                threads = Math.Min(threads, parts);
+                EnsureWorkers(threads - 1);
                 s_error = null;
-                for (int i = 0; i < parts - 1; i++) s_workers[i].Assign(job);
+                for (int i = 0; i < threads - 1; i++) s_workers[i].Assign(job);
 
                 t_inJob = true;
                 try

@@ -14,7 +14,7 @@ internal static unsafe class DepthwiseConv
     public static void Forward<T>(Conv2DDescriptor d, T* x, T* w, T* y) where T : unmanaged, INumber<T>
     {
         int oh = d.OutH, ow = d.OutW;
-        CpuParallel.For((long)d.N * d.C, 1 + 4096 / Math.Max(1, oh * ow * d.R * d.S), (start, end) =>
+        CpuParallel.ForBalanced((long)d.N * d.C, 1 + 4096 / Math.Max(1, oh * ow * d.R * d.S), (start, end) =>
         {
             for (long p = start; p < end; p++)
             {
@@ -56,7 +56,7 @@ internal static unsafe class DepthwiseConv
     public static void BackwardData<T>(Conv2DDescriptor d, T* dy, T* w, T* dx) where T : unmanaged, INumber<T>
     {
         int oh = d.OutH, ow = d.OutW;
-        CpuParallel.For((long)d.N * d.C, 1 + 4096 / Math.Max(1, oh * ow * d.R * d.S), (start, end) =>
+        CpuParallel.ForBalanced((long)d.N * d.C, 1 + 4096 / Math.Max(1, oh * ow * d.R * d.S), (start, end) =>
         {
             for (long p = start; p < end; p++)
             {
@@ -98,7 +98,7 @@ internal static unsafe class DepthwiseConv
     public static void BackwardFilter<T>(Conv2DDescriptor d, T* x, T* dy, T* dw) where T : unmanaged, INumber<T>
     {
         int oh = d.OutH, ow = d.OutW;
-        CpuParallel.For(d.C, 1, (start, end) =>
+        CpuParallel.ForBalanced(d.C, 1, (start, end) =>
         {
             for (long c = start; c < end; c++)
             {

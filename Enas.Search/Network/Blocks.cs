@@ -66,6 +66,12 @@ internal sealed class SeparableConv
     }
 
     public Tensor Forward(Tensor x) => x.Conv2D(_depthwise, _stride, _pad, _channels).Conv2D(_pointwise);
+
+    /// <summary>
+    /// <c>Forward(x.Relu())</c> for x [N, C, H, W], with the ReLU fused into the depthwise step where the backend can
+    /// (bit-identical; relu(x) is then never stored).
+    /// </summary>
+    public Tensor ForwardRelu(Tensor x) => x.ReluConv2D(_depthwise, _stride, _pad, _channels).Conv2D(_pointwise);
 }
 
 /// <summary>

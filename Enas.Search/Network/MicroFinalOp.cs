@@ -44,7 +44,7 @@ internal sealed class MicroFinalOp
         if (_op == OpKind.Identity) return _reduce is null ? x : _reduce.Forward(x, ctx);
         if (_op == OpKind.AvgPool3x3) return x.AvgPool2D(3, _stride, 1);
         if (_op == OpKind.MaxPool3x3) return x.MaxPool2D(3, _stride, 1);
-        for (int s = 0; s < _convs.Length; s++) x = _bns[s].Apply(_convs[s].Forward(x.Relu()), ctx);
+        for (int s = 0; s < _convs.Length; s++) x = _bns[s].Apply(_convs[s].ForwardRelu(x), ctx);
         return x;
     }
 }

@@ -35,7 +35,7 @@ internal sealed class MicroOp
     {
         if (_op == OpKind.Identity) return x;
         if (_op.IsPool()) return Pools.Apply(_op, x);
-        for (int s = 0; s < _convs.Length; s++) x = _bns[s].Apply(_convs[s].Forward(x.Relu()), ctx);
+        for (int s = 0; s < _convs.Length; s++) x = _bns[s].Apply(_convs[s].ForwardRelu(x), ctx);
         return x;
     }
 }

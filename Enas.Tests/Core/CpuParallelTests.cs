@@ -19,6 +19,41 @@ public class CpuParallelTests
         Assert.All(hits, h => Assert.Equal(50, h));
     }
 
+    [Theory]
+    [InlineData(1, 4)]
+    [InlineData(2, 1)]
+    [InlineData(2, 4)]
+    [InlineData(3, 8)]
+    public void ForBalancedCoversEveryIndexExactlyOnceInAtMostPartsPerThreadTimesThreadsRanges(int threads, int parts)
+    {
+        int savedThreads = CpuParallel.MaxThreads, savedParts = CpuParallel.PartsPerThread;
+        try
+        {
+            CpuParallel.MaxThreads = threads;
+            CpuParallel.PartsPerThread = parts;
+            var hits = new int[1003];
+            int ranges = 0;
+            var callers = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+            CpuParallel.ForBalanced(hits.Length, 10, (s, e) =>
+            {
+                Interlocked.Increment(ref ranges);
+                callers[Environment.CurrentManagedThreadId] = true;
+                for (long i = s; i < e; i++) Interlocked.Increment(ref hits[i]);
+            });
+            Assert.All(hits, h => Assert.Equal(1, h));
+            Assert.Equal(threads == 1 ? 1 : threads * parts, ranges);
+            Assert.True(callers.Count <= threads, $"{callers.Count} threads ran parts, at most {threads} may");
+            ranges = 0;
+            CpuParallel.ForBalanced(25, 10, (s, e) => Interlocked.Increment(ref ranges)); // 2 ranges of >= 10 at most
+            Assert.Equal(threads == 1 ? 1 : 2, ranges);
+        }
+        finally
+        {
+            CpuParallel.MaxThreads = savedThreads;
+            CpuParallel.PartsPerThread = savedParts;
+        }
+    }
+
     [Fact]
     public void NestedCallsRunInline()
     {

@@ -44,6 +44,13 @@ public class CpuConvParityTests
         { 2, 5, 32, 32, 8, 3, 1, 1, 1 },
         { 1, 4, 32, 64, 7, 3, 1, 1, 1 },
         { 3, 3, 32, 32, 20, 5, 1, 2, 1 },
+        // Depthwise on planes at most 16 wide (8 x 16 tiles): exactly 16 (direct stores), 14 with k 5, heights
+        // not a multiple of 8, pad 0; 17 wide takes the 4 x 32 tiles.
+        { 2, 3, 16, 16, 3, 3, 1, 1, 3 },
+        { 2, 4, 14, 14, 4, 5, 1, 2, 4 },
+        { 1, 3, 13, 11, 3, 5, 1, 1, 3 },
+        { 2, 2, 9, 16, 2, 3, 1, 0, 2 },
+        { 1, 3, 17, 17, 3, 3, 1, 1, 3 },
     };
 
     [Theory]

@@ -5,16 +5,29 @@ using Enas.Perf;
 
 // Enas CPU kernel benchmarks: FMA peak, then conv / pool / batch-norm / relu rows and GEMM 1024^3 on 1 and 2
 // threads, with libtorch anchors from /work/shared/docs/perf-anchors.md. Usage:
-//   dotnet run -c Release --project perf/Enas.Perf -- [--quick] [--threads 1|2|both] [--only <substring>] [--detail] [--clock wall|thread]
+//   dotnet run -c Release --project perf/Enas.Perf -- [--quick] [--threads 1|2|both] [--only <substring>[,<substring>...]] [--detail] [--clock wall|thread]
 //   dotnet run -c Release --project perf/Enas.Perf -- --scaling [--only <substring>]   (1 vs 2 threads, alternated call by call)
 bool quick = args.Contains("--quick");
 bool detail = args.Contains("--detail");
 Harness.ThreadClock = Option("--clock") == "thread";
 string threadArg = Option("--threads") ?? "both";
-string? only = Option("--only");
+string[]? only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
 int[] threadCounts = threadArg switch { "1" => [1], "2" => [2], _ => [1, 2] };
 int warmup = quick ? 1 : 3, runs = quick ? 3 : 9;
-const int Batch = 64, Channels = 36;
+const int Batch = 64;
+int Channels = int.TryParse(Option("--channels"), out int ch) ? ch : 36;
+int[] Sizes = Option("--sizes")?.Split(',').Select(int.Parse).ToArray() ?? [32, 28];
+if (int.TryParse(Option("--parts-per-thread"), out int partsPerThread)) CpuParallel.PartsPerThread = partsPerThread;
+if (Option("--loop") is { } loopArg)
+{
+    Loop.Run(Selected(), int.Parse(loopArg), threadCounts[0]);
+    return;
+}
+if (args.Contains("--gaps"))
+{
+    Gaps.Run(Selected(), quick ? 200 : 1000);
+    return;
+}
 
 Console.WriteLine($"# Enas.Perf  {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  {Environment.ProcessorCount} logical CPUs  " +
                   $"Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}  .NET {Environment.Version}  " +
@@ -29,7 +42,7 @@ foreach (int t in threadCounts)
 Console.WriteLine();
 if (args.Contains("--scaling"))
 {
-    Scaling.Run(Rows().Where(r => only == null || r.Name.Contains(only, StringComparison.OrdinalIgnoreCase)), quick ? 9 : 25);
+    Scaling.Run(Selected(), quick ? 9 : 25);
     return;
 }
 if (args.Contains("--micro"))
@@ -44,7 +57,7 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 
 foreach (var (name, make) in Rows())
 {
-    if (only != null && !name.Contains(only, StringComparison.OrdinalIgnoreCase)) continue;
+    if (!Wanted(name)) continue;
     foreach (int t in threadCounts)
     {
         // The machine is shared: re-measure the ceiling next to every row so "% peak" compares like with like.
@@ -109,7 +122,7 @@ string? Option(string name)
 
 IEnumerable<(string Name, Func<Workload> Make)> Rows()
 {
-    foreach (int s in new[] { 32, 28 })
+    foreach (int s in Sizes)
     {
         int size = s;
         Conv2DDescriptor Dense(int k) => new(Batch, Channels, size, size, Channels, k, k, 1, k / 2);
@@ -118,6 +131,12 @@ IEnumerable<(string Name, Func<Workload> Make)> Rows()
         yield return ("conv5x5", () => new ConvWorkload("conv5x5", size, Dense(5)));
         yield return ("sepconv3x3", () => new ConvWorkload("sepconv3x3", size, Depthwise(3), Dense(1)));
         yield return ("sepconv5x5", () => new ConvWorkload("sepconv5x5", size, Depthwise(5), Dense(1)));
+        foreach (int k in new[] { 3, 5 })
+        {
+            int kk = k;
+            yield return ($"sep{k}x{k}-relu-unfused", () => new ReluSepConvWorkload(Batch, Channels, size, kk, false));
+            yield return ($"sep{k}x{k}-relu-fused", () => new ReluSepConvWorkload(Batch, Channels, size, kk, true));
+        }
         yield return ("depthwise3x3", () => new ConvWorkload("depthwise3x3", size, Depthwise(3)));
         yield return ("depthwise5x5", () => new ConvWorkload("depthwise5x5", size, Depthwise(5)));
         yield return ("conv1x1", () => new ConvWorkload("conv1x1", size, Dense(1)));
@@ -127,7 +146,13 @@ IEnumerable<(string Name, Func<Workload> Make)> Rows()
             new Pool2DDescriptor(PoolKind.Average, Batch, Channels, size, size, 3, 1, 1)));
         yield return ("batchnorm", () => new BatchNormWorkload(Batch, Channels, size));
         yield return ("relu", () => new ReluWorkload((long)Batch * Channels * size * size, size));
-        if (size == 32) yield return ("engine conv3x3", () => new EngineConvWorkload(Batch, Channels, size));
+        if (size == 32 && Channels == 36) yield return ("engine conv3x3", () => new EngineConvWorkload(Batch, Channels, size));
     }
     yield return ("gemm", () => new GemmWorkload(1024));
 }
+
+IEnumerable<(string Name, Func<Workload> Make)> Selected() =>
+    Rows().Where(r => Wanted(r.Name));
+
+// --only a,b: rows whose name contains any of the comma-separated substrings.
+bool Wanted(string name) => only == null || only.Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase));

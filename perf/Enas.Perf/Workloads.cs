@@ -250,3 +250,58 @@ internal sealed class EngineConvWorkload : Workload
         _x.Dispose(); _w.Dispose(); _seed.Dispose();
     }
 }
+
+/// <summary>
+/// ReLU then a separable conv (depthwise k x k + 1x1), the chain every ENAS sep-conv runs: unfused (Unary&lt;Relu&gt;,
+/// the conv kernels, UnaryBackward&lt;Relu&gt;) or with the ReLU fused into the depthwise kernels (IFusedKernels).
+/// </summary>
+internal sealed class ReluSepConvWorkload : Workload
+{
+    private readonly bool _fused;
+    private readonly Conv2DDescriptor _dw, _pw;
+    private readonly DeviceBuffer _x, _r, _dr, _dx, _wd, _wp, _dwd, _dwp, _m, _dm, _y, _dy;
+
+    public ReluSepConvWorkload(int n, int c, int size, int k, bool fused)
+        : base($"sep{k}x{k}-relu-{(fused ? "fused" : "unfused")}", size)
+    {
+        _fused = fused;
+        _dw = new Conv2DDescriptor(n, c, size, size, c, k, k, 1, k / 2, c);
+        _pw = new Conv2DDescriptor(n, c, size, size, c, 1, 1, 1, 0);
+        long len = _dw.InputLength;
+        _x = Buffer(len, 1); _r = Buffer(len, 2); _dr = Buffer(len, 3); _dx = Buffer(len, 4);
+        _wd = Buffer(_dw.WeightLength, 5); _wp = Buffer(_pw.WeightLength, 6);
+        _dwd = Buffer(_dw.WeightLength, 7); _dwp = Buffer(_pw.WeightLength, 8);
+        _m = Buffer(len, 9); _dm = Buffer(len, 10); _y = Buffer(len, 11); _dy = Buffer(len, 12);
+    }
+
+    public override double ForwardFlops => _dw.Flops + _pw.Flops;
+
+    private IFusedKernels Fused => (IFusedKernels)Cpu;
+
+    public override void Forward()
+    {
+        if (_fused) Fused.ReluDepthwiseForward(_dw, _x, _wd, _m);
+        else
+        {
+            Cpu.Unary<Relu>(_x, _r, _dw.InputLength);
+            Cpu.Conv2DForward(_dw, _r, _wd, _m);
+        }
+        Cpu.Conv2DForward(_pw, _m, _wp, _y);
+    }
+
+    public override void ForwardBackward()
+    {
+        Forward();
+        Cpu.Conv2DBackwardFilter(_pw, _m, _dy, _dwp);
+        Cpu.Conv2DBackwardData(_pw, _dy, _wp, _dm);
+        if (_fused)
+        {
+            Fused.ReluDepthwiseBackwardFilter(_dw, _x, _dm, _dwd);
+            Fused.ReluDepthwiseBackwardData(_dw, _x, _dm, _wd, _dx);
+            return;
+        }
+        Cpu.Conv2DBackwardFilter(_dw, _r, _dm, _dwd);
+        Cpu.Conv2DBackwardData(_dw, _dm, _wd, _dr);
+        Cpu.UnaryBackward<Relu>(_x, _r, _dr, _dx, _dw.InputLength);
+    }
+}
