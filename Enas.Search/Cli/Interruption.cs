@@ -21,6 +21,7 @@ internal static class Interruption
     private static int _cancellable;
     private static int _state; // 0: running; 1: the token was cancelled; 2: the message is out (the process is stopping)
     private static volatile int _exitCode = 130;
+    private static volatile TextWriter? _stderr;
 
     /// <summary>Cancelled by the first SIGINT or SIGTERM while a search loop runs.</summary>
     public static CancellationToken Token => Cancel.Token;
@@ -61,6 +62,7 @@ internal static class Interruption
 
     private static void Handle(PosixSignalContext context, TextWriter stderr)
     {
+        _stderr = stderr;
         context.Cancel = true; // exit below, once the files are complete
         _exitCode = context.Signal == PosixSignal.SIGINT ? 130 : 143;
         if (Volatile.Read(ref _cancellable) > 0 && Interlocked.CompareExchange(ref _state, 1, 0) == 0)
@@ -108,7 +110,12 @@ internal static class Interruption
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref _cancellable);
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            Interlocked.Decrement(ref _cancellable);
+            // A signal the loop did not see (it came after the loop's last step check, while the run wrote its outputs)
+            // still stops the process now, as a signal outside a loop does, instead of being lost if the run ends
+            // within the grace period.
+            if (Volatile.Read(ref _state) == 1 && _stderr is { } stderr) Stop(stderr);
         }
     }
 
