@@ -74,7 +74,7 @@ internal static class SearchAction
     private static void Compare(SearchOptions o, CompareOptions compare, Spaces.ISearchSpace space, Spaces.Architecture searched,
         Enas.Engine.Device device, RunFolder folder, ProgressReporter progress, TextWriter stdout)
     {
-        var (train, test) = RetrainData.Split(DataLoading.Load(o), o.Retrain);
+        var (train, test, _) = RetrainData.Split(DataLoading.Load(o), o.Retrain);
         var jobs = CnnComparison.Plan(space, searched, o, compare, train);
         var handmade = jobs.First(j => j.Role == "handmade");
         stdout.WriteLine();

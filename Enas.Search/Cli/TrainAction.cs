@@ -145,10 +145,9 @@ internal static class TrainAction
         IReadOnlyList<string>? ClassNames, Data.FolderDataInfo? Folder) LoadData(SearchOptions o)
     {
         var data = DataLoading.Load(o);
-        var stats = data.Train.ComputeChannelStats(); // the statistics RetrainData.Split normalises with (in place)
-        string classes = ClassesJson.Render(o.Dataset, data.ClassNames, data.Train, stats, data.Folder);
         var names = data.ClassNames.Count > 0 ? data.ClassNames : ModelInfo.KnownClassNames(o.Dataset);
-        var (train, test) = RetrainData.Split(data, o.Retrain);
+        var (train, test, stats) = RetrainData.Split(data, o.Retrain);
+        string classes = ClassesJson.Render(o.Dataset, data.ClassNames, train, stats, data.Folder);
         return (train, test, stats, classes, names, data.Folder);
     }
 

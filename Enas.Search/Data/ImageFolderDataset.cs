@@ -20,9 +20,10 @@ public static class ImageFolderDataset
     {
         var layout = ImageFolderLayout.Scan(directory);
         var skipped = new List<SkippedImage>();
-        var train = Readable(layout, layout.Train, options, skipped);
-        var test = layout.Test is { } t ? Readable(layout, t, options, skipped) : null;
-        int size = options.ImageSize ?? CommonSize(layout.Root, [.. train, .. test ?? []]);
+        var sizes = new Dictionary<string, (int Width, int Height)>();
+        var train = Readable(layout, layout.Train, options, skipped, sizes);
+        var test = layout.Test is { } t ? Readable(layout, t, options, skipped, sizes) : null;
+        int size = options.ImageSize ?? CommonSize(layout.Root, [.. train, .. test ?? []], sizes);
         string testRule;
         if (test is null)
         {
@@ -53,9 +54,10 @@ public static class ImageFolderDataset
     /// <summary>One decoded, squared image: RGB bytes, N x N.</summary>
     private sealed record SquareImage(byte[] Rgb, bool Grey, bool Resized);
 
-    /// <summary>The classes with their sizes read from the file headers; unreadable headers are skipped or fatal.</summary>
+    /// <summary>The classes with the files whose headers read; unreadable headers are skipped or fatal. Each header's
+    /// size goes into <paramref name="sizes"/>, so no header is read twice.</summary>
     private static List<ClassFiles> Readable(ImageFolderLayout layout, IReadOnlyList<ClassFiles> classes, ImageFolderOptions options,
-        List<SkippedImage> skipped)
+        List<SkippedImage> skipped, Dictionary<string, (int Width, int Height)> sizes)
     {
         var result = new List<ClassFiles>();
         foreach (var c in classes)
@@ -63,7 +65,7 @@ public static class ImageFolderDataset
             var files = new List<string>();
             foreach (var f in c.Files)
             {
-                try { ImageDecoder.ReadSize(f); files.Add(f); }
+                try { sizes[f] = ImageDecoder.ReadSize(f); files.Add(f); }
                 catch (BadImageException e) { Bad(layout, f, e, options, skipped); }
             }
             result.Add(c with { Files = files });
@@ -80,9 +82,9 @@ public static class ImageFolderDataset
     }
 
     /// <summary>The one image size of the folder (its shorter side); several sizes need --image-size.</summary>
-    private static int CommonSize(string root, IReadOnlyList<ClassFiles> classes)
+    private static int CommonSize(string root, IReadOnlyList<ClassFiles> classes, IReadOnlyDictionary<string, (int Width, int Height)> headers)
     {
-        var sizes = classes.SelectMany(c => c.Files).Select(f => (File: f, Size: ImageDecoder.ReadSize(f))).ToList();
+        var sizes = classes.SelectMany(c => c.Files).Select(f => (File: f, Size: headers[f])).ToList();
         var bySize = sizes.GroupBy(s => s.Size).OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Width).ThenBy(g => g.Key.Height).ToList();
         var (w, h) = bySize[0].Key;
         if (bySize.Count == 1) return Math.Min(w, h);

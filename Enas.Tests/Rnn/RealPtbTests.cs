@@ -5,6 +5,7 @@ using Enas.Search.Network.Recurrent;
 using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 using Enas.Search.Tasks;
+using Enas.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Enas.Tests.Rnn;
@@ -29,9 +30,7 @@ internal static class SharedPtb
     {
         get
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Enas.sln"))) dir = dir.Parent;
-            string root = dir?.FullName ?? AppContext.BaseDirectory;
+            string root = Checkout.Root ?? AppContext.BaseDirectory;
             return Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "ptb"));
         }
     }

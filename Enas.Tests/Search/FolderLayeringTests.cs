@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Enas.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Enas.Tests.Search;
@@ -22,12 +23,7 @@ public sealed partial class FolderLayeringTests(ITestOutputHelper output)
     [GeneratedRegex(@"\b[A-Z]\w+\b")]
     private static partial Regex Word();
 
-    private static string? SearchSources()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Enas.sln"))) dir = dir.Parent;
-        return dir is null ? null : Path.Combine(dir.FullName, "Enas.Search");
-    }
+    private static string? SearchSources() => Checkout.Root is { } root ? Path.Combine(root, "Enas.Search") : null;
 
     [Fact]
     public void NoFolderOfEnasSearchNamesOneThatNamesItBack()

@@ -13,15 +13,8 @@ namespace Enas.Tests.Search;
 /// </summary>
 public sealed class PackagingTests(ITestOutputHelper output)
 {
-    private static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Enas.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("Enas.sln not found above the test binaries");
-        }
-    }
+    private static string RepoRoot =>
+        Checkout.Root ?? throw new InvalidOperationException("Enas.sln not found above the test binaries");
 
     [Fact]
     public void PackedToolInstallsAndRunsAndTheLibraryPackageCarriesItsMetadata()
