@@ -21,7 +21,10 @@ internal sealed class ProgressForwarder(IProgress<SearchProgress> sink, TimeSpan
     {
         Opened = s => (_metricsPath, _epochs) = (s.Folder.MetricsPath, s.Options.Epochs),
         Starting = s => sink.Report(new SearchStarted(s.Folder.Path, s.Search.EpochsDone, s.Options.Epochs, s.Task.StepsPerEpoch,
-            s.Splits.Train.Count, s.Splits.Validation.Count, s.Task.SharedParameterCount, s.Device.ToString(), s.Estimate?.Total)),
+            s.Splits.Train.Count, s.Splits.Validation.Count, s.Task.SharedParameterCount, s.Device.ToString(), s.Estimate?.Total)
+        {
+            ExpectedRetrainDuration = s.RetrainEstimate,
+        }),
         Stepped = Step,
         EpochFinished = Epoch,
     };

@@ -29,7 +29,13 @@ public enum SearchPhase
 /// <param name="ExpectedDuration">The measured estimate of the remaining time (null unless
 /// <see cref="SearchRequest.EstimateDuration"/>).</param>
 public sealed record SearchStarted(string RunFolder, int EpochsDone, int Epochs, int StepsPerEpoch, int TrainImages, int ValidationImages,
-    long SharedParameters, string Device, TimeSpan? ExpectedDuration) : SearchProgress;
+    long SharedParameters, string Device, TimeSpan? ExpectedDuration) : SearchProgress
+{
+    /// <summary>The measured estimate of the retraining the search suggests (<see cref="SearchResult"/>'s retrain
+    /// settings, timed on sampled architectures at the retraining sizes; null unless
+    /// <see cref="SearchRequest.EstimateDuration"/>).</summary>
+    public TimeSpan? ExpectedRetrainDuration { get; init; }
+}
 
 /// <summary><paramref name="Step"/> of a phase's <paramref name="Total"/> steps are done (0: the phase starts).</summary>
 /// <param name="Phase">The phase.</param>

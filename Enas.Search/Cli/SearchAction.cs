@@ -32,6 +32,14 @@ internal static class SearchAction
                 stdout.WriteLine($"expected time: about {ProgressReporter.FormatDuration(estimate.Total)} ({estimate.Breakdown()}; " +
                                  $"{ProgressReporter.Count(options.Epochs - s.Search.EpochsDone, "epoch")} x {s.Task.StepsPerEpoch} steps, " +
                                  "measured on this machine just now)");
+                if (s.RetrainEstimate is { } retrain)
+                {
+                    var r = options.Retrain;
+                    stdout.WriteLine($"then the retraining it prints: about {ProgressReporter.FormatDuration(retrain)} " +
+                                     $"({ProgressReporter.Count(r.Epochs, "epoch")} on {(r.TrainSubset > 0 ? Math.Min(r.TrainSubset, s.Splits.FullTrainCount) : s.Splits.FullTrainCount):N0} images " +
+                                     $"at C={(r.Channels > 0 ? r.Channels : options.Channels)}, timed on sampled architectures); " +
+                                     $"search and retraining together: about {ProgressReporter.FormatDuration(estimate.Total + retrain)}");
+                }
                 stdout.WriteLine($"output folder: {s.Folder.Path}");
             },
         };
@@ -139,6 +147,8 @@ internal static class SearchAction
         if (o.Space == "micro") parts.Add($"--layers {(r.Layers > 0 ? r.Layers : o.Layers)}");
         if (r.BatchSize != basis.BatchSize) parts.Add($"--batch-size {r.BatchSize}");
         if (r.Cutout != basis.Cutout) parts.Add($"--cutout {r.Cutout}");
+        if (r.DropPathKeep != basis.DropPathKeep)
+            parts.Add($"--drop-path-keep {r.DropPathKeep.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         if (r.TrainSubset != basis.TrainSubset) parts.Add($"--train-subset {r.TrainSubset}");
         if (r.Network != basis.Network) parts.Add($"--network {r.Network}");
         parts.Add($"--out {CliApp.Quote(Path.Combine(folder.Path, "retrain"))}");
@@ -150,7 +160,7 @@ internal static class SearchAction
         a with
         {
             Epochs = b.Epochs, Channels = b.Channels, Layers = b.Layers, BatchSize = b.BatchSize, Cutout = b.Cutout,
-            TrainSubset = b.TrainSubset, Network = b.Network,
+            DropPathKeep = b.DropPathKeep, TrainSubset = b.TrainSubset, Network = b.Network,
         } == b;
 
     public static DataSplits LoadSplits(SearchOptions o)

@@ -82,18 +82,18 @@ internal sealed class SearchCliOptions
             (Dataset, $"{d.Dataset}; rnn: ptb"), (Data, $"{Enas.Search.Data.FashionMnist.DefaultDirectory} for fashion-mnist"),
             (Device, d.Device), (Seed, $"{d.Seed}"), (Out, "runs/<space>-<UTC date-time>"), (Controller, d.Controller),
             (TrainSubset, $"{d.TrainSubset}"), (ValidationSize, $"{d.ValidationSize}"),
-            (ControllerSteps, $"{d.ControllerSteps}; rnn: {rnn.ControllerSteps}"),
-            (ControllerAggregate, $"{d.ControllerAggregate}; rnn: {rnn.ControllerAggregate}"), (ControllerReward, "paper"),
+            (ControllerSteps, $"{d.ControllerSteps}; macro: {new SearchOptions().ControllerSteps}; rnn: {rnn.ControllerSteps}"),
+            (ControllerAggregate, $"{d.ControllerAggregate}; rnn: {rnn.ControllerAggregate}"), (ControllerReward, d.ControllerSettings.PairedReward ? "paired; macro: paper" : "paper"),
             (ControllerLr, $"{HelpText.Number(d.ControllerSettings.LearningRate)} micro, {HelpText.Number(macro.LearningRate)} macro, " +
                            $"{HelpText.Number(rnn.ControllerSettings.LearningRate)} rnn"),
-            (ControllerAdamEps, $"{HelpText.Number(d.ControllerSettings.AdamEpsilon)}; rnn: {HelpText.Number(rnn.ControllerSettings.AdamEpsilon)}"),
+            (ControllerAdamEps, $"{HelpText.Number(d.ControllerSettings.AdamEpsilon)}; macro: {HelpText.Number(macro.AdamEpsilon)}; rnn: {HelpText.Number(rnn.ControllerSettings.AdamEpsilon)}"),
             (ControllerTanh, $"{HelpText.Number(d.ControllerSettings.TanhConstant ?? 0)} micro, {HelpText.Number(macro.TanhConstant ?? 0)} macro, " +
                              $"{HelpText.Number(rnn.ControllerSettings.TanhConstant ?? 0)} rnn"),
             (ControllerOpTanhReduce, HelpText.Number(d.ControllerSettings.OpTanhReduce)),
             (LrMax, HelpText.Number(d.LrMax)), (LrMin, HelpText.Number(d.LrMin)),
             (DeriveSamples, $"{d.DeriveSamples}; rnn: {rnn.DeriveSamples}"),
             (DeriveBatches, $"{d.DeriveBatches}, i.e. {d.DeriveBatches * d.BatchSize:N0} images at batch {d.BatchSize}"),
-            (RewardBatches, "1, the paper's one minibatch"), (ControllerWarmup, "0"), (RankCheck, "0 = off"), (RankCheckEpochs, "2"),
+            (RewardBatches, d.RewardBatches is { } rb ? $"{rb}; macro: 1, the paper's one minibatch" : "1, the paper's one minibatch"), (ControllerWarmup, "0"), (RankCheck, "0 = off"), (RankCheckEpochs, "2"),
             (CompareSeeds, $"{new CompareOptions().Seeds}"), (CompareRandom, $"{new CompareOptions().RandomArchitectures}"),
             (RetrainEpochs, $"{d.Retrain.Epochs}; rnn: --epochs"), (RetrainChannels, $"{d.Retrain.Channels}"), (RetrainLayers, $"{d.Retrain.Layers}"),
             .. Folder.HelpDefaults(),
@@ -161,10 +161,20 @@ internal sealed class SearchCliOptions
             },
         };
         if (resumed is null && o.Space == "macro" && p.GetValue(Preset) is null)
-            o = o with { ControllerSettings = ControllerOptions.ForMacro(), Retrain = o.Retrain with { Layers = 0 } };
+            o = o with
+            {
+                // The macro search keeps the paper's controller: the cpu preset's paired rewards were measured on micro only.
+                ControllerSettings = ControllerOptions.ForMacro(), Retrain = o.Retrain with { Layers = 0 },
+                ControllerSteps = p.GetValue(ControllerSteps) ?? new SearchOptions().ControllerSteps,
+                RewardBatches = p.GetValue(RewardBatches),
+            };
         o = p.GetValue(ControllerReward) switch
         {
-            null or "paper" => o,
+            // The preset's paired rewards compare a step's samples with each other: with one sample per step the
+            // paper's moving-average baseline is the one that works, so an unstated reward follows --controller-aggregate.
+            null when o.ControllerAggregate < 2 => o with { ControllerSettings = o.ControllerSettings with { PairedReward = false } },
+            null => o,
+            "paper" => o with { ControllerSettings = o.ControllerSettings with { PairedReward = false } },
             "paired" => o with { ControllerSettings = o.ControllerSettings with { PairedReward = true } },
             var v => throw new CliException($"--controller-reward {v}: allowed paper or paired"),
         };

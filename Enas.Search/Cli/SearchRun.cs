@@ -17,8 +17,9 @@ namespace Enas.Search.Cli;
 /// <param name="Folder">The run folder.</param>
 /// <param name="Device">The device used.</param>
 /// <param name="Estimate">The start-up estimate of the remaining time (null until measured, or when not asked).</param>
+/// <param name="RetrainEstimate">The start-up estimate of the printed retraining's time (null as <paramref name="Estimate"/>).</param>
 internal sealed record SearchRunStart(SearchOptions Options, DataSplits Splits, ImageClassificationTask Task, EnasSearch Search,
-    RunFolder Folder, Device Device, SearchEstimate? Estimate = null);
+    RunFolder Folder, Device Device, SearchEstimate? Estimate = null, TimeSpan? RetrainEstimate = null);
 
 /// <summary>What a finished CNN search found and where it wrote it.</summary>
 /// <param name="Folder">The run folder.</param>
@@ -95,7 +96,12 @@ internal static class SearchRun
         var start = new SearchRunStart(options, splits, task, search, folder, device);
         hooks.Opened?.Invoke(start);
         RunReports.Refresh(folder.Path, log);
-        if (estimate) start = start with { Estimate = ImageSearchEstimate.Remaining(task, options, search.Controller, search.EpochsDone, device) };
+        if (estimate)
+            start = start with
+            {
+                Estimate = ImageSearchEstimate.Remaining(task, options, search.Controller, search.EpochsDone, device),
+                RetrainEstimate = ImageSearchEstimate.Retrain(task, options, search.Controller, device),
+            };
         hooks.Starting?.Invoke(start);
         SearchOutcome outcome;
         try { outcome = search.Run(cancellation: cancellation) ?? throw new InvalidOperationException("search stopped early"); }

@@ -14,6 +14,7 @@ internal sealed class TrainCliOptions
     public readonly Option<int?> Layers = new("--layers") { Description = "Micro: normal-cell layers L" };
     public readonly Option<int?> BatchSize = new("--batch-size") { Description = "Minibatch size" };
     public readonly Option<int?> Cutout = new("--cutout") { Description = "Cutout square side (0 = off)" };
+    public readonly Option<double?> DropPathKeep = new("--drop-path-keep") { Description = "Micro: probability that drop-path keeps a path (1 = off); annealed from 1 to it over the epochs" };
     public readonly Option<string?> Network = new("--network") { Description = "search (the search network trained alone) or final (the authors' final network: micro with strided reduction ops and concatenated loose ends, macro with dense convs and concatenated skips)" };
     public readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images (0 = all)" };
     public readonly Option<string?> Device = new("--device") { Description = "auto (CUDA when ILGPU sees a GPU, else CPU), cpu, cuda or cuda:N" };
@@ -25,7 +26,7 @@ internal sealed class TrainCliOptions
     public readonly Option<string?> ExportOnnx = new("--export-onnx") { Description = "train: after training, also write the model as ONNX to this file (as export --onnx does)" };
 
     /// <summary>The options train and eval share (<see cref="Resume"/> is train's alone).</summary>
-    public IEnumerable<Option> All() => [Preset, Dataset, Data, .. Folder.All(), Epochs, Channels, Layers, BatchSize, Cutout, Network, TrainSubset, Device, Seed, Out];
+    public IEnumerable<Option> All() => [Preset, Dataset, Data, .. Folder.All(), Epochs, Channels, Layers, BatchSize, Cutout, DropPathKeep, Network, TrainSubset, Device, Seed, Out];
 
     /// <summary>The options <c>eval</c> reads: what builds the network and finds the test set (it trains and writes nothing).</summary>
     public IEnumerable<Option> ForEval() => [Preset, Dataset, Data, .. Folder.All(), Channels, Layers, Network, Device];
@@ -38,7 +39,7 @@ internal sealed class TrainCliOptions
         [
             (Preset, "cpu"), (Dataset, "fashion-mnist"), (Data, $"{Enas.Search.Data.FashionMnist.DefaultDirectory} for fashion-mnist"),
             (Epochs, $"{r.Epochs}"), (Channels, $"{r.Channels}"), (Layers, $"{r.Layers}"), (BatchSize, $"{r.BatchSize}"),
-            (Cutout, $"{r.Cutout}"), (Network, $"{r.Network}; final with the paper presets"), (TrainSubset, "0"),
+            (Cutout, $"{r.Cutout}"), (DropPathKeep, HelpText.Number(r.DropPathKeep)), (Network, $"{r.Network}; final with the paper presets"), (TrainSubset, "0"),
             (Device, "auto"), (Seed, "1"), .. Folder.HelpDefaults(),
         ];
     }
@@ -72,6 +73,7 @@ internal sealed class TrainCliOptions
                 Layers = p.GetValue(Layers) ?? r.Layers,
                 BatchSize = p.GetValue(BatchSize) ?? r.BatchSize,
                 Cutout = p.GetValue(Cutout) ?? r.Cutout,
+                DropPathKeep = p.GetValue(DropPathKeep) ?? r.DropPathKeep,
                 TrainSubset = p.GetValue(TrainSubset) ?? r.TrainSubset,
                 Network = p.GetValue(Network) ?? r.Network,
             },
@@ -81,6 +83,8 @@ internal sealed class TrainCliOptions
         catch (ArgumentException e) { throw new CliException(e.Message); }
         if (o.Retrain.Epochs < 1 || o.Retrain.Channels < 0 || o.Retrain.Layers < 0 || o.Retrain.BatchSize < 1)
             throw new CliException("train: --epochs and --batch-size must be >= 1, --channels/--layers >= 0");
+        if (o.Retrain.DropPathKeep is not (> 0 and <= 1))
+            throw new CliException($"--drop-path-keep must be in (0, 1] (1 = no drop-path), got {o.Retrain.DropPathKeep}");
         if (o.Retrain.Network is not ("search" or "final"))
             throw new CliException($"--network must be search or final, got '{o.Retrain.Network}'");
         return o;

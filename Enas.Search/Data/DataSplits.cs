@@ -22,6 +22,10 @@ public sealed record DataSplits(ImageDataset Train, ImageDataset Validation, Ima
     /// <summary>How an image folder was read (null for the other datasets).</summary>
     public FolderDataInfo? Folder { get; init; }
 
+    /// <summary>Images of the whole training set before the validation hold-out (what a retraining from scratch
+    /// reads).</summary>
+    public int FullTrainCount { get; init; }
+
     /// <summary>
     /// Splits <paramref name="data"/>'s training set (holding out <paramref name="validationCount"/> images chosen
     /// with <paramref name="seed"/>), computes per-channel statistics on the remaining training images and
@@ -47,6 +51,9 @@ public sealed record DataSplits(ImageDataset Train, ImageDataset Validation, Ima
         train.Normalize(stats);
         validation.Normalize(stats);
         data.Test.Normalize(stats);
-        return new DataSplits(train, validation, data.Test, stats) { ClassNames = data.ClassNames, Folder = data.Folder };
+        return new DataSplits(train, validation, data.Test, stats)
+        {
+            ClassNames = data.ClassNames, Folder = data.Folder, FullTrainCount = data.Train.Count,
+        };
     }
 }

@@ -3,7 +3,9 @@ using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Search.Controller;
 using Enas.Search.Network;
+using Enas.Search.Data;
 using Enas.Search.Reporting;
+using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 using Enas.Search.Training;
 using Enas.Search.Util;
@@ -39,11 +41,7 @@ public static class ImageSearchEstimate
         var eval = new List<double>();
         for (int i = 0; i < Warmup + Timed; i++)
         {
-            Architecture arch;
-            using (TensorScope.Begin())
-            using (Tape.NoGrad())
-                arch = controller.Sample(rng).Architecture;
-            var child = ChildBuilder.Build(task.Space, arch, task.Network, task.Bank, device);
+            var child = ChildBuilder.Build(task.Space, Sample(controller, rng), task.Network, task.Bank, device);
             sw.Restart();
             // The main loss only, as the estimate's factors were calibrated.
             ChildStep.ForwardBackward(child, batch, new ForwardContext(true, rng), auxWeight: null, device,
@@ -58,5 +56,52 @@ public static class ImageSearchEstimate
         var work = SearchWorkload.Of(o, epochsDone, task.TrainBatches.BatchesPerEpoch, task.DeriveBatches.BatchesPerEpoch,
             rankCheckSteps, controller.Learns);
         return work.Estimate(SteadyState.Mean(train, Warmup)!.Value, SteadyState.Mean(eval, Warmup)!.Value);
+    }
+
+    /// <summary>Throwaway retraining steps run untimed, then timed, by <see cref="Retrain"/> (fewer than the search's:
+    /// a retraining step is wider, and the paper preset's is seconds long).</summary>
+    public const int RetrainWarmup = 2, RetrainTimed = 4;
+
+    /// <summary>
+    /// Expected wall time of the retraining the search prints (its <c>train</c> command, <see cref="SearchOptions.Retrain"/>):
+    /// <see cref="RetrainWarmup"/> + <see cref="RetrainTimed"/> training steps of architectures sampled from
+    /// <paramref name="controller"/>, each built at the retraining sizes with throwaway fresh weights and run on one
+    /// retraining batch (with the auxiliary loss when the network has the head), scaled to the retraining's epochs over
+    /// the whole training set (<see cref="DataSplits.FullTrainCount"/>, or its <c>--train-subset</c>) plus a test pass
+    /// per epoch. The run's weights and random streams are not touched. The searched architecture's cost differs from a
+    /// sample's by its mix of ops, so this is a guide, not a promise.
+    /// </summary>
+    public static TimeSpan Retrain(ImageClassificationTask task, SearchOptions o, IController controller, Device device)
+    {
+        var r = o.Retrain;
+        var data = task.Data;
+        var rng = new XoshiroRandom(54321);
+        var network = Retrainer.Network(task.Space, o, data.Train);
+        var batch = new Batcher(data.Train, r.BatchSize, 0, shuffle: false).GetBatch(0, 0);
+        var sw = new Stopwatch();
+        var seconds = new List<double>();
+        for (int i = 0; i < RetrainWarmup + RetrainTimed; i++)
+        {
+            using var fresh = new FreshWeights((ulong)i + 1, device);
+            var child = ChildBuilder.Build(task.Space, Sample(controller, rng), network, fresh, device);
+            sw.Restart();
+            ChildStep.ForwardBackward(child, batch, new ForwardContext(true, rng, 0), o.AuxWeight, device,
+                value => $"the start-up estimate's retraining step gave a loss of {value}");
+            seconds.Add(sw.Elapsed.TotalSeconds);
+        }
+        int images = data.FullTrainCount;
+        if (r.TrainSubset > 0) images = Math.Min(images, r.TrainSubset);
+        int testBatchSize = Math.Max(r.BatchSize, 100);
+        int steps = (images + r.BatchSize - 1) / r.BatchSize, testBatches = (data.Test.Count + testBatchSize - 1) / testBatchSize;
+        double perStep = SteadyState.Mean(seconds, RetrainWarmup)!.Value * SearchWorkload.TrainOverhead;
+        return TimeSpan.FromSeconds(RetrainEstimate.Seconds(perStep, steps, r.Epochs, testBatches, testBatchSize / (double)r.BatchSize));
+    }
+
+    /// <summary>One architecture from <paramref name="controller"/>, sampled without recording a tape.</summary>
+    private static Architecture Sample(IController controller, XoshiroRandom rng)
+    {
+        using (TensorScope.Begin())
+        using (Tape.NoGrad())
+            return controller.Sample(rng).Architecture;
     }
 }

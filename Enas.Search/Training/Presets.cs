@@ -8,10 +8,24 @@ public static class Presets
     /// <summary>Names accepted by <c>--preset</c>.</summary>
     public static readonly IReadOnlyList<string> Names = ["cpu", "paper-micro", "paper-macro"];
 
+    /// <summary>
+    /// The CPU default: the property defaults (the paper's controller, sized for 2 cores) with the controller that
+    /// measurably learns on them (perf/RESULTS.md, "CNN controller that moves"): each step's 5 samples scored on the
+    /// same 4 validation batches with leave-one-out advantages, Adam epsilon 1e-8, 20 steps per epoch; and a retrain
+    /// sized for search + retrain in about 2 hours on 2 cores (perf/RESULTS.md, "The 2-hour CPU recipe"). Kept out of
+    /// the property defaults so that a config.json written before, which leaves these fields out, resumes as it ran.
+    /// </summary>
+    public static SearchOptions Cpu => new()
+    {
+        ControllerSteps = 20, RewardBatches = 4,
+        ControllerSettings = new ControllerOptions { PairedReward = true, AdamEpsilon = 1e-8 },
+        Retrain = new RetrainOptions { Epochs = 14, DropPathKeep = 0.9 },
+    };
+
     /// <summary>The preset called <paramref name="name"/>.</summary>
     public static SearchOptions Get(string name) => name switch
     {
-        "cpu" => new SearchOptions(),
+        "cpu" => Cpu,
         "paper-micro" => new SearchOptions
         {
             Space = "micro", Nodes = 5, Layers = 6, Channels = 20, Epochs = 150, BatchSize = 160, TrainSubset = 0,

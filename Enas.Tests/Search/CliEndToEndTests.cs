@@ -47,6 +47,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("shared-weight accuracy", stdout);
         Assert.Contains("train --arch", stdout);
         Assert.Contains("expected time for the remaining 1 epoch: about", stdout);
+        Assert.Matches(@"then the retraining it prints: about \S+.* \(14 epochs on 120 images at C=16, timed on sampled architectures\); search and retraining together: about ", stdout);
         foreach (var f in new[] { "config.json", "metrics.jsonl", "best-architecture.json", "best-architecture.txt", "top-architectures.txt",
                      "summary.json", "normal-cell.svg", "reduction-cell.svg", "reward.svg", "accuracy.svg", "checkpoints/last.ckpt" })
             Assert.True(File.Exists(Path.Combine(run1, f)), $"missing {f}");
@@ -203,13 +204,18 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, controller.Count);
         Assert.All(controller, r => Assert.Equal(4, (int)r["samples"]!)); // 2 steps x 2 samples
         Assert.All(controller, r => Assert.True(double.IsFinite((double)r["loss"]!)));
-        // the default leaves the option out of config.json, so checkpoints written before it existed still resume
+        // The cpu preset (the default) writes its paired controller; the paper's reward leaves the option out of
+        // config.json, as every run before it existed did, so their checkpoints still resume.
         var plain = Path.Combine(_root, "plain");
         (code, _, _) = Cli(Tiny(data, plain));
         Assert.Equal(0, code);
-        Assert.DoesNotContain("pairedReward", File.ReadAllText(Path.Combine(plain, "config.json")));
-        Assert.DoesNotContain("rewardBatches", File.ReadAllText(Path.Combine(plain, "config.json")));
+        Assert.Contains("\"pairedReward\": true", File.ReadAllText(Path.Combine(plain, "config.json")));
+        Assert.Contains("\"rewardBatches\": 4", File.ReadAllText(Path.Combine(plain, "config.json")));
         Assert.DoesNotContain("rankCheck", File.ReadAllText(Path.Combine(plain, "config.json")));
+        var paper = Path.Combine(_root, "paper");
+        (code, _, _) = Cli([.. Tiny(data, paper), "--controller-reward", "paper"]);
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("pairedReward", File.ReadAllText(Path.Combine(paper, "config.json")));
         var oneSample = Tiny(data, Path.Combine(_root, "p1"));
         oneSample[Array.IndexOf(oneSample, "--controller-aggregate") + 1] = "1";
         (code, _, err) = Cli([.. oneSample, "--controller-reward", "paired"]);

@@ -48,6 +48,11 @@ public sealed class CliUsageTests(ITestOutputHelper output)
         Assert.Contains("[default: 5]", rows["--cells"]);
         Assert.Contains("[default: 8; rnn: 10]", rows["--epochs"]);
         Assert.Contains("0.0035 micro, 0.001 macro", rows["--controller-lr"]);
+        // The cpu preset's controller (paired rewards on 4 batches, 20 steps, epsilon 1e-8); macro keeps the paper's.
+        Assert.Contains("[default: paired; macro: paper]", rows["--controller-reward"]);
+        Assert.Contains("[default: 4; macro: 1", rows["--reward-batches"]);
+        Assert.Contains("[default: 20; macro: 10; rnn:", rows["--controller-steps"]);
+        Assert.Contains("[default: 1e-8; macro: 0.001", rows["--controller-adam-eps"]);
     }
 
     [Fact]
@@ -65,7 +70,8 @@ public sealed class CliUsageTests(ITestOutputHelper output)
         }
         Assert.Contains("[default: 16]", rows["--channels"]);
         var (_, trainHelp, _) = CliRun.Run(output, "train", "--help");
-        Assert.Contains("[default: 8]", OptionRows(trainHelp)["--epochs"]);
+        Assert.Contains("[default: 14]", OptionRows(trainHelp)["--epochs"]);
+        Assert.Contains("[default: 0.9]", OptionRows(trainHelp)["--drop-path-keep"]);
     }
 
     /// <summary>The text of each option row of a help page, by option name (continuation lines joined).</summary>

@@ -36,10 +36,22 @@ public sealed class RetrainCommandTests : IDisposable
     [Fact]
     public void DefaultCommandStaysShort()
     {
-        string cmd = SearchAction.RetrainCommand(new SearchOptions(), Folder());
+        string cmd = SearchAction.RetrainCommand(Presets.Get("cpu"), Folder());
         Assert.DoesNotContain("--preset", cmd);
         Assert.DoesNotContain("--network", cmd);
         Assert.DoesNotContain("--batch-size", cmd);
+        Assert.DoesNotContain("--drop-path-keep", cmd);
+    }
+
+    [Fact]
+    public void RunWrittenBeforeTheCpuRetrainChangedPrintsItsOwnDropPath()
+    {
+        // The property defaults are what a config.json written before the cpu preset's 2-hour retrain holds (8 epochs,
+        // drop-path keep 0.6): the command must retrain that, not the preset's 0.9.
+        var o = new SearchOptions();
+        Assert.NotEqual(Presets.Get("cpu").Retrain.DropPathKeep, o.Retrain.DropPathKeep);
+        Assert.Contains("--drop-path-keep 0.6", SearchAction.RetrainCommand(o, Folder()));
+        Assert.Equal(ExpectedRetrain(o), BindPrintedCommand(o).Retrain);
     }
 
     /// <summary>What <c>train</c> should run with: the run's retrain block, widths resolved as the command prints them.</summary>
