@@ -94,6 +94,7 @@ internal static class SearchRun
         using var searchScope = search;
         search.EpochFinished += () =>
         {
+            VerifyReplicas(world, task, search); // the ranks trained and scored the same: still identical
             if (folder.Writes) RunReports.Refresh(folder.Path, log);
             hooks.EpochFinished?.Invoke(search.EpochsDone);
         };
@@ -118,8 +119,8 @@ internal static class SearchRun
         return new SearchRunResult(folder, task.Space, best, summary, SearchAction.RetrainCommand(options, folder), device);
     }
 
-    /// <summary>Under mpirun, proves that every rank starts (or resumes) with the same shared weights, optimiser
-    /// state, controller and random generators as rank 0 (<see cref="ReplicaCheck"/>).</summary>
+    /// <summary>Under mpirun, proves that every rank holds the same shared weights, optimiser state, controller and
+    /// random generators as rank 0 (<see cref="ReplicaCheck"/>): at the start (or resume) and after every epoch.</summary>
     private static void VerifyReplicas(ICommunicator world, ImageClassificationTask task, EnasSearch search)
     {
         if (world.Size == 1) return;

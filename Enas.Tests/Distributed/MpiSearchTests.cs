@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Enas.Engine;
+using Enas.Engine.Serialization;
+using Enas.Search.Cli;
+using Enas.Search.Data;
+using Enas.Search.Distributed;
+using Enas.Search.Loop;
+using Enas.Search.Reporting;
+using Enas.Search.Tasks;
+using Enas.Search.Training;
+using Enas.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Enas.Tests.Distributed;
+
+/// <summary>The CNN search under <c>mpirun -np 2</c> against one process at the same global batch.</summary>
+public sealed class MpiSearchTests(ITestOutputHelper output)
+{
+    // Float32 tolerance for numbers that went through two processes: each rank runs the same kernels on the same rows
+    // as the one-process reference, and the two-rank sum of the flat buffer is the reference's a + b, so the runs agree
+    // to rounding (measured: bit-identical on this machine, the test passes with a tolerance of 0); 1e-5 relative leaves room for a kernel whose summation
+    // order follows the thread count, and is far below what one different image or step changes (the losses differ
+    // from the plain whole-batch run in the second decimal).
+    private const double Tolerance = 1e-5;
+
+    /// <summary>
+    /// Two ranks, global batch 16 over 41 images (batches of 16, 16 and 9, so the last shards are 5 and 4 images with
+    /// weights 5/9 and 4/9), two epochs with controller phases and derive. The reference is one process training the
+    /// same two shards of every batch (<see cref="DataParallel.Emulated"/>): the same global batch with per-shard
+    /// batch-norm statistics, which is what two ranks compute (batch norm is per rank, as DDP without SyncBatchNorm,
+    /// so a plain whole-batch run normalises differently and is not expected to match). Each rank runs in its own
+    /// working folder with a relative --out: rank 1's folder must stay empty, and only rank 0 prints.
+    /// </summary>
+    [RequiresMpirunFact]
+    public void TwoRanksTrainLikeOneProcessOfTheSameShardsAndOnlyRankZeroWrites()
+    {
+        using var dir = new TempFolder();
+        var data = dir["data"];
+        SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
+        string[] ranks = [dir["rank0"], dir["rank1"]];
+        foreach (var r in ranks) Directory.CreateDirectory(r);
+        string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "2", "--batch-size", "16",
+            "--train-subset", "41", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
+            "--derive-samples", "4", "--seed", "3", "--out", "run"];
+        var (code, stdout, stderr) = Mpirun.Search(ranks, args, TimeSpan.FromMinutes(4));
+        output.WriteLine(stdout + stderr);
+        Assert.True(code == 0, stderr);
+        var run = Path.Combine(ranks[0], "run");
+        foreach (var f in new[] { "config.json", "metrics.jsonl", "summary.json", "best-architecture.json", "report.html", "checkpoints/last.ckpt" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"rank 0 did not write {f}");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(ranks[1])); // rank 1 wrote nothing
+        Assert.Empty(Directory.EnumerateFiles(run, "*.tmp", SearchOption.AllDirectories));
+        Assert.Single(Regex.Matches(stdout, "ENAS micro search on")); // one header: only rank 0 prints
+        Assert.Single(Regex.Matches(stdout, "best architecture"));
+
+        var configText = File.ReadAllText(Path.Combine(run, "config.json"));
+        var options = JsonSerializer.Deserialize(configText, SearchJsonContext.Default.SearchOptions)!;
+        var reference = dir["reference"];
+        var folder = RunFolder.Create(reference, configText);
+        using (var progress = new ProgressReporter(TextWriter.Null, live: false))
+        using (var task = new ImageClassificationTask(options, SearchAction.LoadSplits(options), Device.Cpu, DataParallel.Emulated(2)))
+        using (var search = new EnasSearch(task, SearchLoops.Of(options), folder, progress))
+        {
+            Assert.NotNull(search.Run());
+            // One flat buffer per step: the last child's gradients and counts, at most the whole bank's.
+            Assert.InRange(task.LastAllReduceBytes, 4L, 4L * GradientPacking.Length(task.Bank.Parameters));
+        }
+
+        var mpi = Records(Path.Combine(run, "metrics.jsonl"));
+        var one = Records(Path.Combine(reference, "metrics.jsonl"));
+        Assert.Equal(one.Select(r => (string?)r["kind"]), mpi.Select(r => (string?)r["kind"]));
+        Assert.Equal(["epoch", "controller", "epoch", "controller", "derive", "policy_vs_uniform"], mpi.Select(r => (string?)r["kind"]));
+        for (int i = 0; i < mpi.Count; i++) SameRecord(one[i], mpi[i]);
+
+        var (_, mpiWeights) = Checkpoint.Read(Path.Combine(run, "checkpoints", "last.ckpt"));
+        var (_, oneWeights) = Checkpoint.Read(Path.Combine(reference, "checkpoints", "last.ckpt"));
+        Assert.Equal(oneWeights.Keys.Order(), mpiWeights.Keys.Order());
+        Assert.Contains(mpiWeights.Keys, k => k.StartsWith("bank.", StringComparison.Ordinal));
+        Assert.Contains(mpiWeights.Keys, k => k.StartsWith("sgd.", StringComparison.Ordinal));
+        foreach (var (name, e) in oneWeights)
+        {
+            var m = mpiWeights[name].Data;
+            for (int k = 0; k < e.Data.Length; k++)
+                Assert.True(Math.Abs(e.Data[k] - m[k]) <= Tolerance * (1 + Math.Abs(e.Data[k])), $"{name}[{k}]: one process {e.Data[k]}, two ranks {m[k]}");
+        }
+
+        // The checkpoint does not depend on the number of ranks: one process without mpirun continues the two-rank run.
+        var (resumed, resumedOut, resumedErr) = CliRun.Run(output, "--resume", "--out", run, "--epochs", "3");
+        Assert.True(resumed == 0, resumedErr + resumedOut);
+        Assert.Contains("resuming after epoch 2 of 3", resumedOut);
+    }
+
+    private static List<JsonObject> Records(string path) => MetricsLog.ReadAll(path).Select(r =>
+    {
+        r.Remove("seconds");
+        return r;
+    }).ToList();
+
+    /// <summary>The same fields; strings and integers equal, other numbers within <see cref="Tolerance"/>.</summary>
+    private static void SameRecord(JsonObject expected, JsonObject actual)
+    {
+        Assert.Equal(expected.Select(p => p.Key), actual.Select(p => p.Key));
+        foreach (var (key, value) in expected)
+        {
+            var other = actual[key];
+            if (value is JsonValue v && v.TryGetValue<double>(out double a) && other is JsonValue w && w.TryGetValue<double>(out double b))
+                Assert.True(Math.Abs(a - b) <= Tolerance * (1 + Math.Abs(a)), $"{expected["kind"]} {key}: one process {a}, two ranks {b}");
+            else Assert.Equal(value?.ToJsonString(), other?.ToJsonString());
+        }
+    }
+}
