@@ -128,19 +128,26 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
     public bool ScoresUniform(bool controllerLearns) => _o.ScoresUniform(controllerLearns);
 
     /// <summary>Accuracy of each architecture with the shared weights on the first derive batches (the same for all;
-    /// BN on batch statistics, no dropout).</summary>
+    /// BN on batch statistics, no dropout). Over several ranks, rank r scores candidates r, r + N, ... and one
+    /// all-reduce of the zero-filled scores gives every rank all of them (each is the exact count of hits / images,
+    /// so the same as one process).</summary>
     public double[] ScoreCandidates(IReadOnlyList<Architecture> architectures, XoshiroRandom rng, Action<int, int>? onStep)
     {
         var ctx = new ForwardContext(false, rng);
         var fixedBatches = Enumerable.Range(0, Math.Min(_o.DeriveBatches, _deriveBatches.BatchesPerEpoch))
             .Select(b => _deriveBatches.GetBatch(0, b)).ToList();
+        var world = Parallel.Communicator;
         var result = new double[architectures.Count];
         for (int i = 0; i < architectures.Count; i++)
         {
-            var child = ChildBuilder.Build(Space, architectures[i], _network, _bank, _device);
-            result[i] = Evaluator.Accuracy(child, fixedBatches, _device, ctx);
+            if (i % world.Size == world.Rank)
+            {
+                var child = ChildBuilder.Build(Space, architectures[i], _network, _bank, _device);
+                result[i] = Evaluator.Accuracy(child, fixedBatches, _device, ctx);
+            }
             onStep?.Invoke(i + 1, architectures.Count);
         }
+        world.AllReduceSum(result);
         return result;
     }
 

@@ -9,7 +9,12 @@ using Enas.Search.Util;
 namespace Enas.Search.Training;
 
 /// <summary>Summary of one pass of shared-weight training.</summary>
-public sealed record SharedEpochResult(double Loss, double Accuracy, double GradNorm, int Steps);
+/// <param name="Loss">Mean training loss per image.</param>
+/// <param name="Accuracy">Fraction of training images classified right.</param>
+/// <param name="GradNorm">Mean gradient norm before clipping.</param>
+/// <param name="Steps">Steps trained.</param>
+/// <param name="AllReduceBytes">Mean bytes per step of the gradient all-reduce (0 for one process).</param>
+public sealed record SharedEpochResult(double Loss, double Accuracy, double GradNorm, int Steps, long AllReduceBytes = 0);
 
 /// <summary>
 /// Trains the shared weights: one pass over the training batches, a freshly sampled child per step, cross-entropy
@@ -32,6 +37,7 @@ public sealed class SharedTrainer(ISearchSpace space, WeightBank bank, ChildSgd 
         Action<int, int>? onStep = null)
     {
         double normSum = 0;
+        long reduced = 0;
         var tally = new StepTally();
         int steps = batcher.BatchesPerEpoch;
         for (int b = 0; b < steps; b++)
@@ -45,9 +51,10 @@ public sealed class SharedTrainer(ISearchSpace space, WeightBank bank, ChildSgd 
             if (_sharded is not null) _sharded.Run(child, batch, dropRng, aux, device, NonFinite, tally);
             else tally.Add(ChildStep.ForwardBackward(child, batch, new ForwardContext(true, dropRng), aux, device, NonFinite));
             normSum += sgd.Step();
+            reduced += LastAllReduceBytes;
             onStep?.Invoke(b + 1, steps);
         }
         if (_sharded is not null) tally.SumOver(parallel!.Communicator);
-        return new SharedEpochResult(tally.MeanLoss, tally.Accuracy, normSum / Math.Max(1, steps), steps);
+        return new SharedEpochResult(tally.MeanLoss, tally.Accuracy, normSum / Math.Max(1, steps), steps, reduced / Math.Max(1, steps));
     }
 }

@@ -54,6 +54,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         Assert.Empty(Directory.EnumerateFiles(run, "*.tmp", SearchOption.AllDirectories));
         Assert.Single(Regex.Matches(stdout, "ENAS micro search on")); // one header: only rank 0 prints
         Assert.Single(Regex.Matches(stdout, "best architecture"));
+        Assert.Contains("data-parallel on 2 ranks (mpirun)", stdout);
 
         var configText = File.ReadAllText(Path.Combine(run, "config.json"));
         var options = JsonSerializer.Deserialize(configText, SearchJsonContext.Default.SearchOptions)!;
@@ -73,6 +74,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         Assert.Equal(one.Select(r => (string?)r["kind"]), mpi.Select(r => (string?)r["kind"]));
         Assert.Equal(["epoch", "controller", "epoch", "controller", "derive", "policy_vs_uniform"], mpi.Select(r => (string?)r["kind"]));
         for (int i = 0; i < mpi.Count; i++) SameRecord(one[i], mpi[i]);
+        Assert.All(mpi.Where(r => (string?)r["kind"] == "epoch"), r => Assert.True((long)r["allreduce_bytes_per_step"]! > 0));
 
         var (_, mpiWeights) = Checkpoint.Read(Path.Combine(run, "checkpoints", "last.ckpt"));
         var (_, oneWeights) = Checkpoint.Read(Path.Combine(reference, "checkpoints", "last.ckpt"));
