@@ -99,7 +99,12 @@ internal static class SearchRun
             hooks.EpochFinished?.Invoke(search.EpochsDone);
         };
         if (hooks.Stepped is { } stepped) search.Stepped += stepped;
-        VerifyReplicas(world, task, search);
+        try { VerifyReplicas(world, task, search); }
+        catch (CliException) when (!resume)
+        {
+            folder.RemoveIfNothingSaved(); // a job that cannot start leaves no run behind (rank 0; a replica has nothing)
+            throw;
+        }
         if (resume) folder.WriteText(RunFolder.ConfigFile, configJson); // checked against the checkpoint: what the run continues with
         var start = new SearchRunStart(options, splits, task, search, folder, device);
         hooks.Opened?.Invoke(start);

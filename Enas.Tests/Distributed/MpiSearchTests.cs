@@ -94,6 +94,27 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         Assert.Contains("resuming after epoch 2 of 3", resumedOut);
     }
 
+    /// <summary>Rank 1 started with another seed: both ranks stop before training with the replica check's message
+    /// (exit 2), and rank 0 removes the run it had opened, so the same --out is free again.</summary>
+    [RequiresMpirunFact]
+    public void RanksThatDoNotHoldTheSameReplicaStopBeforeTrainingAndLeaveNoRun()
+    {
+        using var dir = new TempFolder();
+        var data = dir["data"];
+        SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(60, 16, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
+        string[] ranks = [dir["rank0"], dir["rank1"]];
+        foreach (var r in ranks) Directory.CreateDirectory(r);
+        string[] Args(string seed) => ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "1", "--batch-size", "16",
+            "--train-subset", "32", "--validation-size", "16", "--derive-samples", "2", "--seed", seed, "--out", "run"];
+        var (code, stdout, stderr) = Mpirun.Search([(ranks[0], Args("3")), (ranks[1], Args("4"))], TimeSpan.FromMinutes(2));
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("1 of the 2 ranks start with shared weights, optimiser state, controller or random streams that differ from rank 0's", stderr);
+        Assert.DoesNotContain("epoch 1/1:", stdout);
+        Assert.False(Directory.Exists(Path.Combine(ranks[0], "run")), "rank 0 left the run it could not start");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(ranks[1]));
+    }
+
     private static List<JsonObject> Records(string path) => MetricsLog.ReadAll(path).Select(r =>
     {
         r.Remove("seconds");

@@ -27,16 +27,20 @@ public static class Mpirun
 
     /// <summary>Runs one rank per entry of <paramref name="workingFolders"/> (rank r in folder r, an MPMD job), each
     /// <c>dotnet Enas.Search.dll args</c>; returns the exit code, stdout and stderr.</summary>
-    public static (int Code, string Out, string Err) Search(IReadOnlyList<string> workingFolders, IReadOnlyList<string> args, TimeSpan timeout)
+    public static (int Code, string Out, string Err) Search(IReadOnlyList<string> workingFolders, IReadOnlyList<string> args, TimeSpan timeout) =>
+        Search([.. workingFolders.Select(f => (f, args))], timeout);
+
+    /// <summary>Runs rank r in <c>ranks[r].Folder</c> with its own <c>ranks[r].Args</c> (an MPMD job).</summary>
+    public static (int Code, string Out, string Err) Search(IReadOnlyList<(string Folder, IReadOnlyList<string> Args)> ranks, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(Path!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var s in Switches) start.ArgumentList.Add(s);
-        for (int r = 0; r < workingFolders.Count; r++)
+        for (int r = 0; r < ranks.Count; r++)
         {
             if (r > 0) start.ArgumentList.Add(":");
-            foreach (var a in new[] { "-np", "1", "-wdir", workingFolders[r], "dotnet", System.IO.Path.Combine(AppContext.BaseDirectory, "Enas.Search.dll") })
+            foreach (var a in new[] { "-np", "1", "-wdir", ranks[r].Folder, "dotnet", System.IO.Path.Combine(AppContext.BaseDirectory, "Enas.Search.dll") })
                 start.ArgumentList.Add(a);
-            foreach (var a in args) start.ArgumentList.Add(a);
+            foreach (var a in ranks[r].Args) start.ArgumentList.Add(a);
         }
         // Containers often forbid the cross-memory attach that shared memory would use for large messages.
         start.Environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none";
