@@ -14,16 +14,6 @@ public static class World
     public static bool UnderMpirun(Func<string, string?> variable) =>
         !string.IsNullOrEmpty(variable("OMPI_COMM_WORLD_SIZE")) || !string.IsNullOrEmpty(variable("PMIX_RANK"));
 
-    /// <summary>Refuses <paramref name="what"/> in a job of more than one rank (only the CNN search is data-parallel so
-    /// far), with a message saying to run it without mpirun.</summary>
-    /// <exception cref="Cli.CliException">This process is one of several ranks.</exception>
-    public static void RefuseParallel(string what)
-    {
-        if (Communicator.Size > 1)
-            throw new Cli.CliException($"{what} does not run data-parallel yet (only the CNN search does): run it without mpirun, " +
-                                       $"not on {Communicator.Size} ranks");
-    }
-
     /// <summary>Starts MPI when this process runs under <c>mpirun</c> and makes it <see cref="Communicator"/>; the
     /// caller disposes the result (MPI_Finalize) when the program ends.</summary>
     /// <exception cref="MpiUnavailableException">Under mpirun, but Open MPI 4.x cannot be loaded or started.</exception>
