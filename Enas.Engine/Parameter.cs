@@ -47,6 +47,18 @@ public sealed class Parameter : Tensor
         Grad = null;
     }
 
+    /// <summary>Sets the gradient to the host values <paramref name="values"/> [ElementCount] of this parameter's element
+    /// type, creating it when there is none: what a data-parallel step writes back after summing the processes'
+    /// gradients (the optimiser then steps this parameter as if the gradient had come from backward).</summary>
+    public void LoadGrad<T>(ReadOnlySpan<T> values) where T : unmanaged
+    {
+        if (values.Length != ElementCount || DTypeExtensions.Of<T>() != DType)
+            throw new ShapeMismatchException("Parameter.LoadGrad",
+                $"{values.Length} {DTypeExtensions.Of<T>()} values do not fit the gradient of '{Name}' ({DType} {Shape})");
+        Grad ??= EmptyLike(this, persistent: true);
+        Backend.Upload(values, Grad.Buffer);
+    }
+
     /// <summary>Overwrites the values from the host.</summary>
     public void Load<T>(ReadOnlySpan<T> values) where T : unmanaged
     {

@@ -138,6 +138,16 @@ public partial class Tensor : IDisposable
         return result;
     }
 
+    /// <summary>Copies the contents into <paramref name="destination"/>, which holds exactly
+    /// <see cref="ElementCount"/> values of this tensor's element type (synchronises; no allocation).</summary>
+    public void CopyTo<T>(Span<T> destination) where T : unmanaged
+    {
+        if (destination.Length != ElementCount || DTypeExtensions.Of<T>() != DType)
+            throw new ShapeMismatchException("CopyTo",
+                $"a {DTypeExtensions.Of<T>()} span of {destination.Length} cannot take {DType} tensor {Shape}");
+        Backend.Download(Buffer, destination);
+    }
+
     /// <summary>Float32 contents as a new array; float64 tensors are converted.</summary>
     public float[] ToFloatArray() => DType switch
     {

@@ -16,6 +16,7 @@ internal static class RnnCliAction
     public static int Run(RnnCliRequest r, TextWriter stdout, bool? live = null)
     {
         var o = r.Options;
+        SingleRank.Require("the recurrent search (--space rnn)");
         if (r.Resume && r.Out is null) throw new CliException("--resume needs --out pointing at the run to continue");
         if (r.Resume && (r.Cell ?? r.Baseline) is not null)
             throw new CliException($"cannot resume {r.Out}: it trained {(r.Cell is not null ? "a given cell (--cell)" : "the LSTM baseline")} " +

@@ -24,6 +24,10 @@ internal static class SearchAction
                                  $"{s.Task.Space.Decisions.Count} decisions per architecture, {s.Task.SharedParameterCount:N0} shared parameters, " +
                                  $"controller {options.Controller}, device {s.Device}");
                 foreach (var line in s.Splits.Folder?.Lines() ?? []) stdout.WriteLine(line);
+                if (s.Task.Parallel.IsSharded)
+                    stdout.WriteLine($"data-parallel on {s.Task.Parallel.ShardCount} ranks (mpirun): each trains its shard of every batch of {options.BatchSize} " +
+                                     "(batch norm on per-rank statistics), one gradient all-reduce per step of at most " +
+                                     $"{4.0 * Distributed.GradientPacking.Length(s.Task.Bank.Parameters) / (1 << 20):F2} MiB; controller and derive on every rank, derive scoring split");
             },
             Starting = s =>
             {

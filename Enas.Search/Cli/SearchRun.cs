@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Enas.Engine;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Loop;
 using Enas.Search.Reporting;
 using Enas.Search.Spaces;
@@ -52,6 +53,8 @@ internal sealed class SearchRunHooks
 /// the library API (<c>Api.EnasSearchRunner</c>). It checks a resume, resolves the device, loads and splits the data
 /// before anything is written, opens the run folder (config.json, classes.json), runs the loop (report.html after every
 /// epoch), then writes the outputs (best-architecture.json/.txt, top-architectures.txt, summary.json, drawings, curves).
+/// Under mpirun (<see cref="World"/>) every rank runs it: rank 0 opens and writes the folder, the others see it as a
+/// <see cref="RunFolder.Replica"/>, and all check at the start that they hold identical replicas.
 /// </summary>
 internal static class SearchRun
 {
@@ -76,26 +79,37 @@ internal static class SearchRun
                                        $"Leave them out to continue the run as it was; on resume only {SearchResumeCheck.MayChangeFlags} may change; " +
                                        "or start a new run with another --out");
         }
-        var device = DeviceSelection.Resolve(options.Device, deviceLog);
+        var world = World.Communicator;
+        if (world.Size > 1 && options.Compare is not null)
+            throw new CliException($"--compare is not spread over mpirun's {world.Size} ranks yet: run the comparison without mpirun");
+        var device = DeviceSelection.Resolve(options.Device, world.Rank == 0 ? deviceLog : TextWriter.Null);
         outDir ??= Path.Combine("runs", $"{options.Space}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         // Load and validate the data before anything is written.
         var splits = SearchAction.LoadSplits(options);
         var configJson = SearchAction.WithDeviceUsed(JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions), device.ToString());
-        var folder = RunFolder.Open(outDir, configJson, resume);
+        // Rank 0 writes the run; the other ranks of a data-parallel job read it (a resume) and write nothing.
+        var folder = world.Rank == 0 ? RunFolder.Open(outDir, configJson, resume) : RunFolder.Replica(outDir, resume);
         folder.WriteText(RunFolder.ClassesFile, ClassesJson.Render(options.Dataset, splits.ClassNames, splits.Train, splits.Stats, splits.Folder));
         var (task, search) = SearchLoops.Image(options, splits, device, folder, progress);
         using var taskScope = task;
         using var searchScope = search;
         search.EpochFinished += () =>
         {
-            RunReports.Refresh(folder.Path, log);
+            VerifyReplicas(world, task, search); // the ranks trained and scored the same: still identical
+            if (folder.Writes) RunReports.Refresh(folder.Path, log);
             hooks.EpochFinished?.Invoke(search.EpochsDone);
         };
         if (hooks.Stepped is { } stepped) search.Stepped += stepped;
+        try { VerifyReplicas(world, task, search); }
+        catch (CliException) when (!resume)
+        {
+            folder.RemoveIfNothingSaved(); // a job that cannot start leaves no run behind (rank 0; a replica has nothing)
+            throw;
+        }
         if (resume) folder.WriteText(RunFolder.ConfigFile, configJson); // checked against the checkpoint: what the run continues with
         var start = new SearchRunStart(options, splits, task, search, folder, device);
         hooks.Opened?.Invoke(start);
-        RunReports.Refresh(folder.Path, log);
+        if (folder.Writes) RunReports.Refresh(folder.Path, log);
         if (estimate)
             start = start with
             {
@@ -108,8 +122,23 @@ internal static class SearchRun
         catch (NonFiniteLossException e) { throw SearchAction.Diverged(e.Message, folder, search.EpochsDone, options.Epochs); }
         var best = outcome.Best;
         var summary = outcome.Summary ?? throw new InvalidOperationException("an image classification search ends with a summary");
-        RunOutputs.Write(folder, task.Space, best, summary);
-        RunReports.Refresh(folder.Path, log);
+        if (folder.Writes)
+        {
+            RunOutputs.Write(folder, task.Space, best, summary);
+            RunReports.Refresh(folder.Path, log);
+        }
         return new SearchRunResult(folder, task.Space, best, summary, SearchAction.RetrainCommand(options, folder), device);
+    }
+
+    /// <summary>Under mpirun, proves that every rank holds the same shared weights, optimiser state, controller and
+    /// random generators as rank 0 (<see cref="ReplicaCheck"/>): at the start (or resume) and after every epoch.</summary>
+    private static void VerifyReplicas(ICommunicator world, ImageClassificationTask task, EnasSearch search)
+    {
+        if (world.Size == 1) return;
+        var streams = task.Streams;
+        var entries = task.Weights().Concat(task.OptimiserState()).Concat(ParameterEntries.Of("controller", search.Controller.Parameters));
+        var states = streams.Train.GetState().Concat(streams.Controller.GetState()).Concat(streams.Dropout.GetState());
+        try { ReplicaCheck.Verify(world, ReplicaCheck.Hash(entries, states), "shared weights, optimiser state, controller or random streams"); }
+        catch (ReplicaMismatchException e) { throw new CliException(e.Message); }
     }
 }

@@ -56,6 +56,19 @@ public sealed class Batch
     /// <summary>The image tensor shape [Count, C, H, W].</summary>
     public Shape ImageShape => new(Count, Channels, Height, Width);
 
+    /// <summary>A new batch holding the images [shard.Count, C, H, W] and labels of rows
+    /// [shard.Offset, shard.Offset + shard.Count) of this one (same epoch and index).</summary>
+    public Batch Slice(BatchShard shard)
+    {
+        if (shard.GlobalCount != Count || shard.Count < 1 || shard.Offset < 0 || shard.Offset + shard.Count > Count)
+            throw new ArgumentOutOfRangeException(nameof(shard), $"shard {shard} does not fit a batch of {Count} images");
+        int size = Channels * Height * Width;
+        var part = new Batch(shard.Count, Channels, Height, Width) { Count = shard.Count, Epoch = Epoch, Index = Index };
+        Images.AsSpan(shard.Offset * size, shard.Count * size).CopyTo(part.Images);
+        Labels.AsSpan(shard.Offset, shard.Count).CopyTo(part.Labels);
+        return part;
+    }
+
     /// <summary>
     /// Uploads to <paramref name="device"/> (CPU when null): a float32 tensor [Count, C, H, W] and an int32 tensor
     /// [Count]. The tensors belong to the innermost open <see cref="TensorScope"/>, like any new tensor.

@@ -15,7 +15,8 @@ namespace Enas.Search.Loop;
 /// one controller phase (<see cref="ControllerTrainer"/>), the task's metrics records and a checkpoint; then derive
 /// (<see cref="Deriver"/>: the policy's candidates against uniform ones) and the task's finish. Resuming loads the last
 /// checkpoint and continues with identical random streams, so on the CPU a resumed run ends exactly like an
-/// uninterrupted one.
+/// uninterrupted one. A folder that does not write (<see cref="RunFolder.Replica"/>, rank &gt; 0 of a data-parallel run)
+/// gets no metrics, truncation or checkpoint from the loop; it still reads the checkpoint to resume.
 /// </summary>
 public sealed class EnasSearch : IDisposable
 {
@@ -47,7 +48,7 @@ public sealed class EnasSearch : IDisposable
         if (folder.IsResumed)
         {
             if (File.Exists(CheckpointPath)) Restore();
-            else MetricsLog.TruncateTo(_folder.MetricsPath, 0); // interrupted before the first checkpoint: start over cleanly
+            else if (folder.Writes) MetricsLog.TruncateTo(_folder.MetricsPath, 0); // interrupted before the first checkpoint: start over cleanly
         }
     }
 
@@ -80,7 +81,7 @@ public sealed class EnasSearch : IDisposable
         streams.Train.SetState(_state.TrainRng);
         streams.Controller.SetState(_state.ControllerRng);
         streams.Dropout.SetState(_state.DropoutRng);
-        MetricsLog.TruncateTo(_folder.MetricsPath, _state.MetricsBytes);
+        if (_folder.Writes) MetricsLog.TruncateTo(_folder.MetricsPath, _state.MetricsBytes);
     }
 
     /// <summary>Runs the remaining epochs, then derive. <paramref name="stopAfterEpochs"/> simulates an interruption (tests).
@@ -120,9 +121,9 @@ public sealed class EnasSearch : IDisposable
             {
                 EpochsDone = epoch + 1, Baseline = _reinforce.Baseline, ControllerSteps = _reinforce.Optimizer?.StepCount ?? 0,
                 TrainRng = streams.Train.GetState(), ControllerRng = streams.Controller.GetState(),
-                DropoutRng = streams.Dropout.GetState(), MetricsBytes = new FileInfo(_folder.MetricsPath).Length,
+                DropoutRng = streams.Dropout.GetState(), MetricsBytes = _folder.Writes ? new FileInfo(_folder.MetricsPath).Length : 0,
             });
-            SearchCheckpoint.Save(CheckpointPath, _state, _task.Checkpoint, _controller, _reinforce.Optimizer);
+            if (_folder.Writes) SearchCheckpoint.Save(CheckpointPath, _state, _task.Checkpoint, _controller, _reinforce.Optimizer);
             EpochFinished?.Invoke();
             // The first real epoch gives the user a second estimate, from the run's own steps.
             int left = _o.Epochs - epoch - 1;

@@ -30,7 +30,11 @@ public abstract class ChildNetwork
     {
         if (relu) x = x.Relu();
         var pooled = x.GlobalAvgPool2D();
-        if (ctx.Training && keep < 1) pooled = pooled.Dropout(1 - keep, ctx.Rng);
+        if (ctx.Training && keep < 1)
+            pooled = ctx.Shard is null
+                ? pooled.Dropout(1 - keep, ctx.Rng)
+                : pooled * ctx.ShardRows(Tensor.DropoutMask(new Shape(ctx.DrawRows(pooled.Shape[0]), pooled.Shape[1]), 1 - keep,
+                    ctx.Rng, pooled.DType, pooled.Device));
         return pooled.MatMul(fc, transposeOther: true);
     }
 }

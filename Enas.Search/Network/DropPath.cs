@@ -13,9 +13,9 @@ internal static class DropPath
     {
         if (cellKeep >= 1 || !ctx.Training) return x;
         double keep = 1 - Math.Min(1, ctx.Progress) * (1 - cellKeep);
-        int n = x.Shape[0];
+        int n = ctx.DrawRows(x.Shape[0]);
         var mask = new float[n];
         for (int i = 0; i < n; i++) mask[i] = ctx.Rng.NextDouble() < keep ? (float)(1 / keep) : 0f;
-        return x * Tensor.FromArray(mask, new Shape(n, 1, 1, 1), x.Device);
+        return x * ctx.ShardRows(Tensor.FromArray(mask, new Shape(n, 1, 1, 1), x.Device));
     }
 }

@@ -1,3 +1,6 @@
+using Enas.Engine;
+using Enas.Search.Data;
+
 namespace Enas.Search.Network;
 
 /// <summary>
@@ -51,4 +54,18 @@ public sealed record NetworkOptions
 }
 
 /// <summary>Per-forward settings: training mode, the random stream for dropout/drop-path, training progress in [0,1].</summary>
-public sealed record ForwardContext(bool Training, Random Rng, double Progress = 1.0);
+public sealed record ForwardContext(bool Training, Random Rng, double Progress = 1.0)
+{
+    /// <summary>The rows of a global batch this forward computes (a data-parallel shard), or null for a whole batch.
+    /// With a shard, dropout and drop-path draw their masks for all <see cref="BatchShard.GlobalCount"/> images and use
+    /// this shard's rows, so each image's mask and the generator's state after the step are those of the whole batch
+    /// whatever the number of processes.</summary>
+    public BatchShard? Shard { get; init; }
+
+    /// <summary>Images whose random draws a forward over <paramref name="rows"/> images makes.</summary>
+    internal int DrawRows(int rows) => Shard is { } s ? s.GlobalCount : rows;
+
+    /// <summary>A per-image mask [rows, ...] drawn for <see cref="DrawRows"/> images, cut to this forward's rows
+    /// (the mask itself when there is no shard).</summary>
+    internal Tensor ShardRows(Tensor mask) => Shard is { } s ? mask.Slice(0, s.Offset, s.Count) : mask;
+}

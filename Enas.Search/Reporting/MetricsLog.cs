@@ -14,10 +14,10 @@ namespace Enas.Search.Reporting;
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly Stream _stream;
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
-    private MetricsLog(string path, FileStream stream, long truncatedBytes)
+    private MetricsLog(string path, Stream stream, long truncatedBytes)
     {
         Path = path;
         _stream = stream;
@@ -45,6 +45,10 @@ public sealed class MetricsLog : IDisposable
         stream.Seek(keep, SeekOrigin.Begin);
         return new MetricsLog(path, stream, torn);
     }
+
+    /// <summary>A log that names <paramref name="path"/> and writes nothing (the replicas of a data-parallel run:
+    /// only rank 0 writes the run folder).</summary>
+    public static MetricsLog Discarding(string path) => new(path, Stream.Null, 0);
 
     /// <summary>Cuts <paramref name="path"/> back to its first <paramref name="length"/> bytes (on resume: the lines
     /// written after the checkpoint, which the resumed run writes again); a shorter or missing file is left as it is.</summary>
@@ -76,7 +80,7 @@ public sealed class MetricsLog : IDisposable
         buffer.Write("\n"u8);
         using var writing = FileWrites.Begin(); // an interruption waits for the whole line
         _stream.Write(buffer.WrittenSpan);
-        _stream.Flush(flushToDisk: false);
+        if (_stream is FileStream file) file.Flush(flushToDisk: false);
     }
 
     /// <summary>Every complete line of <paramref name="path"/> parsed as an object (a torn last line is skipped).</summary>

@@ -11,7 +11,8 @@ public sealed class RunFolderException : Exception
 
 /// <summary>
 /// The output folder of one run, with the standard file names. A new run needs a folder that is missing or empty;
-/// a resumed run needs a folder that holds <see cref="ConfigFile"/>. All whole-file writes are atomic.
+/// a resumed run needs a folder that holds <see cref="ConfigFile"/>. All whole-file writes are atomic. A
+/// <see cref="Replica"/> (rank &gt; 0 of a data-parallel run) writes nothing.
 /// </summary>
 public sealed class RunFolder
 {
@@ -50,6 +51,16 @@ public sealed class RunFolder
 
     /// <summary>True when this opened an existing run to continue it.</summary>
     public bool IsResumed { get; }
+
+    /// <summary>False for a <see cref="Replica"/>: the folder of a data-parallel run seen from a rank other than 0,
+    /// which reads the run (its checkpoint on resume) and writes nothing.</summary>
+    public bool Writes { get; private init; } = true;
+
+    /// <summary>The run in <paramref name="path"/> as a rank other than 0 of a data-parallel run sees it: the same
+    /// paths, nothing checked or created, and every write (<see cref="WriteText"/>, <see cref="WriteBytes"/>, the
+    /// metrics of <see cref="OpenMetrics"/>) dropped; rank 0 opens the folder itself and writes it.</summary>
+    public static RunFolder Replica(string path, bool resumed) =>
+        new(System.IO.Path.GetFullPath(path), resumed) { Writes = false };
 
     /// <summary>Path of <see cref="ConfigFile"/>.</summary>
     public string ConfigPath => File(ConfigFile);
@@ -111,6 +122,7 @@ public sealed class RunFolder
     /// <returns>True when the run held no checkpoint and its files were removed.</returns>
     public bool RemoveIfNothingSaved()
     {
+        if (!Writes) return false;
         if (Directory.Exists(CheckpointsPath) && Directory.EnumerateFileSystemEntries(CheckpointsPath).Any()) return false;
         foreach (var file in new[] { ConfigPath, MetricsPath, File(ClassesFile), File(ReportFile) })
             if (System.IO.File.Exists(file)) System.IO.File.Delete(file);
@@ -192,12 +204,17 @@ public sealed class RunFolder
     public string File(string relativeName) => System.IO.Path.Combine(Path, relativeName);
 
     /// <summary>Atomically writes <paramref name="text"/> to <paramref name="relativeName"/> in the folder.</summary>
-    public void WriteText(string relativeName, string text) => AtomicFile.WriteAllText(File(relativeName), text);
+    public void WriteText(string relativeName, string text)
+    {
+        if (Writes) AtomicFile.WriteAllText(File(relativeName), text);
+    }
 
     /// <summary>Atomically writes <paramref name="bytes"/> to <paramref name="relativeName"/> in the folder.</summary>
-    public void WriteBytes(string relativeName, ReadOnlySpan<byte> bytes) =>
-        AtomicFile.WriteAllBytes(File(relativeName), bytes);
+    public void WriteBytes(string relativeName, ReadOnlySpan<byte> bytes)
+    {
+        if (Writes) AtomicFile.WriteAllBytes(File(relativeName), bytes);
+    }
 
     /// <summary>Opens (resuming when this run is resumed) the run's metrics log.</summary>
-    public MetricsLog OpenMetrics() => MetricsLog.Open(MetricsPath, resume: IsResumed);
+    public MetricsLog OpenMetrics() => Writes ? MetricsLog.Open(MetricsPath, resume: IsResumed) : MetricsLog.Discarding(MetricsPath);
 }

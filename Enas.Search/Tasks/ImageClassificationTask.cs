@@ -3,6 +3,7 @@ using Enas.Engine;
 using Enas.Engine.Optim;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Network;
 using Enas.Search.Randomness;
 using Enas.Search.Reporting;
@@ -33,7 +34,14 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
     private readonly ImageReward _reward;
 
     /// <summary>Builds the shared weights and batchers of <paramref name="options"/> over <paramref name="data"/>.</summary>
-    public ImageClassificationTask(SearchOptions options, DataSplits data, Device device)
+    /// <param name="options">The search settings.</param>
+    /// <param name="data">The training and validation images.</param>
+    /// <param name="device">Where the weights live and the steps run.</param>
+    /// <param name="parallel">How shared training splits each batch over processes (null: one shard per rank of
+    /// <see cref="World.Communicator"/>, i.e. the plain single-process step without mpirun). Every rank builds the
+    /// same weights, controller and random streams from the seed; the controller phase and derive run whole on every
+    /// rank and give the same results.</param>
+    public ImageClassificationTask(SearchOptions options, DataSplits data, Device device, DataParallel? parallel = null)
     {
         (_o, _data, _device) = (options, data, device);
         Space = options.CreateSpace();
@@ -50,7 +58,8 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
         _train = new Batcher(train, options.BatchSize, SeedStreams.SearchTrainBatches(seed), shuffle: true, dropLast: false, augmenter: augment);
         var rewardBatches = new Batcher(data.Validation, options.BatchSize, SeedStreams.SearchRewardBatches(seed), shuffle: true);
         _deriveBatches = new Batcher(data.Validation, options.BatchSize, SeedStreams.SearchDeriveBatches(seed), shuffle: false);
-        _shared = new SharedTrainer(Space, _bank, _sgd, _network, options.AuxWeight, device);
+        Parallel = parallel ?? DataParallel.Of(World.Communicator);
+        _shared = new SharedTrainer(Space, _bank, _sgd, _network, options.AuxWeight, device, Parallel);
         _reward = new ImageReward(Space, _bank, _network, rewardBatches, options.RewardBatches ?? 1, Streams.Controller, device);
         ConfigIdentity = JsonSerializer.Serialize(options, SearchJsonContext.Default.SearchOptions);
     }
@@ -78,6 +87,12 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
 
     /// <inheritdoc />
     public ITaskCheckpoint Checkpoint => this;
+
+    /// <summary>How shared training splits each batch over processes.</summary>
+    public DataParallel Parallel { get; }
+
+    /// <summary>Bytes of the last shared-training step's gradient all-reduce (0 for one process).</summary>
+    public long LastAllReduceBytes => _shared.LastAllReduceBytes;
 
     /// <summary>The options' JSON (resume refuses other training options).</summary>
     public string ConfigIdentity { get; }
@@ -113,19 +128,26 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
     public bool ScoresUniform(bool controllerLearns) => _o.ScoresUniform(controllerLearns);
 
     /// <summary>Accuracy of each architecture with the shared weights on the first derive batches (the same for all;
-    /// BN on batch statistics, no dropout).</summary>
+    /// BN on batch statistics, no dropout). Over several ranks, rank r scores candidates r, r + N, ... and one
+    /// all-reduce of the zero-filled scores gives every rank all of them (each is the exact count of hits / images,
+    /// so the same as one process).</summary>
     public double[] ScoreCandidates(IReadOnlyList<Architecture> architectures, XoshiroRandom rng, Action<int, int>? onStep)
     {
         var ctx = new ForwardContext(false, rng);
         var fixedBatches = Enumerable.Range(0, Math.Min(_o.DeriveBatches, _deriveBatches.BatchesPerEpoch))
             .Select(b => _deriveBatches.GetBatch(0, b)).ToList();
+        var world = Parallel.Communicator;
         var result = new double[architectures.Count];
         for (int i = 0; i < architectures.Count; i++)
         {
-            var child = ChildBuilder.Build(Space, architectures[i], _network, _bank, _device);
-            result[i] = Evaluator.Accuracy(child, fixedBatches, _device, ctx);
+            if (i % world.Size == world.Rank)
+            {
+                var child = ChildBuilder.Build(Space, architectures[i], _network, _bank, _device);
+                result[i] = Evaluator.Accuracy(child, fixedBatches, _device, ctx);
+            }
             onStep?.Invoke(i + 1, architectures.Count);
         }
+        world.AllReduceSum(result);
         return result;
     }
 

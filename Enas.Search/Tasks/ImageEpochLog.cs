@@ -10,10 +10,13 @@ internal sealed class ImageEpochLog(double learningRate, SharedEpochResult share
     public IReadOnlyList<string> Write(MetricsLog metrics, EpochReport r)
     {
         var s = shared;
-        metrics.Write("epoch", ("epoch", r.Epoch), ("lr", learningRate), ("train_loss", s.Loss),
+        (string, object?)[] fields = [("epoch", r.Epoch), ("lr", learningRate), ("train_loss", s.Loss),
             ("shared_weight_train_accuracy", s.Accuracy), ("grad_norm", s.GradNorm), ("steps", s.Steps),
-            ("seconds", r.SharedTime.TotalSeconds));
-        string line = $"epoch {r.Epoch}/{r.Epochs}: train loss {s.Loss:F4}, shared-weight train acc {s.Accuracy:P1}, ";
+            ("seconds", r.SharedTime.TotalSeconds)];
+        // A data-parallel epoch also records its mean all-reduce size per step (one process: the record as before).
+        metrics.Write("epoch", s.AllReduceBytes > 0 ? [.. fields, ("allreduce_bytes_per_step", s.AllReduceBytes)] : fields);
+        string line = $"epoch {r.Epoch}/{r.Epochs}: train loss {s.Loss:F4}, shared-weight train acc {s.Accuracy:P1}, " +
+                      (s.AllReduceBytes > 0 ? $"all-reduce {s.AllReduceBytes / 1024.0:F1} KiB/step, " : "");
         if (r.Phase is not { } c)
             return [line + $"uniform children, controller not trained yet (warm-up {r.Epoch}/{r.WarmupEpochs})"];
         metrics.Write("controller", ("epoch", r.Epoch), ("reward", c.MeanReward),

@@ -1,6 +1,7 @@
 using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Network;
 
 namespace Enas.Search.Training;
@@ -53,6 +54,15 @@ public sealed class StepTally
         _lossSum += step.Loss * step.Count;
         _correct += step.Correct;
         _seen += step.Count;
+    }
+
+    /// <summary>Replaces the sums by their sums over every rank of <paramref name="communicator"/> (one all-reduce of
+    /// three doubles): the whole batch's epoch numbers when each rank added its own shards.</summary>
+    public void SumOver(ICommunicator communicator)
+    {
+        Span<double> sums = [_lossSum, _correct, _seen];
+        communicator.AllReduceSum(sums);
+        (_lossSum, _correct, _seen) = (sums[0], (long)sums[1], (long)sums[2]);
     }
 
     /// <summary>Mean loss per image (0 before any step).</summary>

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Enas.Engine;
+using Enas.Engine.Serialization;
+using Enas.Search.Cli;
+using Enas.Search.Data;
+using Enas.Search.Distributed;
+using Enas.Search.Loop;
+using Enas.Search.Reporting;
+using Enas.Search.Tasks;
+using Enas.Search.Training;
+using Enas.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Enas.Tests.Distributed;
+
+/// <summary>The CNN search under <c>mpirun -np 2</c> against one process at the same global batch.</summary>
+public sealed class MpiSearchTests(ITestOutputHelper output)
+{
+    // Float32 tolerance for numbers that went through two processes: each rank runs the same kernels on the same rows
+    // as the one-process reference, and the two-rank sum of the flat buffer is the reference's a + b, so the runs agree
+    // up to the kernels' summation order, which follows the thread count. Measured: bit-identical when the ranks use
+    // the test process's 2 threads; with one thread per rank (as here) the first epoch's loss differs by 8e-8
+    // relative. 1e-5 is far below what one different image, shard or step changes (training shard 0 on both ranks
+    // moves the loss by 3e-2).
+    private const double Tolerance = 1e-5;
+
+    /// <summary>
+    /// Two ranks, global batch 16 over 41 images (batches of 16, 16 and 9, so the last shards are 5 and 4 images with
+    /// weights 5/9 and 4/9), two epochs with controller phases and derive. The reference is one process training the
+    /// same two shards of every batch (<see cref="DataParallel.Emulated"/>): the same global batch with per-shard
+    /// batch-norm statistics, which is what two ranks compute (batch norm is per rank, as DDP without SyncBatchNorm,
+    /// so a plain whole-batch run normalises differently and is not expected to match). Each rank runs in its own
+    /// working folder with a relative --out: rank 1's folder must stay empty, and only rank 0 prints.
+    /// </summary>
+    [RequiresMpirunFact]
+    public void TwoRanksTrainLikeOneProcessOfTheSameShardsAndOnlyRankZeroWrites()
+    {
+        using var dir = new TempFolder();
+        var data = dir["data"];
+        SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
+        string[] ranks = [dir["rank0"], dir["rank1"]];
+        foreach (var r in ranks) Directory.CreateDirectory(r);
+        string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "2", "--batch-size", "16",
+            "--train-subset", "41", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
+            "--derive-samples", "4", "--seed", "3", "--out", "run"];
+        var (code, stdout, stderr) = Mpirun.Search(ranks, args, TimeSpan.FromMinutes(4));
+        output.WriteLine(stdout + stderr);
+        Assert.True(code == 0, stderr);
+        var run = Path.Combine(ranks[0], "run");
+        foreach (var f in new[] { "config.json", "metrics.jsonl", "summary.json", "best-architecture.json", "report.html", "checkpoints/last.ckpt" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"rank 0 did not write {f}");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(ranks[1])); // rank 1 wrote nothing
+        Assert.Empty(Directory.EnumerateFiles(run, "*.tmp", SearchOption.AllDirectories));
+        Assert.Single(Regex.Matches(stdout, "ENAS micro search on")); // one header: only rank 0 prints
+        Assert.Single(Regex.Matches(stdout, "best architecture"));
+        Assert.Contains("data-parallel on 2 ranks (mpirun)", stdout);
+
+        var configText = File.ReadAllText(Path.Combine(run, "config.json"));
+        var options = JsonSerializer.Deserialize(configText, SearchJsonContext.Default.SearchOptions)!;
+        var reference = dir["reference"];
+        var folder = RunFolder.Create(reference, configText);
+        using (var progress = new ProgressReporter(TextWriter.Null, live: false))
+        using (var task = new ImageClassificationTask(options, SearchAction.LoadSplits(options), Device.Cpu, DataParallel.Emulated(2)))
+        using (var search = new EnasSearch(task, SearchLoops.Of(options), folder, progress))
+        {
+            Assert.NotNull(search.Run());
+            // One flat buffer per step: the last child's gradients and counts, at most the whole bank's.
+            Assert.InRange(task.LastAllReduceBytes, 4L, 4L * GradientPacking.Length(task.Bank.Parameters));
+        }
+
+        var mpi = Records(Path.Combine(run, "metrics.jsonl"));
+        var one = Records(Path.Combine(reference, "metrics.jsonl"));
+        Assert.Equal(one.Select(r => (string?)r["kind"]), mpi.Select(r => (string?)r["kind"]));
+        Assert.Equal(["epoch", "controller", "epoch", "controller", "derive", "policy_vs_uniform"], mpi.Select(r => (string?)r["kind"]));
+        for (int i = 0; i < mpi.Count; i++) SameRecord(one[i], mpi[i]);
+        Assert.All(mpi.Where(r => (string?)r["kind"] == "epoch"), r => Assert.True((long)r["allreduce_bytes_per_step"]! > 0));
+
+        var (_, mpiWeights) = Checkpoint.Read(Path.Combine(run, "checkpoints", "last.ckpt"));
+        var (_, oneWeights) = Checkpoint.Read(Path.Combine(reference, "checkpoints", "last.ckpt"));
+        Assert.Equal(oneWeights.Keys.Order(), mpiWeights.Keys.Order());
+        Assert.Contains(mpiWeights.Keys, k => k.StartsWith("bank.", StringComparison.Ordinal));
+        Assert.Contains(mpiWeights.Keys, k => k.StartsWith("sgd.", StringComparison.Ordinal));
+        foreach (var (name, e) in oneWeights)
+        {
+            var m = mpiWeights[name].Data;
+            for (int k = 0; k < e.Data.Length; k++)
+                Assert.True(Math.Abs(e.Data[k] - m[k]) <= Tolerance * (1 + Math.Abs(e.Data[k])), $"{name}[{k}]: one process {e.Data[k]}, two ranks {m[k]}");
+        }
+
+        // The checkpoint does not depend on the number of ranks: one process without mpirun continues the two-rank run.
+        var (resumed, resumedOut, resumedErr) = CliRun.Run(output, "--resume", "--out", run, "--epochs", "3");
+        Assert.True(resumed == 0, resumedErr + resumedOut);
+        Assert.Contains("resuming after epoch 2 of 3", resumedOut);
+    }
+
+    /// <summary>Rank 1 started with another seed: both ranks stop before training with the replica check's message
+    /// (exit 2), and rank 0 removes the run it had opened, so the same --out is free again.</summary>
+    [RequiresMpirunFact]
+    public void RanksThatDoNotHoldTheSameReplicaStopBeforeTrainingAndLeaveNoRun()
+    {
+        using var dir = new TempFolder();
+        var data = dir["data"];
+        SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(60, 16, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
+        string[] ranks = [dir["rank0"], dir["rank1"]];
+        foreach (var r in ranks) Directory.CreateDirectory(r);
+        string[] Args(string seed) => ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "1", "--batch-size", "16",
+            "--train-subset", "32", "--validation-size", "16", "--derive-samples", "2", "--seed", seed, "--out", "run"];
+        var (code, stdout, stderr) = Mpirun.Search([(ranks[0], Args("3")), (ranks[1], Args("4"))], TimeSpan.FromMinutes(2));
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Contains("1 of the 2 ranks start with shared weights, optimiser state, controller or random streams that differ from rank 0's", stderr);
+        Assert.DoesNotContain("epoch 1/1:", stdout);
+        Assert.False(Directory.Exists(Path.Combine(ranks[0], "run")), "rank 0 left the run it could not start");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(ranks[1]));
+    }
+
+    /// <summary>Rank 1 killed (SIGKILL) after the first checkpoint: mpirun stops the job naming rank 1, no file is
+    /// half-written, and --resume on two ranks finishes the run (its replica check proves rank 1 restored the same).
+    /// </summary>
+    [RequiresMpirunFact]
+    public async Task KillingARankStopsTheJobAndResumeOnTwoRanksFinishesIt()
+    {
+        if (!OperatingSystem.IsLinux()) return; // finds the rank's process in /proc
+        using var dir = new TempFolder();
+        var data = dir["data"];
+        SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
+        string[] ranks = [dir["rank0"], dir["rank1"]];
+        foreach (var r in ranks) Directory.CreateDirectory(r);
+        // 33 images in batches of 16: the last batch has 1 image, so rank 1's shard of it is empty (it adds nothing
+        // and takes rank 0's dropout generator state); the replica check after every epoch proves the ranks stay equal.
+        string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "4", "--batch-size", "16",
+            "--train-subset", "33", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
+            "--derive-samples", "2", "--seed", "3", "--out", "run"];
+        var checkpoint = Path.Combine(ranks[0], "run", "checkpoints", "last.ckpt");
+        string stdout, stderr;
+        using (var job = Mpirun.Start(ranks, args))
+        {
+            var outText = job.StandardOutput.ReadToEndAsync();
+            var errText = job.StandardError.ReadToEndAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (!File.Exists(checkpoint) && !job.HasExited && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.True(File.Exists(checkpoint), "no checkpoint before the deadline");
+            var rank1 = Mpirun.RankProcess(job, 1);
+            Assert.NotNull(rank1);
+            Process.GetProcessById(rank1.Value).Kill();
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60))) await job.WaitForExitAsync(timeout.Token);
+            (stdout, stderr) = (await outText, await errText);
+            output.WriteLine(stdout + stderr);
+            Assert.NotEqual(0, job.ExitCode);
+        }
+        Assert.Contains("rank 1", stderr);
+        Assert.DoesNotContain("best architecture", stdout); // stopped mid-run
+        Assert.Empty(Directory.EnumerateFiles(ranks[0], "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(ranks[1]));
+
+        // Every rank reads the checkpoint to resume: the run's absolute path (rank 1 still writes nothing).
+        var (code, resumedOut, resumedErr) = Mpirun.Search(ranks, ["--resume", "--out", Path.Combine(ranks[0], "run")], TimeSpan.FromMinutes(3));
+        output.WriteLine(resumedOut + resumedErr);
+        Assert.True(code == 0, resumedErr);
+        Assert.Matches("resuming after epoch [0-9]+ of 4", resumedOut);
+        Assert.Contains("best architecture", resumedOut);
+        Assert.Equal(4, MetricsLog.ReadAll(Path.Combine(ranks[0], "run", "metrics.jsonl")).Count(r => (string?)r["kind"] == "epoch"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(ranks[1]));
+    }
+
+    private static List<JsonObject> Records(string path) => MetricsLog.ReadAll(path).Select(r =>
+    {
+        r.Remove("seconds");
+        return r;
+    }).ToList();
+
+    /// <summary>The same fields; strings and integers equal, other numbers within <see cref="Tolerance"/>.</summary>
+    private static void SameRecord(JsonObject expected, JsonObject actual)
+    {
+        Assert.Equal(expected.Select(p => p.Key), actual.Select(p => p.Key));
+        foreach (var (key, value) in expected)
+        {
+            var other = actual[key];
+            if (value is JsonValue v && v.TryGetValue<double>(out double a) && other is JsonValue w && w.TryGetValue<double>(out double b))
+                Assert.True(Math.Abs(a - b) <= Tolerance * (1 + Math.Abs(a)), $"{expected["kind"]} {key}: one process {a}, two ranks {b}");
+            else Assert.Equal(value?.ToJsonString(), other?.ToJsonString());
+        }
+    }
+}
