@@ -1,5 +1,8 @@
+using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Search.Controller;
+using Enas.Search.Distributed;
+using Enas.Search.Spaces;
 using Enas.Search.Tasks;
 using Enas.Search.Util;
 
@@ -11,9 +14,15 @@ namespace Enas.Search.Loop;
 /// and the gradients of <c>aggregate</c> samples are averaged per update. With the random controller the rewards are
 /// still measured (for comparison) but nothing is updated. With <see cref="ControllerOptions.PairedReward"/> the
 /// samples of an update share their evaluation data and leave-one-out advantages.
+/// <para>Over several ranks of <paramref name="world"/> (every rank holds the same controller, generator and shared
+/// weights) each update's samples are drawn on every rank, rank r measures samples r, r + N, ... of the update, and one
+/// all-reduce of the zero-filled metrics gives every rank all of them: each metric is computed whole by one rank, so
+/// the rewards, baseline and controller updates are those of one process.</para>
 /// </summary>
-public sealed class ControllerTrainer(IController controller, Reinforce reinforce, IControllerReward reward)
+public sealed class ControllerTrainer(IController controller, Reinforce reinforce, IControllerReward reward, ICommunicator? world = null)
 {
+    private readonly ICommunicator _world = world ?? SingleProcessCommunicator.Instance;
+
     /// <summary>Draws <paramref name="samples"/> samples in updates of <paramref name="aggregate"/> (a shorter last
     /// update when they do not divide, except with paired rewards) from <paramref name="rng"/>; <paramref name="onUpdate"/>
     /// gets (update, total).</summary>
@@ -24,15 +33,13 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
                                         $"make whole updates of {aggregate}");
         double rewardSum = 0, entSum = 0, lossSum = 0;
         var metrics = new List<double>(samples);
-        (ControllerSample Sample, double Reward) Draw() // on the caller's tape
+        double Score(ControllerSample sample, double metric)
         {
-            var sample = controller.Sample(rng);
-            double metric = reward.Measure(sample.Architecture);
             double entropy = sample.EntropyValue;
             double r = reinforce.Reward(reward.RewardOf(metric), entropy);
             rewardSum += r; entSum += entropy;
             metrics.Add(metric);
-            return (sample, r);
+            return r;
         }
         int updates = (samples + aggregate - 1) / aggregate;
         for (int u = 0, done = 0; u < updates; u++)
@@ -42,24 +49,77 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
             {
                 reward.NextData(); // one evaluation set for the update's samples (ControllerOptions.PairedReward)
                 using var tape = Tape.Record();
-                var drawn = Enumerable.Range(0, m).Select(_ => Draw()).ToArray();
-                lossSum += reinforce.AccumulatePaired(tape, [.. drawn.Select(d => d.Sample)], [.. drawn.Select(d => d.Reward)]) * m;
+                var drawn = Enumerable.Range(0, m).Select(_ => controller.Sample(rng)).ToArray();
+                var measured = MeasureShared(drawn.Select(d => d.Architecture).ToArray());
+                var rewards = drawn.Select((d, i) => Score(d, measured[i])).ToArray();
+                lossSum += reinforce.AccumulatePaired(tape, drawn, rewards) * m;
             }
-            else
+            else if (_world.Size == 1)
             {
                 for (int i = 0; i < m; i++)
                 {
                     reward.NextData();
                     using var tape = Tape.Record();
-                    var (sample, r) = Draw();
+                    var sample = controller.Sample(rng);
+                    double r = Score(sample, reward.Measure(sample.Architecture));
                     lossSum += reinforce.Accumulate(tape, sample, r, 1.0 / aggregate);
                 }
             }
+            else lossSum += SeparateDataOverRanks(m, aggregate, rng, Score);
             done += m;
             reinforce.Step();
             onUpdate?.Invoke(u + 1, updates);
         }
         int n = Math.Max(1, metrics.Count);
         return new ControllerPhaseResult(rewardSum / n, metrics, entSum / n, reinforce.Baseline, lossSum / n, metrics.Count);
+    }
+
+    /// <summary>
+    /// One update of <paramref name="m"/> samples that each have their own evaluation data, over several ranks: first
+    /// every rank moves the data on and samples (without a tape) as one process would, measuring its share while that
+    /// sample's data is current; after the all-reduce it samples again from each saved generator state, on a tape,
+    /// which draws the same architecture, and accumulates the gradients in sampling order. The generator ends where one
+    /// process leaves it.
+    /// </summary>
+    private double SeparateDataOverRanks(int m, int aggregate, XoshiroRandom rng, Func<ControllerSample, double, double> score)
+    {
+        var states = new ulong[m][];
+        var architectures = new Architecture[m];
+        var measured = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            reward.NextData();
+            states[i] = rng.GetState();
+            using (TensorScope.Begin())
+            using (Tape.NoGrad())
+                architectures[i] = controller.Sample(rng).Architecture;
+            if (i % _world.Size == _world.Rank) measured[i] = reward.Measure(architectures[i]);
+        }
+        var end = rng.GetState();
+        _world.AllReduceSum(measured);
+        double lossSum = 0;
+        for (int i = 0; i < m; i++)
+        {
+            rng.SetState(states[i]);
+            using var tape = Tape.Record();
+            var sample = controller.Sample(rng);
+            if (!sample.Architecture.Equals(architectures[i]))
+                throw new InvalidOperationException($"the controller drew {sample.Architecture} again from the state that drew " +
+                                                    $"{architectures[i]}: sampling is not deterministic");
+            lossSum += reinforce.Accumulate(tape, sample, score(sample, measured[i]), 1.0 / aggregate);
+        }
+        if (!rng.GetState().SequenceEqual(end)) throw new InvalidOperationException("sampling again moved the generator elsewhere");
+        return lossSum;
+    }
+
+    /// <summary>Metrics of <paramref name="architectures"/> on the current data: this rank measures its share and one
+    /// all-reduce fills in the rest (one process measures all).</summary>
+    private double[] MeasureShared(Architecture[] architectures)
+    {
+        var measured = new double[architectures.Length];
+        for (int i = 0; i < architectures.Length; i++)
+            if (i % _world.Size == _world.Rank) measured[i] = reward.Measure(architectures[i]);
+        _world.AllReduceSum(measured);
+        return measured;
     }
 }

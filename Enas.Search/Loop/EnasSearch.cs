@@ -93,7 +93,7 @@ public sealed class EnasSearch : IDisposable
         var clock = Stopwatch.StartNew();
         var streams = _task.Streams;
         var uniform = new RandomController(_task.Space);
-        var trainer = new ControllerTrainer(_controller, _reinforce, _task.Reward);
+        var trainer = new ControllerTrainer(_controller, _reinforce, _task.Reward, _task.Processes);
         using var metrics = _folder.OpenMetrics();
         int firstEpoch = _state.EpochsDone;
         for (int epoch = firstEpoch; epoch < _o.Epochs; epoch++)

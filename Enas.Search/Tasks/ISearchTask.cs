@@ -1,5 +1,6 @@
 using Enas.Engine.Serialization;
 using Enas.Search.Controller;
+using Enas.Search.Distributed;
 using Enas.Search.Reporting;
 using Enas.Search.Spaces;
 using Enas.Search.Training;
@@ -42,6 +43,10 @@ public interface ISearchTask : IDisposable
 
     /// <summary>How a controller sample is scored.</summary>
     IControllerReward Reward { get; }
+
+    /// <summary>The processes that share this task's work (each controller update's rewards are split over them);
+    /// one process unless the run is data-parallel under mpirun.</summary>
+    ICommunicator Processes { get; }
 
     /// <summary>Whether derive also scores uniformly drawn architectures (for policy vs uniform, or a rank check).</summary>
     bool ScoresUniform(bool controllerLearns);

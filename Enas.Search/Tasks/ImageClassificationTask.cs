@@ -83,6 +83,9 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
     public IControllerReward Reward => _reward;
 
     /// <inheritdoc />
+    public ICommunicator Processes => Parallel.Communicator;
+
+    /// <inheritdoc />
     public bool HigherIsBetter => true;
 
     /// <inheritdoc />

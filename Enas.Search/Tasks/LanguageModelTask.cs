@@ -2,6 +2,7 @@ using Enas.Engine;
 using Enas.Engine.Optim;
 using Enas.Engine.Serialization;
 using Enas.Search.Controller;
+using Enas.Search.Distributed;
 using Enas.Search.Data;
 using Enas.Search.Network.Recurrent;
 using Enas.Search.Randomness;
@@ -84,6 +85,9 @@ public sealed class LanguageModelTask : ISearchTask, ITaskCheckpoint
 
     /// <inheritdoc />
     public IControllerReward Reward => _reward;
+
+    /// <inheritdoc />
+    public ICommunicator Processes => SingleProcessCommunicator.Instance;
 
     /// <inheritdoc />
     public bool HigherIsBetter => false;

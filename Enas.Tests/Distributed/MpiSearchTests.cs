@@ -33,10 +33,15 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
     /// same two shards of every batch (<see cref="DataParallel.Emulated"/>): the same global batch with per-shard
     /// batch-norm statistics, which is what two ranks compute (batch norm is per rank, as DDP without SyncBatchNorm,
     /// so a plain whole-batch run normalises differently and is not expected to match). Each rank runs in its own
-    /// working folder with a relative --out: rank 1's folder must stay empty, and only rank 0 prints.
+    /// working folder with a relative --out: rank 1's folder must stay empty, and only rank 0 prints. The controller
+    /// phase splits each update's samples over the ranks, with paired rewards (one evaluation set per update) and with
+    /// the paper's (each sample its own batch, sampled again on a tape after the all-reduce): the controller records
+    /// and weights must still be one process's.
     /// </summary>
-    [RequiresMpirunFact]
-    public void TwoRanksTrainLikeOneProcessOfTheSameShardsAndOnlyRankZeroWrites()
+    [RequiresMpirunTheory]
+    [InlineData("paired")]
+    [InlineData("paper")]
+    public void TwoRanksTrainLikeOneProcessOfTheSameShardsAndOnlyRankZeroWrites(string controllerReward)
     {
         using var dir = new TempFolder();
         var data = dir["data"];
@@ -45,7 +50,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         foreach (var r in ranks) Directory.CreateDirectory(r);
         string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "2", "--batch-size", "16",
             "--train-subset", "41", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
-            "--derive-samples", "4", "--seed", "3", "--out", "run"];
+            "--derive-samples", "4", "--seed", "3", "--controller-reward", controllerReward, "--out", "run"];
         var (code, stdout, stderr) = Mpirun.Search(ranks, args, TimeSpan.FromMinutes(4));
         output.WriteLine(stdout + stderr);
         Assert.True(code == 0, stderr);

@@ -13,6 +13,16 @@ public sealed class RequiresMpirunFactAttribute : FactAttribute
     }
 }
 
+public sealed class RequiresMpirunTheoryAttribute : TheoryAttribute
+{
+    public RequiresMpirunTheoryAttribute()
+    {
+        if (Mpirun.Path is null)
+            Skip = "Open MPI is not installed (apt-get install -y openmpi-bin; .ci/run installs it): the data-parallel " +
+                   "checks run the search under mpirun";
+    }
+}
+
 /// <summary>Runs Enas.Search.dll under Open MPI's mpirun on this machine: loopback and shared memory only, as root
 /// when CI runs as root, ranks not bound to cores (each sees the cores the test process sees).</summary>
 public static class Mpirun
