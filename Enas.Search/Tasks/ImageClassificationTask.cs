@@ -170,7 +170,8 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
         if (_o.RankCheck > 0)
         {
             var picked = RankCheck.Pick(ranked, derive.Uniform, _o.RankCheck);
-            rankCheck = RankCheck.Run(Space, picked, _o, _o.RankCheckEpochs ?? 2, _data, _device, metrics, progress);
+            rankCheck = RankCheck.Run(Space, picked, _o, _o.RankCheckEpochs ?? 2, _data, _device, metrics, progress,
+                Parallel.Communicator);
             progress.Message(rankCheck.ToString());
         }
         var summary = new SearchSummary

@@ -1,5 +1,6 @@
 using Enas.Engine;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Reporting;
 using Enas.Search.Spaces;
 
@@ -51,24 +52,41 @@ public static class RankCheck
         return picked;
     }
 
-    /// <summary>Trains and scores the picked architectures and correlates the two accuracies.</summary>
+    /// <summary>Trains and scores the picked architectures and correlates the two accuracies. Over several ranks of
+    /// <paramref name="world"/> the trainings are independent jobs: in each round of N architectures rank r trains the
+    /// r-th, and one all-reduce of the zero-filled accuracies gives every rank the round's results (a single process:
+    /// rounds of one, each line written as soon as it is trained).</summary>
     public static RankCheckResult Run(ISearchSpace space, IReadOnlyList<(ScoredArchitecture Arch, string Source)> picked,
-        SearchOptions search, int epochs, DataSplits data, Device device, MetricsLog metrics, ProgressReporter progress)
+        SearchOptions search, int epochs, DataSplits data, Device device, MetricsLog metrics, ProgressReporter progress,
+        ICommunicator? world = null)
     {
+        world ??= SingleProcessCommunicator.Instance;
         var options = search with
         {
             Retrain = search.Retrain with { Epochs = epochs, Channels = search.Channels, Layers = search.Layers, TrainSubset = 0 },
         };
         var entries = new List<RankCheckEntry>();
-        foreach (var (arch, source) in picked)
+        for (int start = 0; start < picked.Count; start += world.Size)
         {
-            progress.Message($"rank check {entries.Count + 1}/{picked.Count} ({source}, shared-weight accuracy {arch.Score:P1})");
-            var trained = Retrainer.Run(space, arch.Architecture, options, data.Train, data.Validation, device, metrics: null, progress);
-            var entry = new RankCheckEntry(arch.Architecture.ToOfficialString(), source, arch.Score, trained.TestAccuracy);
-            entries.Add(entry);
-            metrics.Write("rank_check", ("architecture", entry.Architecture), ("source", source),
-                ("shared_weight_accuracy", entry.SharedWeightAccuracy), ("standalone_accuracy", entry.StandaloneAccuracy),
-                ("epochs", epochs));
+            var round = new double[Math.Min(world.Size, picked.Count - start)];
+            if (world.Rank < round.Length)
+            {
+                var (arch, source) = picked[start + world.Rank];
+                string where = world.Size > 1 ? $"{start + 1}-{start + round.Length}" : $"{start + 1}";
+                progress.Message($"rank check {where}/{picked.Count} ({source}, shared-weight accuracy {arch.Score:P1})");
+                round[world.Rank] = Retrainer.Run(space, arch.Architecture, options, data.Train, data.Validation, device, metrics: null,
+                    progress).TestAccuracy;
+            }
+            world.AllReduceSum(round);
+            for (int j = 0; j < round.Length; j++)
+            {
+                var (arch, source) = picked[start + j];
+                var entry = new RankCheckEntry(arch.Architecture.ToOfficialString(), source, arch.Score, round[j]);
+                entries.Add(entry);
+                metrics.Write("rank_check", ("architecture", entry.Architecture), ("source", source),
+                    ("shared_weight_accuracy", entry.SharedWeightAccuracy), ("standalone_accuracy", entry.StandaloneAccuracy),
+                    ("epochs", epochs));
+            }
         }
         double[] shared = [.. entries.Select(e => e.SharedWeightAccuracy)], alone = [.. entries.Select(e => e.StandaloneAccuracy)];
         var result = new RankCheckResult(epochs, RankCorrelation.KendallTauB(shared, alone), RankCorrelation.Spearman(shared, alone), entries);

@@ -36,7 +36,8 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
     /// working folder with a relative --out: rank 1's folder must stay empty, and only rank 0 prints. The controller
     /// phase splits each update's samples over the ranks, with paired rewards (one evaluation set per update) and with
     /// the paper's (each sample its own batch, sampled again on a tape after the all-reduce): the controller records
-    /// and weights must still be one process's.
+    /// and weights must still be one process's. The rank check's 3 trainings run as jobs split over the ranks (rounds
+    /// of 2, then 1) and must give one process's accuracies.
     /// </summary>
     [RequiresMpirunTheory]
     [InlineData("paired")]
@@ -50,7 +51,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         foreach (var r in ranks) Directory.CreateDirectory(r);
         string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "2", "--batch-size", "16",
             "--train-subset", "41", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
-            "--derive-samples", "4", "--seed", "3", "--controller-reward", controllerReward, "--out", "run"];
+            "--derive-samples", "4", "--seed", "3", "--controller-reward", controllerReward, "--rank-check", "3", "--rank-check-epochs", "1", "--out", "run"];
         var (code, stdout, stderr) = Mpirun.Search(ranks, args, TimeSpan.FromMinutes(4));
         output.WriteLine(stdout + stderr);
         Assert.True(code == 0, stderr);
@@ -79,7 +80,8 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         var mpi = Records(Path.Combine(run, "metrics.jsonl"));
         var one = Records(Path.Combine(reference, "metrics.jsonl"));
         Assert.Equal(one.Select(r => (string?)r["kind"]), mpi.Select(r => (string?)r["kind"]));
-        Assert.Equal(["epoch", "controller", "epoch", "controller", "derive", "policy_vs_uniform"], mpi.Select(r => (string?)r["kind"]));
+        Assert.Equal(["epoch", "controller", "epoch", "controller", "derive", "policy_vs_uniform", "rank_check", "rank_check", "rank_check",
+            "rank_check_summary"], mpi.Select(r => (string?)r["kind"]));
         for (int i = 0; i < mpi.Count; i++) SameRecord(one[i], mpi[i]);
         Assert.All(mpi.Where(r => (string?)r["kind"] == "epoch"), r => Assert.True((long)r["allreduce_bytes_per_step"]! > 0));
 
