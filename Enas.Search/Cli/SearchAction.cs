@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Loop;
 using Enas.Search.Reporting;
 using Enas.Search.Tasks;
@@ -27,7 +28,7 @@ internal static class SearchAction
                 if (s.Task.Parallel.IsSharded)
                     stdout.WriteLine($"data-parallel on {s.Task.Parallel.ShardCount} ranks (mpirun): each trains its shard of every batch of {options.BatchSize} " +
                                      "(batch norm on per-rank statistics), one gradient all-reduce per step of at most " +
-                                     $"{4.0 * Distributed.GradientPacking.Length(s.Task.Bank.Parameters) / (1 << 20):F2} MiB; controller and derive on every rank, derive scoring split");
+                                     $"{4.0 * Distributed.GradientPacking.Length(s.Task.Bank.Parameters) / (1 << 20):F2} MiB; controller rewards, derive, --rank-check and --compare split over the ranks");
             },
             Starting = s =>
             {
@@ -63,7 +64,7 @@ internal static class SearchAction
         if (options.Compare is { } compare)
         {
             Compare(options, compare, space, best.Architecture, result.Device, folder, progress, stdout);
-            RunReports.Refresh(folder.Path, stdout);
+            if (folder.Writes) RunReports.Refresh(folder.Path, stdout);
         }
         return 0;
     }
@@ -94,7 +95,7 @@ internal static class SearchAction
                          $"{compare.RandomArchitectures} random, {(jobs.Any(j => j.Role == "published") ? "the published ENAS one" : "no published one for this space size")}, " +
                          $"a hand-made {CnnComparison.HandmadeLayers}-layer VGG-style CNN at C = {handmade.Options.Retrain.Channels}), " +
                          $"each trained as the train command above; results in {Path.Combine(folder.Path, ComparisonTable.TextFile)}");
-        var table = CnnComparison.Run(jobs, train, test, device, folder.Path, progress);
+        var table = CnnComparison.Run(jobs, train, test, device, folder.Path, progress, World.Communicator);
         stdout.WriteLine(table.Text());
     }
 

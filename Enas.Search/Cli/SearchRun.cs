@@ -80,8 +80,6 @@ internal static class SearchRun
                                        "or start a new run with another --out");
         }
         var world = World.Communicator;
-        if (world.Size > 1 && options.Compare is not null)
-            throw new CliException($"--compare is not spread over mpirun's {world.Size} ranks yet: run the comparison without mpirun");
         var device = DeviceSelection.Resolve(options.Device, world.Rank == 0 ? deviceLog : TextWriter.Null);
         outDir ??= Path.Combine("runs", $"{options.Space}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         // Load and validate the data before anything is written.

@@ -3,6 +3,7 @@ using Enas.Engine;
 using Enas.Engine.Autodiff;
 using Enas.Search.Controller;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Network;
 using Enas.Search.Randomness;
 using Enas.Search.Reporting;
@@ -68,26 +69,40 @@ public static class CnnComparison
 
     /// <summary>
     /// Trains every job not yet in <paramref name="folder"/>'s comparison.json, saving the table after each; returns it.
-    /// Rows of another plan (another searched architecture or settings) are dropped, with a message.
+    /// Rows of another plan (another searched architecture or settings) are dropped, with a message. Over several ranks
+    /// of <paramref name="world"/> the jobs are independent: in each round of N missing jobs rank r trains the r-th, one
+    /// all-reduce gives every rank the round's results, and rank 0 alone saves the table after each round.
     /// </summary>
     public static ComparisonTable Run(IReadOnlyList<ComparisonJob> jobs, ImageDataset train, ImageDataset test, Device device,
-        string folder, ProgressReporter progress)
+        string folder, ProgressReporter progress, ICommunicator? world = null)
     {
+        world ??= SingleProcessCommunicator.Instance;
         var table = ComparisonTable.Load(folder, "test accuracy", higherIsBetter: true, percent: true, reference: "searched");
         int dropped = table.RemoveAll(e => !jobs.Any(j => j.Role == e.Role && j.Model == e.Model && j.Seed == e.Seed));
         if (dropped > 0) progress.Message($"comparison: {dropped} earlier result(s) belong to another plan and were dropped");
-        int done = 0;
-        foreach (var job in jobs)
+        var missing = jobs.Select((job, i) => (Job: job, Number: i + 1)).Where(j => !table.Has(j.Job.Role, j.Job.Model, j.Job.Seed)).ToList();
+        for (int start = 0; start < missing.Count; start += world.Size)
         {
-            done++;
-            if (table.Has(job.Role, job.Model, job.Seed)) continue;
-            progress.Message($"comparison {done}/{jobs.Count}: {job.Role} (seed {job.Seed})");
-            var result = Retrainer.Run(job.Space, job.Architecture, job.Options, train, test, device, metrics: null, progress);
-            table.Add(new ComparisonEntry(job.Role, job.Model, job.Seed, result.Parameters, result.TestAccuracy, result.Seconds));
-            table.Save(folder);
+            var round = missing.Skip(start).Take(world.Size).ToList();
+            var results = new double[3 * round.Count]; // parameters, test accuracy, seconds per job
+            progress.Message($"comparison {string.Join(", ", round.Select(j => $"{j.Number}/{jobs.Count}: {j.Job.Role} (seed {j.Job.Seed})"))}");
+            if (world.Rank < round.Count)
+            {
+                var job = round[world.Rank].Job;
+                var result = Retrainer.Run(job.Space, job.Architecture, job.Options, train, test, device, metrics: null, progress);
+                (results[3 * world.Rank], results[3 * world.Rank + 1], results[3 * world.Rank + 2]) =
+                    (result.Parameters, result.TestAccuracy, result.Seconds);
+            }
+            world.AllReduceSum(results);
+            for (int j = 0; j < round.Count; j++)
+            {
+                var job = round[j].Job;
+                table.Add(new ComparisonEntry(job.Role, job.Model, job.Seed, (long)results[3 * j], results[3 * j + 1], results[3 * j + 2]));
+            }
+            if (world.Rank == 0) table.Save(folder);
             progress.Message(table.Text());
         }
-        table.Save(folder);
+        if (world.Rank == 0) table.Save(folder);
         return table;
     }
 

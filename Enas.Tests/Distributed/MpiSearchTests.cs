@@ -103,6 +103,51 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         Assert.Contains("resuming after epoch 2 of 3", resumedOut);
     }
 
+    /// <summary>
+    /// --compare on two ranks: its three models (searched, one random, hand-made) train as independent jobs, two in the
+    /// first round and one in the second; rank 0 alone writes comparison.json, and its rows are those of one process
+    /// that runs the same comparison on a copy of the finished search (--resume derives the same architecture).
+    /// </summary>
+    [RequiresMpirunFact]
+    public void CompareSplitsItsModelsOverTheRanksAndGivesOneProcesssTable()
+    {
+        using var dir = new TempFolder();
+        var data = dir["data"];
+        SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
+        string[] ranks = [dir["rank0"], dir["rank1"]];
+        foreach (var r in ranks) Directory.CreateDirectory(r);
+        string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "1", "--batch-size", "16",
+            "--train-subset", "41", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
+            "--derive-samples", "2", "--seed", "3", "--compare", "--compare-random", "1", "--retrain-epochs", "1",
+            "--retrain-channels", "4", "--out", "run"];
+        var (code, stdout, stderr) = Mpirun.Search(ranks, args, TimeSpan.FromMinutes(4));
+        output.WriteLine(stdout + stderr);
+        Assert.True(code == 0, stderr);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(ranks[1]));
+        Assert.Contains("comparison 1/3: searched (seed 3), 2/3: random (seed 3)", stdout);
+        var run = Path.Combine(ranks[0], "run");
+        var copy = dir["one"];
+        foreach (var file in Directory.EnumerateFiles(run, "*", SearchOption.AllDirectories))
+        {
+            if (Path.GetFileName(file).StartsWith("comparison.", StringComparison.Ordinal)) continue;
+            var target = Path.Combine(copy, Path.GetRelativePath(run, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var (one, oneOut, oneErr) = CliRun.Run(output, "--resume", "--out", copy);
+        Assert.True(one == 0, oneErr + oneOut);
+        var two = ComparisonRows(run);
+        var single = ComparisonRows(copy);
+        Assert.Equal(3, two.Count);
+        Assert.Equal(single.Select(r => (r.Role, r.Model, r.Seed, r.Parameters)), two.Select(r => (r.Role, r.Model, r.Seed, r.Parameters)));
+        for (int i = 0; i < two.Count; i++)
+            Assert.True(Math.Abs(single[i].Score - two[i].Score) <= Tolerance, $"{two[i].Role}: one process {single[i].Score}, two ranks {two[i].Score}");
+    }
+
+    private static List<ComparisonEntry> ComparisonRows(string folder) =>
+        [.. ComparisonTable.Load(folder, "test accuracy", higherIsBetter: true, percent: true, reference: "searched").Entries
+            .OrderBy(e => e.Role, StringComparer.Ordinal).ThenBy(e => e.Model, StringComparer.Ordinal)];
+
     /// <summary>Rank 1 started with another seed: both ranks stop before training with the replica check's message
     /// (exit 2), and rank 0 removes the run it had opened, so the same --out is free again.</summary>
     [RequiresMpirunFact]
