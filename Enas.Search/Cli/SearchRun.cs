@@ -80,7 +80,7 @@ internal static class SearchRun
                                        "or start a new run with another --out");
         }
         var world = World.Communicator;
-        var device = DeviceSelection.Resolve(options.Device, world.Rank == 0 ? deviceLog : TextWriter.Null);
+        var device = DeviceSelection.Resolve(options.Device, world.Rank == 0 ? deviceLog : TextWriter.Null, world.Rank);
         outDir ??= Path.Combine("runs", $"{options.Space}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         // Load and validate the data before anything is written.
         var splits = SearchAction.LoadSplits(options);

@@ -72,4 +72,15 @@ public sealed class DeviceSelectionTests
         var ex = Assert.Throws<CliException>(() => DeviceSelection.Resolve("gpu", TextWriter.Null));
         Assert.Equal("--device 'gpu' is not understood; use auto, cpu, cuda or cuda:N", ex.Message);
     }
+
+    [Fact]
+    public void RanksOfADataParallelJobTakeTheirGpuRoundRobinUnlessOneIsNamed()
+    {
+        IReadOnlyList<string> ThreeGpus() => ["H100 a", "H100 b", "H100 c"];
+        Assert.Equal([0, 1, 2, 0, 1], Enumerable.Range(0, 5).Select(r => DeviceSelection.Choose("cuda", ThreeGpus, r).Ordinal));
+        Assert.Equal([0, 1, 2, 0, 1], Enumerable.Range(0, 5).Select(r => DeviceSelection.Choose("auto", ThreeGpus, r).Ordinal));
+        Assert.All(Enumerable.Range(0, 5), r => Assert.Equal(2, DeviceSelection.Choose("cuda:2", ThreeGpus, r).Ordinal));
+        Assert.Contains("rank 4 on device 1 (rank mod device count)", DeviceSelection.Choose("cuda", ThreeGpus, 4).Reason);
+        Assert.Equal(DeviceKind.Cpu, DeviceSelection.Choose("auto", () => [], 3).Kind); // no GPU: every rank on the CPU
+    }
 }
