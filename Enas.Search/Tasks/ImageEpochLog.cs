@@ -13,10 +13,13 @@ internal sealed class ImageEpochLog(double learningRate, SharedEpochResult share
         (string, object?)[] fields = [("epoch", r.Epoch), ("lr", learningRate), ("train_loss", s.Loss),
             ("shared_weight_train_accuracy", s.Accuracy), ("grad_norm", s.GradNorm), ("steps", s.Steps),
             ("seconds", r.SharedTime.TotalSeconds)];
-        // A data-parallel epoch also records its mean all-reduce size per step (one process: the record as before).
-        metrics.Write("epoch", s.AllReduceBytes > 0 ? [.. fields, ("allreduce_bytes_per_step", s.AllReduceBytes)] : fields);
+        // A data-parallel epoch also records its mean all-reduce size and time per step (the time inside the call,
+        // waiting for the slowest rank included; one process: the record as before).
+        metrics.Write("epoch", s.AllReduceBytes > 0
+            ? [.. fields, ("allreduce_bytes_per_step", s.AllReduceBytes), ("allreduce_seconds_per_step", s.AllReduceSeconds)]
+            : fields);
         string line = $"epoch {r.Epoch}/{r.Epochs}: train loss {s.Loss:F4}, shared-weight train acc {s.Accuracy:P1}, " +
-                      (s.AllReduceBytes > 0 ? $"all-reduce {s.AllReduceBytes / 1024.0:F1} KiB/step, " : "");
+                      (s.AllReduceBytes > 0 ? $"all-reduce {s.AllReduceBytes / 1024.0:F1} KiB in {s.AllReduceSeconds * 1e3:F1} ms/step, " : "");
         if (r.Phase is not { } c)
             return [line + $"uniform children, controller not trained yet (warm-up {r.Epoch}/{r.WarmupEpochs})"];
         metrics.Write("controller", ("epoch", r.Epoch), ("reward", c.MeanReward),

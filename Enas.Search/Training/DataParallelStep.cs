@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Enas.Engine;
 using Enas.Search.Data;
 using Enas.Search.Distributed;
@@ -21,6 +22,9 @@ internal sealed class DataParallelStep(DataParallel parallel)
 
     /// <summary>Bytes of the last step's all-reduce buffer (4 per float: the child's gradients and one count per parameter).</summary>
     public long LastAllReduceBytes { get; private set; }
+
+    /// <summary>Seconds the last step spent in its all-reduce call: the transfer and the wait for the slowest rank.</summary>
+    public double LastAllReduceSeconds { get; private set; }
 
     /// <summary>Runs the local shards of <paramref name="batch"/> and sums the gradients over the ranks; adds each
     /// local shard's loss and hits to <paramref name="tally"/>.</summary>
@@ -46,7 +50,9 @@ internal sealed class DataParallelStep(DataParallel parallel)
             end = dropRng.GetState();
         }
         if (end is not null) dropRng.SetState(end);
+        long t0 = Stopwatch.GetTimestamp();
         parallel.Communicator.AllReduceSum(buffer);
+        LastAllReduceSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         LastAllReduceBytes = (long)length * sizeof(float);
         if (batch.Count < parallel.ShardCount) SyncState(dropRng); // a rank without images drew nothing
         GradientPacking.Apply(layout, buffer);

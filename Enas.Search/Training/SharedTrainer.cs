@@ -14,7 +14,10 @@ namespace Enas.Search.Training;
 /// <param name="GradNorm">Mean gradient norm before clipping.</param>
 /// <param name="Steps">Steps trained.</param>
 /// <param name="AllReduceBytes">Mean bytes per step of the gradient all-reduce (0 for one process).</param>
-public sealed record SharedEpochResult(double Loss, double Accuracy, double GradNorm, int Steps, long AllReduceBytes = 0);
+/// <param name="AllReduceSeconds">Mean seconds per step inside the all-reduce call, waiting for the slowest rank
+/// included (0 for one process).</param>
+public sealed record SharedEpochResult(double Loss, double Accuracy, double GradNorm, int Steps, long AllReduceBytes = 0,
+    double AllReduceSeconds = 0);
 
 /// <summary>
 /// Trains the shared weights: one pass over the training batches, a freshly sampled child per step, cross-entropy
@@ -38,6 +41,7 @@ public sealed class SharedTrainer(ISearchSpace space, WeightBank bank, ChildSgd 
     {
         double normSum = 0;
         long reduced = 0;
+        double reduceSeconds = 0;
         var tally = new StepTally();
         int steps = batcher.BatchesPerEpoch;
         for (int b = 0; b < steps; b++)
@@ -52,9 +56,11 @@ public sealed class SharedTrainer(ISearchSpace space, WeightBank bank, ChildSgd 
             else tally.Add(ChildStep.ForwardBackward(child, batch, new ForwardContext(true, dropRng), aux, device, NonFinite));
             normSum += sgd.Step();
             reduced += LastAllReduceBytes;
+            reduceSeconds += _sharded?.LastAllReduceSeconds ?? 0;
             onStep?.Invoke(b + 1, steps);
         }
         if (_sharded is not null) tally.SumOver(parallel!.Communicator);
-        return new SharedEpochResult(tally.MeanLoss, tally.Accuracy, normSum / Math.Max(1, steps), steps, reduced / Math.Max(1, steps));
+        return new SharedEpochResult(tally.MeanLoss, tally.Accuracy, normSum / Math.Max(1, steps), steps, reduced / Math.Max(1, steps),
+            reduceSeconds / Math.Max(1, steps));
     }
 }
