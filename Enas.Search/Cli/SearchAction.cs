@@ -61,6 +61,9 @@ internal static class SearchAction
         stdout.WriteLine($"outputs: {folder.Path} (report.html, best-architecture.json/.txt, top-architectures.txt, *.svg, metrics.jsonl, classes.json, checkpoints/)");
         stdout.WriteLine("retrain it from scratch and measure test accuracy with:");
         stdout.WriteLine("  " + result.RetrainCommand);
+        if (result.RetrainTime is { } retrainTime)
+            stdout.WriteLine($"  (about {ProgressReporter.FormatDuration(retrainTime)} on this machine: {ProgressReporter.Count(options.Retrain.Epochs, "epoch")}, " +
+                             "timed on this architecture just now)");
         if (options.Compare is { } compare)
         {
             Compare(options, compare, space, best.Architecture, result.Device, folder, progress, stdout);

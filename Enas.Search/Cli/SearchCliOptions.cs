@@ -150,7 +150,8 @@ internal sealed class SearchCliOptions
             RewardBatches = p.GetValue(RewardBatches) ?? o.RewardBatches,
             ControllerWarmupEpochs = p.GetValue(ControllerWarmup) ?? o.ControllerWarmupEpochs,
             RankCheck = p.GetValue(RankCheck) ?? o.RankCheck,
-            RankCheckEpochs = p.GetValue(RankCheckEpochs) ?? o.RankCheckEpochs,
+            // --rank-check 0 (on a resume: drop the check) drops its stored epochs too, unless they are given again.
+            RankCheckEpochs = p.GetValue(RankCheckEpochs) ?? (p.GetValue(RankCheck) == 0 ? null : o.RankCheckEpochs),
             LrMax = p.GetValue(LrMax) ?? o.LrMax,
             LrMin = p.GetValue(LrMin) ?? o.LrMin,
             Retrain = r with

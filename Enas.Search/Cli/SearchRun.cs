@@ -29,8 +29,10 @@ internal sealed record SearchRunStart(SearchOptions Options, DataSplits Splits, 
 /// <param name="Summary">summary.json.</param>
 /// <param name="RetrainCommand">The <c>train</c> command that retrains <paramref name="Best"/> from scratch.</param>
 /// <param name="Device">The device used.</param>
+/// <param name="RetrainTime">Expected wall time of <paramref name="RetrainCommand"/>, timed on <paramref name="Best"/>
+/// (null when the run was not asked for estimates).</param>
 internal sealed record SearchRunResult(RunFolder Folder, ISearchSpace Space, ScoredArchitecture Best, SearchSummary Summary,
-    string RetrainCommand, Device Device);
+    string RetrainCommand, Device Device, TimeSpan? RetrainTime = null);
 
 /// <summary>Where a caller of <see cref="SearchRun"/> looks in (each optional; all run on the search's thread).</summary>
 internal sealed class SearchRunHooks
@@ -125,7 +127,10 @@ internal static class SearchRun
             RunOutputs.Write(folder, task.Space, best, summary);
             RunReports.Refresh(folder.Path, log);
         }
-        return new SearchRunResult(folder, task.Space, best, summary, SearchAction.RetrainCommand(options, folder), device);
+        // The printed retraining timed on the searched architecture itself (a few seconds; the start-up figure could
+        // only time samples).
+        TimeSpan? retrainTime = estimate ? ImageSearchEstimate.RetrainOf(task, options, [best.Architecture], device) : null;
+        return new SearchRunResult(folder, task.Space, best, summary, SearchAction.RetrainCommand(options, folder), device, retrainTime);
     }
 
     /// <summary>Under mpirun, proves that every rank holds the same shared weights, optimiser state, controller and

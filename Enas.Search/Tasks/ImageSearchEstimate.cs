@@ -58,20 +58,37 @@ public static class ImageSearchEstimate
         return work.Estimate(SteadyState.Mean(train, Warmup)!.Value, SteadyState.Mean(eval, Warmup)!.Value);
     }
 
-    /// <summary>Throwaway retraining steps run untimed, then timed, by <see cref="Retrain"/> (fewer than the search's:
-    /// a retraining step is wider, and the paper preset's is seconds long).</summary>
+    /// <summary>Architectures the start-up retraining estimate times (sampled; the searched one is not known yet).</summary>
+    public const int RetrainArchitectures = 2;
+
+    /// <summary>Steps run untimed, then timed, on each architecture a retraining estimate builds. One architecture
+    /// repeats its steps as the retraining does: each new one pays its allocations on its first steps (measured on the
+    /// default micro retrain, 2 vCPUs: 0.38 s per step when every step built a new architecture, 0.29 s when one
+    /// repeated), and a mean of four steps let one slow step (0.8 s) put the estimate 50 % high, hence the median.</summary>
     public const int RetrainWarmup = 2, RetrainTimed = 4;
 
     /// <summary>
-    /// Expected wall time of the retraining the search prints (its <c>train</c> command, <see cref="SearchOptions.Retrain"/>):
-    /// <see cref="RetrainWarmup"/> + <see cref="RetrainTimed"/> training steps of architectures sampled from
-    /// <paramref name="controller"/>, each built at the retraining sizes with throwaway fresh weights and run on one
-    /// retraining batch (with the auxiliary loss when the network has the head), scaled to the retraining's epochs over
-    /// the whole training set (<see cref="DataSplits.FullTrainCount"/>, or its <c>--train-subset</c>) plus a test pass
-    /// per epoch. The run's weights and random streams are not touched. The searched architecture's cost differs from a
-    /// sample's by its mix of ops, so this is a guide, not a promise.
+    /// Expected wall time of the retraining the search prints (its <c>train</c> command, <see cref="SearchOptions.Retrain"/>),
+    /// before the search: <see cref="RetrainArchitectures"/> architectures sampled from <paramref name="controller"/>
+    /// (see <see cref="RetrainOf"/>). The searched architecture's cost differs from a sample's by its mix of ops (a
+    /// sep-conv-heavy cell costs more than a uniform sample), so this is a guide, not a promise; the end of the search
+    /// times the searched architecture itself.
     /// </summary>
     public static TimeSpan Retrain(ImageClassificationTask task, SearchOptions o, IController controller, Device device)
+    {
+        var rng = new XoshiroRandom(54321);
+        return RetrainOf(task, o, [.. Enumerable.Range(0, RetrainArchitectures).Select(_ => Sample(controller, rng))], device);
+    }
+
+    /// <summary>
+    /// Expected wall time of the printed retraining of <paramref name="architectures"/> (their median step): each is
+    /// built at the retraining sizes with throwaway fresh weights and runs <see cref="RetrainWarmup"/> +
+    /// <see cref="RetrainTimed"/> training steps on one retraining batch (with the auxiliary loss when the network has
+    /// the head); the median timed step, scaled to the retraining's epochs over the whole training set
+    /// (<see cref="DataSplits.FullTrainCount"/>, or its <c>--train-subset</c>) plus a test pass per epoch. The run's
+    /// weights and random streams are not touched.
+    /// </summary>
+    public static TimeSpan RetrainOf(ImageClassificationTask task, SearchOptions o, IReadOnlyList<Architecture> architectures, Device device)
     {
         var r = o.Retrain;
         var data = task.Data;
@@ -79,21 +96,25 @@ public static class ImageSearchEstimate
         var network = Retrainer.Network(task.Space, o, data.Train);
         var batch = new Batcher(data.Train, r.BatchSize, 0, shuffle: false).GetBatch(0, 0);
         var sw = new Stopwatch();
-        var seconds = new List<double>();
-        for (int i = 0; i < RetrainWarmup + RetrainTimed; i++)
+        var timed = new List<double>();
+        for (int a = 0; a < architectures.Count; a++)
         {
-            using var fresh = new FreshWeights((ulong)i + 1, device);
-            var child = ChildBuilder.Build(task.Space, Sample(controller, rng), network, fresh, device);
-            sw.Restart();
-            ChildStep.ForwardBackward(child, batch, new ForwardContext(true, rng, 0), o.AuxWeight, device,
-                value => $"the start-up estimate's retraining step gave a loss of {value}");
-            seconds.Add(sw.Elapsed.TotalSeconds);
+            using var fresh = new FreshWeights((ulong)a + 1, device);
+            var child = ChildBuilder.Build(task.Space, architectures[a], network, fresh, device);
+            for (int i = 0; i < RetrainWarmup + RetrainTimed; i++)
+            {
+                sw.Restart();
+                ChildStep.ForwardBackward(child, batch, new ForwardContext(true, rng, 0), o.AuxWeight, device,
+                    value => $"the retraining time estimate's step gave a loss of {value}");
+                foreach (var p in fresh.Parameters) p.ZeroGrad();
+                if (i >= RetrainWarmup) timed.Add(sw.Elapsed.TotalSeconds);
+            }
         }
         int images = data.FullTrainCount;
         if (r.TrainSubset > 0) images = Math.Min(images, r.TrainSubset);
         int testBatchSize = Math.Max(r.BatchSize, 100);
         int steps = (images + r.BatchSize - 1) / r.BatchSize, testBatches = (data.Test.Count + testBatchSize - 1) / testBatchSize;
-        double perStep = SteadyState.Mean(seconds, RetrainWarmup)!.Value * SearchWorkload.TrainOverhead;
+        double perStep = SteadyState.Median(timed, 0)!.Value * SearchWorkload.TrainOverhead;
         return TimeSpan.FromSeconds(RetrainEstimate.Seconds(perStep, steps, r.Epochs, testBatches, testBatchSize / (double)r.BatchSize));
     }
 

@@ -322,8 +322,11 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.True(code == 0, err + stdout);
         Assert.Contains("rank check (3 architectures", stdout);
         Assert.Contains("\"rankCheck\": 3,", File.ReadAllText(Path.Combine(run, "config.json")));
-        (code, stdout, err) = Cli("--resume", "--out", run, "--epochs", "3");
+        // --rank-check 0 drops the stored check, its epochs with it.
+        (code, stdout, err) = Cli("--resume", "--out", run, "--epochs", "3", "--rank-check", "0");
         Assert.True(code == 0, err + stdout);
+        Assert.DoesNotContain("rank check (", stdout);
+        Assert.DoesNotContain("\"rankCheckEpochs\": 1,", File.ReadAllText(Path.Combine(run, "config.json")));
         var epochs = MetricsLog.ReadAll(Path.Combine(run, "metrics.jsonl")).Where(r => (string?)r["kind"] == "epoch").ToList();
         Assert.Equal(new[] { 1, 2, 3 }, epochs.Select(r => (int)r["epoch"]!));
     }
