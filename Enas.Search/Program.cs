@@ -37,7 +37,7 @@ public static class Program
         int code;
         try
         {
-            if (args.Length > 0 && args[0] is "train" or "eval" or "export" or "report") SingleRank.Require(args[0]);
+            if (args.Length > 0 && args[0] is "eval" or "export" or "report") SingleRank.Require(args[0]);
             code = Run(args, root ? Console.Out : TextWriter.Null, errors);
         }
         catch (CliException e)

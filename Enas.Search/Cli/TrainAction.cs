@@ -2,6 +2,7 @@ using System.Text.Json;
 using Enas.Engine;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Export;
 using Enas.Search.Network;
 using Enas.Search.Reporting;
@@ -40,10 +41,14 @@ internal static class TrainAction
         exportOnnx = exportOnnx is null ? null : OnnxTarget.Check(exportOnnx, "--export-onnx"); // before hours of training
         var (space, arch) = ReadArchitecture(archPath, o.Space);
         o = ForArchitecture(o, space);
-        var device = DeviceSelection.Resolve(o.Device, deviceLog);
+        var world = World.Communicator;
+        var device = DeviceSelection.Resolve(o.Device, world.Rank == 0 ? deviceLog : TextWriter.Null, world.Rank);
         var (train, test, stats, classes, classNames, info) = LoadData(o);
+        if (outDir is null && world.Size > 1)
+            throw new CliException("train on several ranks needs --out DIR (a path every rank sees: they read its checkpoint to resume)");
         outDir ??= Path.Combine("runs", $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-        var folder = RunFolder.Create(outDir, Config(o));
+        // Rank 0 writes the run; the other ranks of a data-parallel job write nothing.
+        var folder = world.Rank == 0 ? RunFolder.Create(outDir, Config(o)) : RunFolder.Replica(outDir, resumed: false);
         folder.WriteText(ArchitectureFile, ArchitectureJson.Serialize(space, arch));
         folder.WriteText(RunFolder.ClassesFile, classes);
         foreach (var (file, svg) in space.Draw(arch)) folder.WriteText(file, svg); // the drawings report.html shows
@@ -83,12 +88,15 @@ internal static class TrainAction
         int done = state?.EpochsDone ?? 0;
         if (state is not null && done == o.Retrain.Epochs && File.Exists(folder.File(ModelFile)))
         {
+            if (World.Communicator.Rank > 0) return 0; // rank 0 reports (and exports)
             stdout.WriteLine($"the run in {folder.Path} has already trained all {ProgressReporter.Count(done, "epoch")}; nothing to train " +
                              "(a larger --epochs continues it where the schedule allows)");
             Report(stdout, folder, o, new RetrainResult(state.TestAccuracy, state.TrainAccuracy, state.Parameters, done, state.Seconds));
             return exportOnnx is null ? 0 : ExportAction.Run(folder.File(ModelFile), exportOnnx, stdout);
         }
-        var device = DeviceSelection.Resolve(o.Device);
+        var world = World.Communicator;
+        if (world.Rank > 0) folder = RunFolder.Replica(folder.Path, resumed: true);
+        var device = DeviceSelection.Resolve(o.Device, stdout, world.Rank);
         var (train, test, stats, _, classNames, info) = LoadData(o);
         foreach (var line in info?.Lines() ?? []) stdout.WriteLine(line);
         return Run(folder, space, arch, o, (train, test, stats, classNames), device, stdout, live, stopAfterEpochs, exportOnnx);
@@ -101,26 +109,31 @@ internal static class TrainAction
         var (train, test) = (data.Train, data.Test);
         string configJson = Config(o), ckpt = Path.Combine(folder.CheckpointsPath, CheckpointName);
         using var progress = new ProgressReporter(stdout, live);
-        using var session = new RetrainSession(space, arch, o, train, test, device);
+        var world = World.Communicator;
+        using var session = new RetrainSession(space, arch, o, train, test, device, DataParallel.Of(world));
         if (folder.IsResumed)
         {
-            if (File.Exists(ckpt))
-                MetricsLog.TruncateTo(folder.MetricsPath, session.Restore(ckpt).MetricsBytes);
-            else
-                MetricsLog.TruncateTo(folder.MetricsPath, 0); // interrupted before the first checkpoint: start over
+            long keep = File.Exists(ckpt) ? session.Restore(ckpt).MetricsBytes : 0; // no checkpoint yet: start over
+            if (folder.Writes) MetricsLog.TruncateTo(folder.MetricsPath, keep);
             folder.WriteText(RunFolder.ConfigFile, configJson); // checked above: what the run continues with
         }
+        VerifyReplicas(world, session);
+        if (world.Size > 1)
+            progress.Message($"data-parallel on {world.Size} ranks (mpirun): each trains its shard of every batch of {o.Retrain.BatchSize} " +
+                             "(batch norm on per-rank statistics, running statistics averaged over the ranks after every epoch)");
         progress.Message(session.Description);
         if (session.EpochsDone > 0) progress.Message($"resuming after epoch {session.EpochsDone} of {session.Epochs}");
         progress.Message($"output folder: {folder.Path} (a checkpoint after every epoch; train --resume --out {Quote(folder.Path)} continues it)");
-        RunReports.Refresh(folder.Path, stdout);
+        if (folder.Writes) RunReports.Refresh(folder.Path, stdout);
         using (var metrics = folder.OpenMetrics())
             session.Run(metrics, progress, s =>
             {
+                VerifyReplicas(world, s); // the ranks trained the same: still identical
+                if (!folder.Writes) return;
                 s.Save(ckpt, new FileInfo(folder.MetricsPath).Length, configJson);
                 RunReports.Refresh(folder.Path, stdout);
             }, stopAfterEpochs);
-        if (session.EpochsDone < session.Epochs) return 0; // stopped early (tests)
+        if (session.EpochsDone < session.Epochs || !folder.Writes) return 0; // stopped early (tests), or a rank that writes nothing
         // The model describes itself (architecture, sizes, input normalisation, class names): what export reads.
         var info = ModelInfo.Create(space, arch, session.Network, o.Dataset, data.Stats, data.ClassNames);
         var weights = session.Weights.ToEntries().ToArray();
@@ -130,6 +143,15 @@ internal static class TrainAction
         Report(stdout, folder, o, session.Result());
         if (exportOnnx is not null) ExportAction.Write(info, weights.ToDictionary(w => w.Name), folder.File(ModelFile), exportOnnx, stdout);
         return 0;
+    }
+
+    /// <summary>Under mpirun, proves that every rank holds rank 0's weights, statistics, optimiser state and generator
+    /// (<see cref="ReplicaCheck"/>): at the start (or resume) and after every epoch.</summary>
+    private static void VerifyReplicas(ICommunicator world, RetrainSession session)
+    {
+        if (world.Size == 1) return;
+        try { ReplicaCheck.Verify(world, session.ReplicaHash(), "weights, batch-norm statistics, optimiser state or generator"); }
+        catch (ReplicaMismatchException e) { throw new CliException(e.Message); }
     }
 
     /// <summary>The options as the architecture's space fixes them (its space and size).</summary>

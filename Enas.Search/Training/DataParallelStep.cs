@@ -27,9 +27,10 @@ internal sealed class DataParallelStep(DataParallel parallel)
     public double LastAllReduceSeconds { get; private set; }
 
     /// <summary>Runs the local shards of <paramref name="batch"/> and sums the gradients over the ranks; adds each
-    /// local shard's loss and hits to <paramref name="tally"/>.</summary>
+    /// local shard's loss and hits to <paramref name="tally"/>. <paramref name="progress"/> is the training's progress
+    /// (drop-path's annealing, <see cref="ForwardContext.Progress"/>).</summary>
     public void Run(ChildNetwork child, Batch batch, XoshiroRandom dropRng, double? auxWeight, Device device,
-        Func<double, string> nonFinite, StepTally tally)
+        Func<double, string> nonFinite, StepTally tally, double progress = 1.0)
     {
         var layout = child.Parameters;
         int length = GradientPacking.Length(layout);
@@ -43,7 +44,7 @@ internal sealed class DataParallelStep(DataParallel parallel)
             var shard = BatchShard.Of(s, parallel.ShardCount, batch.Count);
             if (shard.Count == 0) continue; // fewer images than shards: this one adds nothing
             dropRng.SetState(start);
-            var ctx = new ForwardContext(true, dropRng) { Shard = shard };
+            var ctx = new ForwardContext(true, dropRng, progress) { Shard = shard };
             tally.Add(ChildStep.ForwardBackward(child, batch.Slice(shard), ctx, auxWeight, device, nonFinite));
             GradientPacking.Add(layout, (float)shard.Weight, buffer, ref _scratch);
             foreach (var p in layout) p.ZeroGrad();

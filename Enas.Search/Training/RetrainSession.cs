@@ -4,6 +4,7 @@ using Enas.Engine;
 using Enas.Engine.Optim;
 using Enas.Engine.Serialization;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Network;
 using Enas.Search.Randomness;
 using Enas.Search.Reporting;
@@ -36,11 +37,19 @@ public sealed class RetrainSession : IDisposable
     private readonly Batcher _batcher, _testBatches;
     private readonly XoshiroRandom _rng;
     private readonly Stopwatch _clock = new();
+    private readonly DataParallel? _parallel;
+    private readonly DataParallelStep? _sharded;
     private double _priorSeconds;
 
-    /// <summary>Builds the network with fresh weights (seeded by the options' seed) and the optimiser.</summary>
-    public RetrainSession(ISearchSpace space, Architecture architecture, SearchOptions o, ImageDataset train, ImageDataset test, Device device)
+    /// <summary>Builds the network with fresh weights (seeded by the options' seed) and the optimiser. With a sharded
+    /// <paramref name="parallel"/> (an mpirun job), every step trains this rank's shard of the global batch and sums the
+    /// gradients over the ranks (<see cref="DataParallelStep"/>), and after every epoch's training the ranks average
+    /// their batch-norm running statistics, so every rank holds the same model to test and save.</summary>
+    public RetrainSession(ISearchSpace space, Architecture architecture, SearchOptions o, ImageDataset train, ImageDataset test, Device device,
+        DataParallel? parallel = null)
     {
+        _parallel = parallel is { IsSharded: true } ? parallel : null;
+        _sharded = _parallel is null ? null : new DataParallelStep(_parallel);
         (_o, _device, Architecture) = (o, device, architecture);
         var r = o.Retrain;
         Network = Retrainer.Network(space, o, train);
@@ -156,18 +165,51 @@ public sealed class RetrainSession : IDisposable
         for (int b = 0; b < steps; b++)
         {
             var batch = _batcher.GetBatch(epoch, b);
-            var ctx = new ForwardContext(true, _rng, (epoch * (double)steps + b) / (epochs * (double)steps));
-            tally.Add(ChildStep.ForwardBackward(_child, batch, ctx, _o.AuxWeight, _device,
-                value => $"retraining loss became {value} at epoch {epoch + 1}, step {b + 1}"));
+            double progressed = (epoch * (double)steps + b) / (epochs * (double)steps);
+            string NonFinite(double value) => $"retraining loss became {value} at epoch {epoch + 1}, step {b + 1}";
+            if (_sharded is not null) _sharded.Run(_child, batch, _rng, _o.AuxWeight, _device, NonFinite, tally, progressed);
+            else tally.Add(ChildStep.ForwardBackward(_child, batch, new ForwardContext(true, _rng, progressed), _o.AuxWeight, _device, NonFinite));
             _sgd.Step();
             if (estimate && timer.Lap() && timer.SecondsPerStep is { } perStep)
                 progress.Message(EstimateLine(perStep, timer));
             progress.Report(b + 1);
         }
+        if (_parallel is not null)
+        {
+            tally.SumOver(_parallel.Communicator);
+            AverageStatistics(_parallel.Communicator);
+        }
         var test = Evaluator.Score(_child, _testBatches, _device, new ForwardContext(false, _rng));
         EpochsDone = epoch + 1;
         (TrainAccuracy, TestAccuracy) = (tally.Accuracy, test.Accuracy);
         return new RetrainEpoch(epoch + 1, _sgd.LearningRate, tally.MeanLoss, tally.Accuracy, test.Accuracy, test.Loss);
+    }
+
+    /// <summary>Replaces every batch-norm running statistic by its mean over the ranks (one all-reduce of one flat
+    /// buffer). Each rank's statistics followed its own shards' batch statistics; the mean of the running means is the
+    /// running mean of the ranks' mean batch means (the update is linear), and the running variances average the
+    /// per-rank batch variances (without the spread between the ranks' means), as DistributedDataParallel without
+    /// SyncBatchNorm leaves them on rank 0.</summary>
+    private void AverageStatistics(ICommunicator communicator)
+    {
+        var buffers = _fresh.Buffers;
+        var flat = new float[buffers.Sum(b => b.Tensor.ElementCount)];
+        int at = 0;
+        foreach (var (_, t) in buffers)
+        {
+            t.ToFloatArray().CopyTo(flat, at);
+            at += (int)t.ElementCount;
+        }
+        communicator.AllReduceSum(flat);
+        float scale = 1f / communicator.Size;
+        at = 0;
+        foreach (var (_, t) in buffers)
+        {
+            var part = flat.AsSpan(at, (int)t.ElementCount).ToArray();
+            for (int i = 0; i < part.Length; i++) part[i] *= scale;
+            t.Backend.Upload<float>(part, t.Buffer);
+            at += part.Length;
+        }
     }
 
     /// <summary>The start-up estimate: steady step time x steps left, plus the test passes.</summary>
@@ -196,6 +238,11 @@ public sealed class RetrainSession : IDisposable
         Checkpoint.Write(path, JsonSerializer.Serialize(state, SearchJsonContext.Default.RetrainState),
             _fresh.ToEntries().Concat(_sgd.StateEntries()));
     }
+
+    /// <summary>The SHA-256 of the weights, statistics, optimiser state, step count and generator state: equal on every
+    /// rank of a data-parallel run that trains the same (<see cref="ReplicaCheck"/>).</summary>
+    public byte[] ReplicaHash() =>
+        ReplicaCheck.Hash(_fresh.ToEntries().Concat(_sgd.StateEntries()), _rng.GetState().Append((ulong)_sgd.StepCount));
 
     /// <summary>Reads and verifies a train checkpoint's state (not its tensors).</summary>
     /// <exception cref="InvalidDataException">Corrupt, or not a train checkpoint.</exception>
