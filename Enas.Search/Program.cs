@@ -18,6 +18,7 @@ public static class Program
             Console.Error.WriteLine($"error: {e.Message}");
             return CliApp.UsageError;
         }
+        using var profile = world.Rank == 0 ? Diagnostics.KernelProfile.FromEnvironment() : null; // ENAS_PROFILE=FILE
         using (world) return world.Size == 1 ? Run(args, Console.Out, Console.Error) : RunRank(world, args);
     }
 
