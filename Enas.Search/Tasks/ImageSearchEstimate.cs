@@ -16,9 +16,11 @@ namespace Enas.Search.Tasks;
 public static class ImageSearchEstimate
 {
     /// <summary>Throwaway samples the start-up estimate runs untimed first: while the JIT is still compiling and
-    /// tiering the kernels up, the first five or so steps take up to twice the steady time (timing samples 2 and 3,
-    /// as this estimate did before, put the default search about 50 % high).</summary>
-    public const int Warmup = 5;
+    /// tiering the kernels up, the first steps take up to five times the steady time. Measured on the default micro
+    /// search (2 vCPUs, December 2026): 0.65 0.39 0.17 0.50 0.13 0.18 0.15 0.15 0.15 0.19 0.18 0.15 s for the first
+    /// twelve, 0.10-0.14 s from about the 20th, 0.13 s per step in the run's later epochs; with 5 untimed samples the
+    /// estimate was 1.7x high. The warm-up is not lost: the run's own first steps would pay it.</summary>
+    public const int Warmup = 20;
 
     /// <summary>Samples the start-up estimate times after the warm-up (their mean is used: the run's time is a sum
     /// over architectures whose costs differ).</summary>
