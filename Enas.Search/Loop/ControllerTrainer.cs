@@ -114,12 +114,6 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
 
     /// <summary>Metrics of <paramref name="architectures"/> on the current data: this rank measures its share and one
     /// all-reduce fills in the rest (one process measures all).</summary>
-    private double[] MeasureShared(Architecture[] architectures)
-    {
-        var measured = new double[architectures.Length];
-        for (int i = 0; i < architectures.Length; i++)
-            if (i % _world.Size == _world.Rank) measured[i] = reward.Measure(architectures[i]);
-        _world.AllReduceSum(measured);
-        return measured;
-    }
+    private double[] MeasureShared(Architecture[] architectures) =>
+        SplitWork.Run(_world, architectures.Length, 1, (i, metric) => metric[0] = reward.Measure(architectures[i]));
 }

@@ -139,19 +139,9 @@ public sealed class ImageClassificationTask : ISearchTask, ITaskCheckpoint
         var ctx = new ForwardContext(false, rng);
         var fixedBatches = Enumerable.Range(0, Math.Min(_o.DeriveBatches, _deriveBatches.BatchesPerEpoch))
             .Select(b => _deriveBatches.GetBatch(0, b)).ToList();
-        var world = Parallel.Communicator;
-        var result = new double[architectures.Count];
-        for (int i = 0; i < architectures.Count; i++)
-        {
-            if (i % world.Size == world.Rank)
-            {
-                var child = ChildBuilder.Build(Space, architectures[i], _network, _bank, _device);
-                result[i] = Evaluator.Accuracy(child, fixedBatches, _device, ctx);
-            }
-            onStep?.Invoke(i + 1, architectures.Count);
-        }
-        world.AllReduceSum(result);
-        return result;
+        return SplitWork.Run(Parallel.Communicator, architectures.Count, 1,
+            (i, score) => score[0] = Evaluator.Accuracy(ChildBuilder.Build(Space, architectures[i], _network, _bank, _device), fixedBatches, _device, ctx),
+            i => onStep?.Invoke(i + 1, architectures.Count));
     }
 
     /// <inheritdoc />

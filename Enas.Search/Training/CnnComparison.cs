@@ -84,16 +84,13 @@ public static class CnnComparison
         for (int start = 0; start < missing.Count; start += world.Size)
         {
             var round = missing.Skip(start).Take(world.Size).ToList();
-            var results = new double[3 * round.Count]; // parameters, test accuracy, seconds per job
             progress.Message($"comparison {string.Join(", ", round.Select(j => $"{j.Number}/{jobs.Count}: {j.Job.Role} (seed {j.Job.Seed})"))}");
-            if (world.Rank < round.Count)
+            var results = SplitWork.Run(world, round.Count, 3, (j, values) => // parameters, test accuracy, seconds per job
             {
-                var job = round[world.Rank].Job;
+                var job = round[j].Job;
                 var result = Retrainer.Run(job.Space, job.Architecture, job.Options, train, test, device, metrics: null, progress);
-                (results[3 * world.Rank], results[3 * world.Rank + 1], results[3 * world.Rank + 2]) =
-                    (result.Parameters, result.TestAccuracy, result.Seconds);
-            }
-            world.AllReduceSum(results);
+                (values[0], values[1], values[2]) = (result.Parameters, result.TestAccuracy, result.Seconds);
+            });
             for (int j = 0; j < round.Count; j++)
             {
                 var job = round[j].Job;

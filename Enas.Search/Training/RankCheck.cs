@@ -68,16 +68,15 @@ public static class RankCheck
         var entries = new List<RankCheckEntry>();
         for (int start = 0; start < picked.Count; start += world.Size)
         {
-            var round = new double[Math.Min(world.Size, picked.Count - start)];
-            if (world.Rank < round.Length)
+            int count = Math.Min(world.Size, picked.Count - start), first = start;
+            var round = SplitWork.Run(world, count, 1, (j, accuracy) =>
             {
-                var (arch, source) = picked[start + world.Rank];
-                string where = world.Size > 1 ? $"{start + 1}-{start + round.Length}" : $"{start + 1}";
+                var (arch, source) = picked[first + j];
+                string where = world.Size > 1 ? $"{first + 1}-{first + count}" : $"{first + 1}";
                 progress.Message($"rank check {where}/{picked.Count} ({source}, shared-weight accuracy {arch.Score:P1})");
-                round[world.Rank] = Retrainer.Run(space, arch.Architecture, options, data.Train, data.Validation, device, metrics: null,
+                accuracy[0] = Retrainer.Run(space, arch.Architecture, options, data.Train, data.Validation, device, metrics: null,
                     progress).TestAccuracy;
-            }
-            world.AllReduceSum(round);
+            });
             for (int j = 0; j < round.Length; j++)
             {
                 var (arch, source) = picked[start + j];

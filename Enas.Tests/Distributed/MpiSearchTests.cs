@@ -47,8 +47,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         using var dir = new TempFolder();
         var data = dir["data"];
         SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
-        string[] ranks = [dir["rank0"], dir["rank1"]];
-        foreach (var r in ranks) Directory.CreateDirectory(r);
+        var ranks = Mpirun.RankFolders(dir);
         string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "2", "--batch-size", "16",
             "--train-subset", "41", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
             "--derive-samples", "4", "--seed", "3", "--controller-reward", controllerReward, "--rank-check", "3", "--rank-check-epochs", "1", "--out", "run"];
@@ -116,8 +115,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         using var dir = new TempFolder();
         var data = dir["data"];
         SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
-        string[] ranks = [dir["rank0"], dir["rank1"]];
-        foreach (var r in ranks) Directory.CreateDirectory(r);
+        var ranks = Mpirun.RankFolders(dir);
         string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "1", "--batch-size", "16",
             "--train-subset", "41", "--validation-size", "32", "--controller-steps", "2", "--controller-aggregate", "2",
             "--derive-samples", "2", "--seed", "3", "--compare", "--compare-random", "1", "--retrain-epochs", "1",
@@ -158,8 +156,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         using var dir = new TempFolder();
         var data = dir["data"];
         SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(60, 16, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
-        string[] ranks = [dir["rank0"], dir["rank1"]];
-        foreach (var r in ranks) Directory.CreateDirectory(r);
+        var ranks = Mpirun.RankFolders(dir);
         string[] Args(string seed) => ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "1", "--batch-size", "16",
             "--train-subset", "32", "--validation-size", "16", "--derive-samples", "2", "--seed", seed, "--out", "run"];
         var (code, stdout, stderr) = Mpirun.Search([(ranks[0], Args("3")), (ranks[1], Args("4"))], TimeSpan.FromMinutes(2));
@@ -181,8 +178,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         using var dir = new TempFolder();
         var data = dir["data"];
         SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(120, 48, classes: 4, height: 8, width: 8, seed: 5), gzip: true);
-        string[] ranks = [dir["rank0"], dir["rank1"]];
-        foreach (var r in ranks) Directory.CreateDirectory(r);
+        var ranks = Mpirun.RankFolders(dir);
         // 33 images in batches of 16: the last batch has 1 image, so rank 1's shard of it is empty (it adds nothing
         // and takes rank 0's dropout generator state); the replica check after every epoch proves the ranks stay equal.
         string[] args = ["--data", data, "--cells", "2", "--layers", "1", "--channels", "4", "--epochs", "4", "--batch-size", "16",

@@ -33,8 +33,7 @@ public sealed class MpiTrainTests(ITestOutputHelper output)
         using var dir = new TempFolder();
         var data = dir["data"];
         SyntheticImages.WriteFashionMnist(data, SyntheticImages.GenerateTrainTest(41, 24, classes: 4, height: 8, width: 8, seed: 6), gzip: true);
-        string[] ranks = [dir["rank0"], dir["rank1"]];
-        foreach (var r in ranks) Directory.CreateDirectory(r);
+        var ranks = Mpirun.RankFolders(dir);
         string[] args = ["train", "--arch", "1 1 0 4 2 4 1 0 1 0 0 0 1 0 0 1", "--space", "micro", "--data", data, "--epochs", "2",
             "--channels", "4", "--layers", "1", "--batch-size", "16", "--seed", "5", "--out", "run"];
         var (code, stdout, stderr) = Mpirun.Search(ranks, args, TimeSpan.FromMinutes(4));

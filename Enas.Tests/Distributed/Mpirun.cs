@@ -1,32 +1,33 @@
 using System.Diagnostics;
+using Enas.Tests.Infrastructure;
 
 namespace Enas.Tests.Distributed;
 
 /// <summary>Skips (with the reason shown) when Open MPI's mpirun is not on PATH; .ci/run installs it.</summary>
 public sealed class RequiresMpirunFactAttribute : FactAttribute
 {
-    public RequiresMpirunFactAttribute()
-    {
-        if (Mpirun.Path is null)
-            Skip = "Open MPI is not installed (apt-get install -y openmpi-bin; .ci/run installs it): the data-parallel " +
-                   "checks run the search under mpirun";
-    }
+    public RequiresMpirunFactAttribute() => Skip = Mpirun.SkipReason;
 }
 
+/// <summary>The theory form of <see cref="RequiresMpirunFactAttribute"/>.</summary>
 public sealed class RequiresMpirunTheoryAttribute : TheoryAttribute
 {
-    public RequiresMpirunTheoryAttribute()
-    {
-        if (Mpirun.Path is null)
-            Skip = "Open MPI is not installed (apt-get install -y openmpi-bin; .ci/run installs it): the data-parallel " +
-                   "checks run the search under mpirun";
-    }
+    public RequiresMpirunTheoryAttribute() => Skip = Mpirun.SkipReason;
 }
 
 /// <summary>Runs Enas.Search.dll under Open MPI's mpirun on this machine: loopback and shared memory only, as root
 /// when CI runs as root, ranks not bound to cores (each sees the cores the test process sees).</summary>
 public static class Mpirun
 {
+    /// <summary>Why the data-parallel checks are skipped, or null when mpirun is on PATH.</summary>
+    public static string? SkipReason => Path is null
+        ? "Open MPI is not installed (apt-get install -y openmpi-bin; .ci/run installs it): the data-parallel checks run the search under mpirun"
+        : null;
+
+    /// <summary>An empty working folder per rank inside <paramref name="dir"/> (rank0, rank1, ...).</summary>
+    public static string[] RankFolders(TempFolder dir, int ranks = 2) =>
+        [.. Enumerable.Range(0, ranks).Select(r => Directory.CreateDirectory(dir[$"rank{r}"]).FullName)];
+
     /// <summary>mpirun on PATH, or null.</summary>
     public static string? Path { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator)
         .Where(d => d.Length > 0).Select(d => System.IO.Path.Combine(d, "mpirun")).FirstOrDefault(File.Exists);
