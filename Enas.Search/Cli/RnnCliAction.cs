@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Reporting;
 using Enas.Search.Spaces;
 using Enas.Search.Tasks;
@@ -10,19 +11,21 @@ namespace Enas.Search.Cli;
 /// Runs a recurrent-cell search (then retrains the derived cell), or trains a given cell or the LSTM baseline, and
 /// prints validation and test perplexities. Writes best-architecture.json/.txt, rnn-cell.svg and metrics.jsonl into
 /// the output folder; the search checkpoints after every epoch (checkpoints/last.ckpt) and <c>--resume</c> continues it.
+/// Under mpirun every rank runs it: training is data-parallel over the token streams, rewards and derive scores are
+/// split over the ranks, and rank 0 alone prints and writes the folder.
 /// </summary>
 internal static class RnnCliAction
 {
     public static int Run(RnnCliRequest r, TextWriter stdout, bool? live = null)
     {
         var o = r.Options;
-        SingleRank.Require("the recurrent search (--space rnn)");
+        var world = World.Communicator;
         if (r.Resume && r.Out is null) throw new CliException("--resume needs --out pointing at the run to continue");
         if (r.Resume && (r.Cell ?? r.Baseline) is not null)
             throw new CliException($"cannot resume {r.Out}: it trained {(r.Cell is not null ? "a given cell (--cell)" : "the LSTM baseline")} " +
                                        "from scratch, which keeps no checkpoint; run it again with another --out");
         // First, as the CNN search does: --device cuda without a GPU stops here, before data is read or anything written.
-        var device = DeviceSelection.Resolve(r.Device, stdout);
+        var device = DeviceSelection.Resolve(r.Device, stdout, world.Rank);
         // A bad --cell stops before data is read or a run folder made.
         var given = r.Cell is null ? ((RnnSpace Space, Architecture Arch)?)null : RnnCellArgument.Resolve(r.Cell, r.NodesGiven, o.FirstNodeTanh);
         var corpus = r.Dataset == "ptb-mini" ? WordCorpus.LoadMini(r.DataDir) : WordCorpus.Load(r.DataDir);
@@ -31,15 +34,29 @@ internal static class RnnCliAction
         // As the CNN search: a new run needs a new or empty folder and records its configuration there; a resume
         // needs a run (and creates nothing when there is none).
         string configJson = RnnRunConfig.Of(r, device.ToString()).ToJson();
-        var folder = r.Resume
+        // Under mpirun rank 0 writes the run; the other ranks read it (a resume) and write nothing.
+        if (world.Size > o.BatchSize)
+            throw new CliException($"--batch-size {o.BatchSize} gives {o.BatchSize} token streams, fewer than the {world.Size} ranks: each rank " +
+                                   $"trains its share of the streams, so use --batch-size {world.Size} or more, or fewer ranks");
+        if (world.Size > 1 && r.Out is null)
+            throw new CliException("the recurrent search on several ranks needs --out DIR (a path every rank sees: they read its checkpoint to resume)");
+        var folder = world.Rank > 0 ? RunFolder.Replica(r.Out!, r.Resume)
+            : r.Resume
             ? RunFolder.OpenForResume(r.Out!, checkpointSuffices: true)
             : RunFolder.Create(r.Out ?? Path.Combine("runs", $"rnn-{DateTime.UtcNow:yyyyMMdd-HHmmss}"), configJson, checkpoints: given is null && r.Baseline is null);
         string outDir = folder.Path;
         void Log(string line) => stdout.WriteLine(line);
+        void Write(string file, string text)
+        {
+            if (folder.Writes) AtomicFile.WriteAllText(Path.Combine(outDir, file), text);
+        }
+        if (world.Size > 1)
+            stdout.WriteLine($"data-parallel on {world.Size} ranks (mpirun): each trains its share of the {o.BatchSize} token streams " +
+                             "of every window; rewards and derive scores are split over the ranks");
         // The searched or given cell trained from scratch: alone, or next to a random cell and the LSTM (--compare).
         void TrainCell(RnnSpace space, Architecture arch)
         {
-            if (r.Compare) new RnnComparison(outDir, device).Run(space, arch, corpus, o, r.RetrainEpochs, Log, r.CompareSeeds);
+            if (r.Compare) new RnnComparison(outDir, device, folder.Writes).Run(space, arch, corpus, o, r.RetrainEpochs, Log, r.CompareSeeds);
             else Report(RnnRetrain.Run(space, arch, corpus, o, r.RetrainEpochs, Log, device), stdout);
         }
 
@@ -52,7 +69,7 @@ internal static class RnnCliAction
         {
             var (space, arch) = cell;
             stdout.WriteLine(space.Describe(arch, o.CellOutput));
-            AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(space, arch, o.CellOutput));
+            Write("rnn-cell.svg", RnnCellDrawing.Svg(space, arch, o.CellOutput));
             TrainCell(space, arch);
             return 0;
         }
@@ -73,25 +90,29 @@ internal static class RnnCliAction
                 : "no checkpoint yet (the run stopped during its first epoch): starting from the beginning");
             folder.WriteText(RunFolder.ConfigFile, configJson); // what the run continues with
         }
-        search.EpochFinished += () => RunReports.Refresh(outDir, stdout);
+        SearchRun.VerifyReplicas(world, task, search);
+        search.EpochFinished += () =>
+        {
+            SearchRun.VerifyReplicas(world, task, search); // the ranks trained and scored the same: still identical
+            if (folder.Writes) RunReports.Refresh(outDir, stdout);
+        };
         SearchOutcome? stopped;
         using (Interruption.Cancellable()) stopped = search.Run(cancellation: Interruption.Token);
         var outcome = stopped ?? throw new InvalidOperationException("search stopped early");
         var best = outcome.Best;
         string? warning = outcome.Warning;
-        AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureJsonFile),
-            ArchitectureJson.Serialize(task.Space, best.Architecture));
-        AtomicFile.WriteAllText(Path.Combine(outDir, RunFolder.BestArchitectureTextFile),
+        Write(RunFolder.BestArchitectureJsonFile, ArchitectureJson.Serialize(task.Space, best.Architecture));
+        Write(RunFolder.BestArchitectureTextFile,
             best.Architecture.ToOfficialString() + "\n" + task.Space.Describe(best.Architecture, o.CellOutput) + "\n" +
             (warning is null ? "" : "warning: " + warning + "\n"));
-        AtomicFile.WriteAllText(Path.Combine(outDir, "rnn-cell.svg"), RnnCellDrawing.Svg(task.Space, best.Architecture, o.CellOutput));
+        Write("rnn-cell.svg", RnnCellDrawing.Svg(task.Space, best.Architecture, o.CellOutput));
         stdout.WriteLine($"search time {clock.Elapsed.TotalSeconds:F0} s; best cell: {best.Architecture.ToOfficialString()}");
         stdout.WriteLine(task.Space.Describe(best.Architecture, o.CellOutput));
         stdout.WriteLine($"shared-weight validation perplexity (search-time, NOT a final number): {best.Score:F1}");
         if (outcome.Check is { } check) stdout.WriteLine(check);
         if (warning is not null) stdout.WriteLine("warning: " + warning);
         if (r.Compare || r.RetrainEpochs > 0) TrainCell(task.Space, best.Architecture);
-        RunReports.Refresh(outDir, stdout);
+        if (folder.Writes) RunReports.Refresh(outDir, stdout);
         stdout.WriteLine($"outputs: {outDir} (report.html)");
         return 0;
     }

@@ -135,11 +135,12 @@ internal static class SearchRun
 
     /// <summary>Under mpirun, proves that every rank holds the same shared weights, optimiser state, controller and
     /// random generators as rank 0 (<see cref="ReplicaCheck"/>): at the start (or resume) and after every epoch.</summary>
-    private static void VerifyReplicas(ICommunicator world, ImageClassificationTask task, EnasSearch search)
+    internal static void VerifyReplicas(ICommunicator world, ISearchTask task, EnasSearch search)
     {
         if (world.Size == 1) return;
         var streams = task.Streams;
-        var entries = task.Weights().Concat(task.OptimiserState()).Concat(ParameterEntries.Of("controller", search.Controller.Parameters));
+        var entries = task.Checkpoint.Weights().Concat(task.Checkpoint.OptimiserState())
+            .Concat(ParameterEntries.Of("controller", search.Controller.Parameters));
         var states = streams.Train.GetState().Concat(streams.Controller.GetState()).Concat(streams.Dropout.GetState());
         try { ReplicaCheck.Verify(world, ReplicaCheck.Hash(entries, states), "shared weights, optimiser state, controller or random streams"); }
         catch (ReplicaMismatchException e) { throw new CliException(e.Message); }

@@ -2,7 +2,7 @@ using Enas.Search.Distributed;
 
 namespace Enas.Search.Cli;
 
-/// <summary>The commands that do not run data-parallel yet refuse a job of several ranks (only the CNN search and train do).</summary>
+/// <summary>The commands that do not run data-parallel yet refuse a job of several ranks (the searches and train do).</summary>
 internal static class SingleRank
 {
     /// <summary>Refuses <paramref name="what"/> when this process is one of several ranks, saying to run it without mpirun.</summary>
@@ -11,7 +11,7 @@ internal static class SingleRank
     {
         var world = World.Communicator;
         if (world.Size > 1)
-            throw new CliException($"{what} does not run data-parallel yet (only the CNN search and train do): run it without mpirun, " +
+            throw new CliException($"{what} does not run data-parallel yet (the searches and train do): run it without mpirun, " +
                                    $"not on {world.Size} ranks");
     }
 }

@@ -23,6 +23,19 @@ public sealed class TokenBatches
         _rows = tokens.AsSpan(0, batchSize * length).ToArray();
     }
 
+    private TokenBatches(int[] rows, int batchSize, int length) => (_rows, BatchSize, Length) = (rows, batchSize, length);
+
+    /// <summary>The rows [Offset, Offset + Count) of <paramref name="shard"/> (whose GlobalCount must be
+    /// <see cref="BatchSize"/>) as batches of their own: the same windows, each with those rows only (a data-parallel
+    /// rank's streams).</summary>
+    public TokenBatches Rows(BatchShard shard)
+    {
+        if (shard.GlobalCount != BatchSize || shard.Count < 1 || shard.Offset < 0 || shard.Offset + shard.Count > BatchSize)
+            throw new ArgumentOutOfRangeException(nameof(shard), $"rows [{shard.Offset}, {shard.Offset + shard.Count}) of a batch of " +
+                                                                 $"{shard.GlobalCount} are not a non-empty part of these {BatchSize} rows");
+        return new TokenBatches(_rows.AsSpan(shard.Offset * Length, shard.Count * Length).ToArray(), shard.Count, Length);
+    }
+
     /// <summary>Number of parallel rows.</summary>
     public int BatchSize { get; }
 

@@ -50,6 +50,7 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
                 reward.NextData(); // one evaluation set for the update's samples (ControllerOptions.PairedReward)
                 using var tape = Tape.Record();
                 var drawn = Enumerable.Range(0, m).Select(_ => controller.Sample(rng)).ToArray();
+                reward.Drawn();
                 var measured = MeasureShared(drawn.Select(d => d.Architecture).ToArray());
                 var rewards = drawn.Select((d, i) => Score(d, measured[i])).ToArray();
                 lossSum += reinforce.AccumulatePaired(tape, drawn, rewards) * m;
@@ -61,6 +62,7 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
                     reward.NextData();
                     using var tape = Tape.Record();
                     var sample = controller.Sample(rng);
+                    reward.Drawn();
                     double r = Score(sample, reward.Measure(sample.Architecture));
                     lossSum += reinforce.Accumulate(tape, sample, r, 1.0 / aggregate);
                 }
@@ -78,12 +80,14 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
     /// One update of <paramref name="m"/> samples that each have their own evaluation data, over several ranks: first
     /// every rank moves the data on and samples (without a tape) as one process would, measuring its share while that
     /// sample's data is current; after the all-reduce it samples again from each saved generator state, on a tape,
-    /// which draws the same architecture, and accumulates the gradients in sampling order. The generator ends where one
-    /// process leaves it.
+    /// which draws the same architecture and leaves the generator where the first draw left it, and accumulates the
+    /// gradients in sampling order. The generator ends where one process leaves it (the reward's draws after each
+    /// sample, <see cref="IControllerReward.Drawn"/>, included).
     /// </summary>
     private double SeparateDataOverRanks(int m, int aggregate, XoshiroRandom rng, Func<ControllerSample, double, double> score)
     {
         var states = new ulong[m][];
+        var sampled = new ulong[m][]; // right after sample i (before the reward's own draws, if any)
         var architectures = new Architecture[m];
         var measured = new double[m];
         for (int i = 0; i < m; i++)
@@ -93,6 +97,8 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
             using (TensorScope.Begin())
             using (Tape.NoGrad())
                 architectures[i] = controller.Sample(rng).Architecture;
+            sampled[i] = rng.GetState();
+            reward.Drawn();
             if (i % _world.Size == _world.Rank) measured[i] = reward.Measure(architectures[i]);
         }
         var end = rng.GetState();
@@ -106,9 +112,10 @@ public sealed class ControllerTrainer(IController controller, Reinforce reinforc
             if (!sample.Architecture.Equals(architectures[i]))
                 throw new InvalidOperationException($"the controller drew {sample.Architecture} again from the state that drew " +
                                                     $"{architectures[i]}: sampling is not deterministic");
+            if (!rng.GetState().SequenceEqual(sampled[i])) throw new InvalidOperationException("sampling again moved the generator elsewhere");
             lossSum += reinforce.Accumulate(tape, sample, score(sample, measured[i]), 1.0 / aggregate);
         }
-        if (!rng.GetState().SequenceEqual(end)) throw new InvalidOperationException("sampling again moved the generator elsewhere");
+        rng.SetState(end); // past the last sample and the reward's draws after it
         return lossSum;
     }
 

@@ -11,7 +11,12 @@ public interface IControllerReward
     /// <summary>Moves to the evaluation data of the next reward: one sample's, or one step's when samples are paired.</summary>
     void NextData();
 
-    /// <summary>The metric of <paramref name="architecture"/> on the current data (called after it was sampled).</summary>
+    /// <summary>Called on every rank once the samples that share the current data are drawn (each sample, or the whole
+    /// step when samples are paired), before any is measured: a reward whose data depends on a draw made after sampling
+    /// makes that draw here, so it happens on every rank and not only on the rank that measures.</summary>
+    void Drawn() { }
+
+    /// <summary>The metric of <paramref name="architecture"/> on the current data (called after <see cref="Drawn"/>).</summary>
     double Measure(Architecture architecture);
 
     /// <summary>The reward of a metric value (before the entropy bonus).</summary>

@@ -26,9 +26,15 @@ internal sealed class LanguageModelEpochLog(double learningRate, LmEpochResult s
             ("shared_weight_valid_ppl", ppl), ("entropy", entropy),
             ("baseline", baseline), ("greedy_cell", greedy), ("seconds", r.Elapsed.TotalSeconds),
         ];
+        // A data-parallel epoch also records its all-reduce size and mean time per window (one process: as before).
+        if (shared.AllReduceBytes > 0)
+            fields = [.. fields, ("allreduce_bytes_per_step", shared.AllReduceBytes), ("allreduce_seconds_per_step", shared.AllReduceSeconds)];
         metrics.Write("epoch", unstable is null ? fields : [.. fields, ("warning", unstable)]);
+        string reduce = shared.AllReduceBytes > 0
+            ? $", all-reduce {shared.AllReduceBytes / 1024.0:F1} KiB in {shared.AllReduceSeconds * 1e3:F1} ms/window"
+            : "";
         string line = $"epoch {r.Epoch}/{r.Epochs}: lr {learningRate:G3}, train loss {shared.Loss:F3} " +
-                      $"({shared.TokensPerSecond:F0} tokens/s{(shared.Diverged > 0 ? $", {shared.Diverged} windows skipped: non-finite" : "")}), controller reward {reward:F3}, " +
+                      $"({shared.TokensPerSecond:F0} tokens/s{reduce}{(shared.Diverged > 0 ? $", {shared.Diverged} windows skipped: non-finite" : "")}), controller reward {reward:F3}, " +
                       $"shared-weight valid ppl {ppl:F1}, entropy {entropy:F2}; most likely cell {greedy}";
         return unstable is null ? [line] : [line, "warning: " + unstable];
     }

@@ -21,8 +21,13 @@ internal sealed class LanguageModelReward(Func<Architecture, IReadOnlyList<int>,
     /// <inheritdoc />
     public void NextData() => _windows = fixedWindows;
 
+    /// <summary>Draws the random window of this reward (after the cell was sampled, from the controller's generator,
+    /// as the official code does); with fixed windows nothing.</summary>
+    public void Drawn() => _windows ??= [rng.Next(windowCount)];
+
     /// <inheritdoc />
-    public double Measure(Architecture architecture) => perplexity(architecture, _windows ??= [rng.Next(windowCount)]);
+    public double Measure(Architecture architecture) =>
+        perplexity(architecture, _windows ?? throw new InvalidOperationException("a reward was measured before its window was drawn"));
 
     /// <summary>c / perplexity, or 0 when the perplexity is not finite.</summary>
     public double RewardOf(double metric) => double.IsFinite(metric) ? constant / metric : 0;

@@ -32,12 +32,20 @@ public sealed class LanguageModelTask : ISearchTask, ITaskCheckpoint
     private readonly StepDecay _schedule;
     private readonly LanguageModelReward _reward;
     private readonly List<RnnEpochHealth> _health = [];
+    private readonly ICommunicator _world;
+    private readonly LmDataParallel? _parallel;
 
     /// <summary>Sets up the shared language model and its optimiser on <paramref name="device"/> (the CPU when null;
-    /// shared training, reward scoring and derive run there).</summary>
-    public LanguageModelTask(RnnSearchOptions options, WordCorpus corpus, Device? device = null)
+    /// shared training, reward scoring and derive run there). Over several ranks of <paramref name="world"/> (default
+    /// <see cref="World.Communicator"/>; every rank builds the same replica from the seed) shared training is
+    /// data-parallel over the token streams (<see cref="LmDataParallel"/>) and the controller's rewards and derive's
+    /// scores are split over the ranks, each computed whole by one rank on the whole validation batch.</summary>
+    public LanguageModelTask(RnnSearchOptions options, WordCorpus corpus, Device? device = null, ICommunicator? world = null)
     {
         Device = device ?? Device.Cpu;
+        _world = world ?? World.Communicator;
+        _parallel = LmDataParallel.Of(_world);
+        _parallel?.Shard(options.BatchSize); // a batch with fewer streams than ranks stops here
         (_o, _corpus) = (options, corpus);
         Space = new RnnSpace(options.Nodes, options.FirstNodeTanh);
         _train = new TokenBatches(corpus.Train, options.BatchSize);
@@ -87,7 +95,7 @@ public sealed class LanguageModelTask : ISearchTask, ITaskCheckpoint
     public IControllerReward Reward => _reward;
 
     /// <inheritdoc />
-    public ICommunicator Processes => SingleProcessCommunicator.Instance;
+    public ICommunicator Processes => _world;
 
     /// <inheritdoc />
     public bool HigherIsBetter => false;
@@ -122,7 +130,7 @@ public sealed class LanguageModelTask : ISearchTask, ITaskCheckpoint
         _sgd.LearningRate = lr;
         _lm.Module.Train();
         var shared = LmTrainer.Epoch(_lm, _sgd, _train, _o.Bptt, _o.Dropout, _o.GradClip, Streams.Dropout,
-            _ => _core.SetCell(Space.Decode(sample())), _o.MaxWindowsPerEpoch, onStep);
+            _ => _core.SetCell(Space.Decode(sample())), _o.MaxWindowsPerEpoch, onStep, _parallel);
         _health.Add(new RnnEpochHealth(epoch + 1, shared.Loss, shared.Diverged, shared.Windows));
         var (verdict, reason) = RnnTrainingHealth.Judge(_health, _corpus.Vocabulary.Count);
         LastHealthReason = reason;
@@ -147,14 +155,11 @@ public sealed class LanguageModelTask : ISearchTask, ITaskCheckpoint
     public double[] ScoreCandidates(IReadOnlyList<Architecture> architectures, XoshiroRandom rng, Action<int, int>? onStep)
     {
         var windows = Enumerable.Range(0, Math.Min(_o.DeriveWindows, _valid.WindowCount(_o.Bptt))).ToArray();
-        var result = new double[architectures.Count];
-        for (int i = 0; i < architectures.Count; i++)
+        return SplitWork.Run(_world, architectures.Count, 1, (i, score) =>
         {
             double ppl = ScoreOnWindows(architectures[i], windows);
-            result[i] = double.IsFinite(ppl) ? ppl : double.PositiveInfinity;
-            onStep?.Invoke(i + 1, architectures.Count);
-        }
-        return result;
+            score[0] = double.IsFinite(ppl) ? ppl : double.PositiveInfinity;
+        }, i => onStep?.Invoke(i + 1, architectures.Count));
     }
 
     /// <summary>Validation perplexity of <paramref name="arch"/> with the shared weights on the given windows

@@ -1,6 +1,7 @@
 using Enas.Engine.Autodiff;
 using Enas.Engine;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Network.Recurrent;
 
 namespace Enas.Search.Tasks;
@@ -10,11 +11,16 @@ public static class LmEvaluation
 {
     /// <summary>
     /// exp(mean cross-entropy) over every predicted token of <paramref name="data"/>, or over its first
-    /// <paramref name="maxWindows"/> BPTT windows. Resets the carried state before and after.
+    /// <paramref name="maxWindows"/> BPTT windows. Resets the carried state before and after. Data-parallel
+    /// (<paramref name="parallel"/>, collective): each rank scores its streams of <paramref name="data"/> and the sums
+    /// over the ranks give the whole data's perplexity on every rank.
     /// </summary>
-    public static double Perplexity(LanguageModel model, TokenBatches data, int bptt, int maxWindows = int.MaxValue)
+    public static double Perplexity(LanguageModel model, TokenBatches data, int bptt, int maxWindows = int.MaxValue,
+        LmDataParallel? parallel = null)
     {
-        var (total, count) = LossOverWindows(model, data, data.WindowStarts(bptt).Take(maxWindows), bptt);
+        var local = parallel is null ? data : parallel.Local(data);
+        var (total, count) = LossOverWindows(model, local, local.WindowStarts(bptt).Take(maxWindows), bptt);
+        if (parallel is not null) (total, count) = parallel.Sum(total, count);
         return Math.Exp(total / count);
     }
 

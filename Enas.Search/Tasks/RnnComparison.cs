@@ -28,11 +28,14 @@ public sealed class RnnComparison
     private readonly string _outDir;
     private readonly Device? _device;
     private readonly ComparisonTable _table;
+    private readonly bool _writes;
 
-    /// <summary>Writes into <paramref name="outDir"/>; trains on <paramref name="device"/> (the CPU when null).</summary>
-    public RnnComparison(string outDir, Device? device = null)
+    /// <summary>Writes into <paramref name="outDir"/> (unless <paramref name="writes"/> is false: a data-parallel rank
+    /// other than 0, which trains every model with rank 0 and reads the folder only); trains on
+    /// <paramref name="device"/> (the CPU when null).</summary>
+    public RnnComparison(string outDir, Device? device = null, bool writes = true)
     {
-        (_outDir, _device) = (outDir, device);
+        (_outDir, _device, _writes) = (outDir, device, writes);
         _table = ComparisonTable.Load(outDir, "test ppl", higherIsBetter: false, percent: false, reference: "searched");
     }
 
@@ -87,7 +90,7 @@ public sealed class RnnComparison
             result.Epochs.Sum(e => e.Train.Seconds),
             string.Create(CultureInfo.InvariantCulture,
                 $"best epoch {result.BestEpoch}/{result.Epochs.Count}, valid ppl {result.ValidPerplexity:F1}, {tokensPerSecond:F0} tokens/s")));
-        _table.Save(_outDir);
+        if (_writes) _table.Save(_outDir);
         log?.Invoke(_table.Text());
     }
 }

@@ -2,6 +2,7 @@ using Enas.Engine.Optim;
 using Enas.Engine.Serialization;
 using Enas.Engine;
 using Enas.Search.Data;
+using Enas.Search.Distributed;
 using Enas.Search.Network.Recurrent;
 using Enas.Search.Randomness;
 using Enas.Search.Sharing;
@@ -33,10 +34,13 @@ public static class RnnRetrain
 {
     /// <summary>Trains the cell <paramref name="architecture"/> of <paramref name="space"/>, or an LSTM when null, on
     /// <paramref name="device"/> (the CPU when null). With <paramref name="test"/> false the test split is not read
-    /// (derive trials choose on validation only).</summary>
+    /// (derive trials choose on validation only). Under mpirun (<see cref="World"/>) every rank runs it, training and
+    /// scoring its streams of every batch (<see cref="LmDataParallel"/>): every rank returns the same result, one
+    /// process's up to float32 summation order.</summary>
     public static RnnRetrainResult Run(RnnSpace? space, Architecture? architecture, WordCorpus corpus,
         RnnSearchOptions o, int epochs, Action<string>? log = null, Device? device = null, bool test = true)
     {
+        var parallel = LmDataParallel.Of(World.Communicator);
         var rng = new XoshiroRandom(SeedStreams.RetrainMasks(o.Seed));
         IRecurrentCore core;
         string name;
@@ -67,8 +71,9 @@ public static class RnnRetrain
         for (int e = 0; e < epochs; e++)
         {
             sgd.LearningRate = schedule.LearningRateAt(e);
-            var r = LmTrainer.Epoch(lm, sgd, train, o.Bptt, o.Dropout, o.GradClip, dropRng, maxWindows: o.MaxWindowsPerEpoch);
-            double validPpl = LmEvaluation.Perplexity(lm, valid, o.Bptt);
+            var r = LmTrainer.Epoch(lm, sgd, train, o.Bptt, o.Dropout, o.GradClip, dropRng, maxWindows: o.MaxWindowsPerEpoch,
+                parallel: parallel);
+            double validPpl = LmEvaluation.Perplexity(lm, valid, o.Bptt, parallel: parallel);
             history.Add((r, validPpl));
             bool improved = validPpl < bestPpl; // false for NaN
             if (improved)
@@ -88,7 +93,7 @@ public static class RnnRetrain
             ModuleState.Load(lm.Module, best!);
             log?.Invoke($"{name}: testing the weights of epoch {bestEpoch} (best validation perplexity {bestPpl:F1})");
         }
-        double testPpl = LmEvaluation.Perplexity(lm, new TokenBatches(corpus.Test, o.BatchSize), o.Bptt);
+        double testPpl = LmEvaluation.Perplexity(lm, new TokenBatches(corpus.Test, o.BatchSize), o.Bptt, parallel: parallel);
         return new RnnRetrainResult(name, parameters, history, bestPpl, testPpl, bestEpoch, o.Seed);
     }
 }

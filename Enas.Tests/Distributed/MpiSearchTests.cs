@@ -216,23 +216,7 @@ public sealed class MpiSearchTests(ITestOutputHelper output)
         Assert.Empty(Directory.EnumerateFileSystemEntries(ranks[1]));
     }
 
-    private static List<JsonObject> Records(string path) => MetricsLog.ReadAll(path).Select(r =>
-    {
-        r.Remove("seconds");
-        r.Remove("allreduce_seconds_per_step"); // wall clock
-        return r;
-    }).ToList();
+    private static List<JsonObject> Records(string path) => MetricsRecords.Read(path, "seconds", "allreduce_seconds_per_step");
 
-    /// <summary>The same fields; strings and integers equal, other numbers within <see cref="Tolerance"/>.</summary>
-    private static void SameRecord(JsonObject expected, JsonObject actual)
-    {
-        Assert.Equal(expected.Select(p => p.Key), actual.Select(p => p.Key));
-        foreach (var (key, value) in expected)
-        {
-            var other = actual[key];
-            if (value is JsonValue v && v.TryGetValue<double>(out double a) && other is JsonValue w && w.TryGetValue<double>(out double b))
-                Assert.True(Math.Abs(a - b) <= Tolerance * (1 + Math.Abs(a)), $"{expected["kind"]} {key}: one process {a}, two ranks {b}");
-            else Assert.Equal(value?.ToJsonString(), other?.ToJsonString());
-        }
-    }
+    private static void SameRecord(JsonObject expected, JsonObject actual) => MetricsRecords.AssertSame(expected, actual, Tolerance);
 }

@@ -1,5 +1,6 @@
 using Enas.Engine.Nn;
 using Enas.Engine;
+using Enas.Search.Data;
 using Enas.Search.Sharing;
 using Enas.Search.Spaces;
 
@@ -48,14 +49,14 @@ public sealed class EnasRecurrentCore : Module, IRecurrentCore
 
     /// <inheritdoc />
     public (Tensor Outputs, Tensor[] State) Forward(Tensor inputs, int steps, IReadOnlyList<Tensor> state,
-        LmDropout dropout, bool training, Random rng)
+        LmDropout dropout, bool training, Random rng, BatchShard? rows = null)
     {
         var h = state[0];
         int batch = h.Shape[0];
         var recurrent = training && dropout.DropConnect > 0
             ? Weights.Recurrent.Dropout(dropout.DropConnect, rng)
             : Weights.Recurrent;
-        var hiddenMask = LockedDropout.Mask(batch, Hidden, dropout.Hidden, training, rng, h);
+        var hiddenMask = LockedDropout.Mask(batch, Hidden, dropout.Hidden, training, rng, h, rows);
         var projected = _cell.ProjectInput(inputs);
         var outputs = new Tensor[steps];
         for (int t = 0; t < steps; t++)
@@ -87,11 +88,11 @@ public sealed class LstmRecurrentCore : Module, IRecurrentCore
 
     /// <inheritdoc />
     public (Tensor Outputs, Tensor[] State) Forward(Tensor inputs, int steps, IReadOnlyList<Tensor> state,
-        LmDropout dropout, bool training, Random rng)
+        LmDropout dropout, bool training, Random rng, BatchShard? rows = null)
     {
         var (h, c) = (state[0], state[1]);
         int batch = h.Shape[0];
-        var hiddenMask = LockedDropout.Mask(batch, Hidden, dropout.Hidden, training, rng, h);
+        var hiddenMask = LockedDropout.Mask(batch, Hidden, dropout.Hidden, training, rng, h, rows);
         var projected = _lstm.ProjectInput(inputs);
         // DropConnect on the hidden-to-hidden weights, as on the ENAS cell's (and AWD-LSTM's weight drop)
         var recurrent = training && dropout.DropConnect > 0 ? _lstm.WeightHidden.Dropout(dropout.DropConnect, rng) : null;

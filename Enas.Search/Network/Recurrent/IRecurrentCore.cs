@@ -1,4 +1,5 @@
 using Enas.Engine;
+using Enas.Search.Data;
 
 namespace Enas.Search.Network.Recurrent;
 
@@ -41,24 +42,34 @@ public interface IRecurrentCore
     /// <summary>
     /// Runs <paramref name="steps"/> steps. <paramref name="inputs"/> [steps * B, D] is time-major (row t * B + b);
     /// <paramref name="state"/> holds <see cref="StateCount"/> tensors [B, H]. Returns outputs [steps * B, H] (same
-    /// order) and the final state. Dropout applies only when <paramref name="training"/>.
+    /// order) and the final state. Dropout applies only when <paramref name="training"/>. With <paramref name="rows"/>
+    /// the B rows are rows [Offset, Offset + Count) of a data-parallel batch of GlobalCount rows: locked masks are drawn
+    /// for the whole batch and sliced, so the generator moves and the rows see the masks of one process.
     /// </summary>
     (Tensor Outputs, Tensor[] State) Forward(Tensor inputs, int steps, IReadOnlyList<Tensor> state, LmDropout dropout,
-        bool training, Random rng);
+        bool training, Random rng, BatchShard? rows = null);
 }
 
 /// <summary>Locked-dropout masks shared by the cores and the language model.</summary>
 internal static class LockedDropout
 {
     /// <summary>A mask [rows, cols] of 0 and 1/(1-p) on <paramref name="like"/>'s device (no gradient; drawn on the
-    /// host and uploaded), or null when not needed.</summary>
-    public static Tensor? Mask(int rows, int cols, double p, bool training, Random rng, Tensor like) =>
-        !training || p <= 0 ? null : Tensor.DropoutMask(new Shape(rows, cols), p, rng, like.DType, like.Device);
-
-    /// <summary>Applies one [B, D] mask to every step of time-major x [steps * B, D].</summary>
-    public static Tensor Apply(Tensor x, int steps, int batch, double p, bool training, Random rng)
+    /// host and uploaded), or null when not needed. With <paramref name="shard"/> (whose Count must be
+    /// <paramref name="rows"/>) the mask is drawn for all GlobalCount rows and this shard's rows are kept.</summary>
+    public static Tensor? Mask(int rows, int cols, double p, bool training, Random rng, Tensor like, BatchShard? shard = null)
     {
-        var mask = Mask(batch, x.Shape[1], p, training, rng, x);
+        if (!training || p <= 0) return null;
+        if (shard is not { } s) return Tensor.DropoutMask(new Shape(rows, cols), p, rng, like.DType, like.Device);
+        if (s.Count != rows)
+            throw new ArgumentException($"a dropout mask of {rows} rows cannot be rows [{s.Offset}, {s.Offset + s.Count}) of a batch of {s.GlobalCount}");
+        return Tensor.DropoutMask(new Shape(s.GlobalCount, cols), p, rng, like.DType, like.Device).Slice(0, s.Offset, s.Count);
+    }
+
+    /// <summary>Applies one [B, D] mask to every step of time-major x [steps * B, D] (B rows of
+    /// <paramref name="shard"/>'s batch when given).</summary>
+    public static Tensor Apply(Tensor x, int steps, int batch, double p, bool training, Random rng, BatchShard? shard = null)
+    {
+        var mask = Mask(batch, x.Shape[1], p, training, rng, x, shard);
         if (mask is null) return x;
         int d = x.Shape[1];
         return (x.Reshape(steps, batch, d) * mask.Reshape(1, batch, d)).Reshape(steps * batch, d);

@@ -3,6 +3,8 @@ using Enas.Engine.Autodiff;
 using Enas.Engine.Nn;
 using Enas.Engine.Optim;
 using Enas.Kernels;
+using Enas.Search.Data;
+using Enas.Search.Distributed;
 
 namespace Enas.Search.Network.Recurrent;
 
@@ -94,9 +96,11 @@ public sealed class LanguageModel : IDisposable
     /// <paramref name="targets"/> are time-major [steps * batch]. Uses the carried state (zeros when there is none or
     /// the batch size changed) and replaces it with the window's final state, detached. The previous state stays
     /// alive until the next call (or <see cref="ResetState"/>), so back-propagate each window before the next one.
+    /// With <paramref name="rows"/> the batch is those rows of a data-parallel window: its dropout masks are the whole
+    /// window's, sliced (see <see cref="IRecurrentCore.Forward"/>).
     /// </summary>
     public Tensor WindowLoss(int[] inputs, int[] targets, int steps, int batch, LmDropout dropout, bool training,
-        Random rng)
+        Random rng, BatchShard? rows = null)
     {
         ReleaseRetired();
         if (inputs.Length != steps * batch || targets.Length != inputs.Length)
@@ -113,9 +117,9 @@ public sealed class LanguageModel : IDisposable
         if (training && dropout.Embedding > 0)
             table = table * LockedDropout.Mask(Vocabulary, 1, dropout.Embedding, true, rng, table)!;
         var x = table.Gather(inputs); // ids checked on the host and uploaded: the window's first host-to-device copy
-        x = LockedDropout.Apply(x, steps, batch, dropout.Input, training, rng);
-        var (outputs, state) = Core.Forward(x, steps, _state, dropout, training, rng);
-        outputs = LockedDropout.Apply(outputs, steps, batch, dropout.Output, training, rng);
+        x = LockedDropout.Apply(x, steps, batch, dropout.Input, training, rng, rows);
+        var (outputs, state) = Core.Forward(x, steps, _state, dropout, training, rng, rows);
+        outputs = LockedDropout.Apply(outputs, steps, batch, dropout.Output, training, rng, rows);
         var logits = outputs.MatMul(Embedding, transposeOther: true) + DecoderBias;
         var loss = logits.CrossEntropy(targets); // checked on the host, uploaded as flat indices
         var carried = new Tensor[state.Length];
@@ -130,17 +134,26 @@ public sealed class LanguageModel : IDisposable
     /// the loss and the gradient norm before clipping (a non-finite norm skips the update; a non-finite loss also
     /// resets the carried state, so the next window starts from zeros). The window's only device-to-host copy is
     /// the read of the loss and the norm (see <see cref="ReadLossAndNorm"/>).
+    /// <para>Data-parallel (<paramref name="parallel"/>): the window holds this rank's <paramref name="rows"/> of the
+    /// whole batch; after the backward pass one all-reduce gives every rank the whole batch's gradients and mean loss,
+    /// and the norm, clipping, update and the non-finite rules above apply to those, identically on every rank.</para>
     /// </summary>
     public (double Loss, double GradNorm) TrainWindow(Optimizer optimizer, int[] inputs, int[] targets, int steps,
-        int batch, LmDropout dropout, double clip, Random rng)
+        int batch, LmDropout dropout, double clip, Random rng, LmDataParallel? parallel = null, BatchShard? rows = null)
     {
+        if (parallel is not null && rows is null) throw new ArgumentNullException(nameof(rows), "a data-parallel window needs its rows");
         optimizer.ZeroGrad();
         double lossValue, norm;
         using (var tape = Tape.Record())
         {
-            var loss = WindowLoss(inputs, targets, steps, batch, dropout, training: true, rng);
+            var loss = WindowLoss(inputs, targets, steps, batch, dropout, training: true, rng, rows);
             tape.Backward(loss);
-            (lossValue, norm) = ReadLossAndNorm(loss, optimizer.Parameters);
+            if (parallel is null) (lossValue, norm) = ReadLossAndNorm(loss, optimizer.Parameters);
+            else
+            {
+                lossValue = parallel.SumGradients(optimizer.Parameters, rows!.Value, loss.Item());
+                norm = GradClip.GlobalNorm(optimizer.Parameters);
+            }
         }
         ReleaseRetired();
         // A window that overflowed leaves a non-finite carried state that would poison every later window: start over.
