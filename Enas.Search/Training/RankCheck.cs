@@ -19,10 +19,34 @@ public sealed record RankCheckEntry(string Architecture, string Source, double S
 /// </summary>
 public sealed record RankCheckResult(int Epochs, double KendallTau, double SpearmanRho, IReadOnlyList<RankCheckEntry> Entries)
 {
+    /// <summary>The sources present ("policy", "uniform"), in order of first appearance.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> Sources => [.. Entries.Select(e => e.Source).Distinct()];
+
+    /// <summary>Kendall's tau-b among the entries of one source alone (NaN with fewer than 3). Within the uniform
+    /// samples it asks whether the shared weights rank architectures the sampler trained equally often; the policy's
+    /// candidates are the ones the shared weights were trained on most, which biases their scores upwards.</summary>
+    public double KendallTauWithin(string source)
+    {
+        var e = Entries.Where(x => x.Source == source).ToArray();
+        return e.Length < 3
+            ? double.NaN
+            : RankCorrelation.KendallTauB([.. e.Select(x => x.SharedWeightAccuracy)], [.. e.Select(x => x.StandaloneAccuracy)]);
+    }
+
+    /// <summary>Mean standalone accuracy of one source's entries (NaN when it has none).</summary>
+    public double MeanStandalone(string source)
+    {
+        var e = Entries.Where(x => x.Source == source).ToArray();
+        return e.Length == 0 ? double.NaN : e.Average(x => x.StandaloneAccuracy);
+    }
+
     /// <summary>One line for the console.</summary>
     public override string ToString() =>
         $"rank check ({Entries.Count} architectures, each trained alone for {Epochs} epoch(s) and scored on the validation " +
-        $"split): Kendall tau {KendallTau:F3}, Spearman rho {SpearmanRho:F3} between shared-weight and standalone accuracy";
+        $"split): Kendall tau {KendallTau:F3}, Spearman rho {SpearmanRho:F3} between shared-weight and standalone accuracy" +
+        string.Concat(Sources.Select(s => $"; {s} ({Entries.Count(e => e.Source == s)}): standalone mean {MeanStandalone(s):P2}" +
+                                          (double.IsNaN(KendallTauWithin(s)) ? "" : $", tau within {KendallTauWithin(s):F3}")));
 }
 
 /// <summary>
@@ -89,8 +113,14 @@ public static class RankCheck
         }
         double[] shared = [.. entries.Select(e => e.SharedWeightAccuracy)], alone = [.. entries.Select(e => e.StandaloneAccuracy)];
         var result = new RankCheckResult(epochs, RankCorrelation.KendallTauB(shared, alone), RankCorrelation.Spearman(shared, alone), entries);
-        metrics.Write("rank_check_summary", ("architectures", entries.Count), ("epochs", epochs),
-            ("kendall_tau", result.KendallTau), ("spearman_rho", result.SpearmanRho));
+        (string, object?)[] fields = [("architectures", entries.Count), ("epochs", epochs),
+            ("kendall_tau", result.KendallTau), ("spearman_rho", result.SpearmanRho)];
+        foreach (var source in result.Sources)
+        {
+            fields = [.. fields, ($"standalone_mean_{source}", result.MeanStandalone(source))];
+            if (!double.IsNaN(result.KendallTauWithin(source))) fields = [.. fields, ($"kendall_tau_{source}", result.KendallTauWithin(source))];
+        }
+        metrics.Write("rank_check_summary", fields);
         return result;
     }
 }

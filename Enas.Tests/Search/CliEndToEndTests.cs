@@ -277,6 +277,12 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.All(checks, r => Assert.InRange((double)r["standalone_accuracy"]!, 0.0, 1.0));
         var summaryLine = records.Single(r => (string?)r["kind"] == "rank_check_summary");
         Assert.Equal(4, (int)summaryLine["architectures"]!);
+        foreach (var source in new[] { "policy", "uniform" })
+        {
+            double mean = checks.Where(r => (string?)r["source"] == source).Average(r => (double)r["standalone_accuracy"]!);
+            Assert.Equal(mean, (double)summaryLine[$"standalone_mean_{source}"]!, 12);
+            Assert.False(summaryLine.ContainsKey($"kendall_tau_{source}")); // 2 of each: too few for a tau within
+        }
         var summary = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(run, "summary.json")), SearchJsonContext.Default.SearchSummary)!;
         Assert.NotNull(summary.RankCheck);
         Assert.Equal(4, summary.RankCheck.Entries.Count);

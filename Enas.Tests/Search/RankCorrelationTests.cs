@@ -41,4 +41,24 @@ public class RankCorrelationTests
         Assert.Throws<ArgumentException>(() => RankCorrelation.KendallTauB([1, 2], [1]));
         Assert.Throws<ArgumentException>(() => RankCorrelation.Spearman([1, double.NaN], [1, 2]));
     }
+
+    /// <summary>The rank check's per-source figures: a policy group ranked perfectly and a uniform group ranked in
+    /// reverse give +1 and -1 within, whatever the pooled tau is.</summary>
+    [Fact]
+    public void RankCheckGivesTauAndMeansWithinEachSource()
+    {
+        RankCheckEntry E(string source, double shared, double alone) => new("a", source, shared, alone);
+        var result = new RankCheckResult(2, 0, 0,
+        [
+            E("policy", 0.60, 0.70), E("policy", 0.62, 0.72), E("policy", 0.64, 0.74),
+            E("uniform", 0.30, 0.80), E("uniform", 0.40, 0.78), E("uniform", 0.50, 0.76), E("uniform", 0.55, 0.75),
+        ]);
+        Assert.Equal(["policy", "uniform"], result.Sources);
+        Assert.Equal(1.0, result.KendallTauWithin("policy"), 12);
+        Assert.Equal(-1.0, result.KendallTauWithin("uniform"), 12);
+        Assert.Equal(0.72, result.MeanStandalone("policy"), 12);
+        Assert.Equal(0.7725, result.MeanStandalone("uniform"), 12);
+        Assert.True(double.IsNaN(result.KendallTauWithin("other")));
+        Assert.Contains("uniform (4): standalone mean 77.25%, tau within -1.000", result.ToString().Replace(" %", "%"));
+    }
 }
