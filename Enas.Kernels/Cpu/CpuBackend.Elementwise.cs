@@ -10,6 +10,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void Unary<TOp>(DeviceBuffer x, DeviceBuffer y, long count) where TOp : struct, IUnaryOp
     {
+        using var profile = Diagnostics.KernelEvents.Scope(OpNames<TOp>.Unary, count);
         if (x.DType == DType.Float64)
         {
             var xs = View<double>(x);
@@ -37,6 +38,7 @@ public sealed partial class CpuBackend
     public void UnaryBackward<TOp>(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, long count)
         where TOp : struct, IUnaryOp
     {
+        using var profile = Diagnostics.KernelEvents.Scope(OpNames<TOp>.UnaryBackward, count);
         if (x.DType == DType.Float64)
         {
             var xs = View<double>(x);
@@ -101,6 +103,7 @@ public sealed partial class CpuBackend
     public void Binary<TOp>(in BroadcastDescriptor d, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
         where TOp : struct, IBinaryOp
     {
+        using var profile = Diagnostics.KernelEvents.Scope(OpNames<TOp>.Binary, d);
         var rows = new BroadcastRows(d);
         var (ba, bb, bc) = ((CpuBuffer)a, (CpuBuffer)b, (CpuBuffer)c);
         bool f64 = a.DType == DType.Float64;
@@ -166,6 +169,7 @@ public sealed partial class CpuBackend
     public void BinaryBackward<TOp>(in BroadcastDescriptor d, DeviceBuffer a, DeviceBuffer b, DeviceBuffer dc,
         DeviceBuffer? da, DeviceBuffer? db) where TOp : struct, IBinaryOp
     {
+        using var profile = Diagnostics.KernelEvents.Scope(OpNames<TOp>.BinaryBackward, d);
         var rows = new BroadcastRows(d);
         var (ba, bb, bdc, bda, bdb) = ((CpuBuffer)a, (CpuBuffer)b, (CpuBuffer)dc, (CpuBuffer?)da, (CpuBuffer?)db);
         bool f64 = a.DType == DType.Float64;
@@ -241,6 +245,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void ScaleShift(DeviceBuffer x, DeviceBuffer y, long count, double alpha, double beta)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("ScaleShift", count);
         if (x.DType == DType.Float64)
         {
             var xs = View<double>(x);
@@ -263,6 +268,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void Axpy(DeviceBuffer x, DeviceBuffer y, long count, double alpha)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Axpy", count);
         if (x.DType == DType.Float64)
         {
             var xs = View<double>(x);
@@ -280,4 +286,14 @@ public sealed partial class CpuBackend
             TensorPrimitives.MultiplyAdd(xs, fa, ys, ys);
         });
     }
+}
+
+/// <summary>Profile names of an elementwise op's kernels ("Unary.Relu", ...), built once per op type so that a kernel
+/// call allocates nothing when no listener is enabled.</summary>
+internal static class OpNames<TOp>
+{
+    public static readonly string Unary = "Unary." + typeof(TOp).Name;
+    public static readonly string UnaryBackward = "UnaryBackward." + typeof(TOp).Name;
+    public static readonly string Binary = "Binary." + typeof(TOp).Name;
+    public static readonly string BinaryBackward = "BinaryBackward." + typeof(TOp).Name;
 }

@@ -8,6 +8,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void Gather(DeviceBuffer table, DeviceBuffer indices, DeviceBuffer output, int count, int rowLength)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Gather", (long)count * rowLength);
         if (table.DType == DType.Float64) Gather<double>(table, indices, output, count, rowLength);
         else Gather<float>(table, indices, output, count, rowLength);
     }
@@ -15,6 +16,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void ScatterAdd(DeviceBuffer values, DeviceBuffer indices, DeviceBuffer table, int count, int rowLength)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("ScatterAdd", (long)count * rowLength);
         if (table.DType == DType.Float64) ScatterAdd<double>(values, indices, table, count, rowLength);
         else ScatterAdd<float>(values, indices, table, count, rowLength);
     }

@@ -15,6 +15,7 @@ public sealed partial class CpuBackend
     public void Highway<TAct>(int rows, int hidden, DeviceBuffer pre, DeviceBuffer prev, DeviceBuffer y)
         where TAct : struct, IUnaryOp
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Highway", (long)rows * hidden);
         if (pre.DType == DType.Float64)
         {
             var g = View<double>(pre);
@@ -52,6 +53,7 @@ public sealed partial class CpuBackend
     public void HighwayBackward<TAct>(int rows, int hidden, DeviceBuffer pre, DeviceBuffer prev, DeviceBuffer dy,
         DeviceBuffer? dpre, DeviceBuffer? dprev) where TAct : struct, IUnaryOp
     {
+        using var profile = Diagnostics.KernelEvents.Scope("HighwayBackward", (long)rows * hidden);
         if (pre.DType == DType.Float64)
         {
             HighwayBackward64<TAct>(rows, hidden, View<double>(pre), View<double>(prev), View<double>(dy),

@@ -11,6 +11,7 @@ public sealed partial class CpuBackend
     public void SgdUpdate(in SgdSettings settings, DeviceBuffer parameter, DeviceBuffer gradient,
         DeviceBuffer? velocity, long count)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("SgdUpdate", count);
         var s = settings;
         var bp = (CpuBuffer)parameter;
         var bg = (CpuBuffer)gradient;
@@ -78,6 +79,7 @@ public sealed partial class CpuBackend
     public void AdamUpdate(in AdamSettings settings, DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer m,
         DeviceBuffer v, long count)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("AdamUpdate", count);
         var s = settings;
         var bp = (CpuBuffer)parameter;
         var bg = (CpuBuffer)gradient;

@@ -8,6 +8,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void Reduce(in ReduceDescriptor d, DeviceBuffer x, DeviceBuffer y)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Reduce", d);
         if (x.DType == DType.Float64) Reduce<double>(d, (CpuBuffer)x, (CpuBuffer)y);
         else Reduce<float>(d, (CpuBuffer)x, (CpuBuffer)y);
     }
@@ -65,6 +66,7 @@ public sealed partial class CpuBackend
     public void ReduceBackward(in ReduceDescriptor d, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy,
         DeviceBuffer dx)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("ReduceBackward", d);
         if (x.DType == DType.Float64)
             ReduceBackward<double>(d, (CpuBuffer)x, (CpuBuffer)y, (CpuBuffer)dy, (CpuBuffer)dx);
         else ReduceBackward<float>(d, (CpuBuffer)x, (CpuBuffer)y, (CpuBuffer)dy, (CpuBuffer)dx);
@@ -108,6 +110,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void SumToBroadcastOperand(in BroadcastDescriptor d, DeviceBuffer full, DeviceBuffer reduced)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("SumToBroadcastOperand", d);
         if (full.DType == DType.Float64) SumToOperand<double>(d, (CpuBuffer)full, (CpuBuffer)reduced);
         else SumToOperand<float>(d, (CpuBuffer)full, (CpuBuffer)reduced);
     }
@@ -143,6 +146,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public double SquaredNorm(DeviceBuffer x, long count)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("SquaredNorm", count);
         if (x.DType == DType.Float64)
         {
             var s = View<double>(x)[..(int)count];

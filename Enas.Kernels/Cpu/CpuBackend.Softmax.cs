@@ -11,6 +11,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void LogSoftmax(int rows, int cols, DeviceBuffer x, DeviceBuffer y)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("LogSoftmax", (long)rows * cols);
         if (x.DType == DType.Float64) LogSoftmax<double>(rows, cols, (CpuBuffer)x, (CpuBuffer)y);
         else LogSoftmax<float>(rows, cols, (CpuBuffer)x, (CpuBuffer)y);
     }
@@ -18,6 +19,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void LogSoftmaxBackward(int rows, int cols, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("LogSoftmaxBackward", (long)rows * cols);
         if (y.DType == DType.Float64) LogSoftmaxBackward<double>(rows, cols, (CpuBuffer)y, (CpuBuffer)dy, (CpuBuffer)dx);
         else LogSoftmaxBackward<float>(rows, cols, (CpuBuffer)y, (CpuBuffer)dy, (CpuBuffer)dx);
     }

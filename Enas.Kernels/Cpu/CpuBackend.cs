@@ -62,6 +62,7 @@ public sealed partial class CpuBackend : IBackend
     /// <inheritdoc />
     public void Fill(DeviceBuffer buffer, long offset, long count, double value)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("Fill", count);
         int o = checked((int)offset), n = checked((int)count);
         switch (buffer.DType)
         {
@@ -74,6 +75,7 @@ public sealed partial class CpuBackend : IBackend
     /// <inheritdoc />
     public void CopyStrided(in StridedCopyDescriptor d, DeviceBuffer source, DeviceBuffer destination)
     {
+        using var profile = Diagnostics.KernelEvents.Scope("CopyStrided", d);
         switch (source.DType)
         {
             case DType.Float64: CopyStrided<double>(d, source, destination); break;

@@ -35,4 +35,25 @@ public sealed class KernelProfileTests
         Assert.Contains("inside kernels", written);
         Assert.Contains("| ProfileTestOuter | 3 |", written);
     }
+
+    /// <summary>Elementwise kernels, optimiser updates and copies are instrumented too (so "outside kernels" is host
+    /// work only): a ReLU, an add and an SGD step on the CPU backend show up by name.</summary>
+    [Fact]
+    public void ElementwiseAndOptimiserKernelsAreCounted()
+    {
+        using var dir = new TempFolder();
+        using var profile = new KernelProfile(dir["profile.txt"]);
+        var p = Enas.Engine.Parameter.Create<float>("w", new Enas.Engine.Shape(4), [1f, -2f, 3f, -4f]);
+        using var sgd = new Enas.Engine.Optim.Sgd([p], 0.1, momentum: 0);
+        using (var tape = Enas.Engine.Autodiff.Tape.Record())
+        {
+            var y = (p.Relu() + p).Sum();
+            tape.Backward(y);
+        }
+        sgd.Step();
+        string table = profile.Table();
+        Assert.Contains("| Unary.Relu |", table);
+        Assert.Contains("| Binary.Add |", table);
+        Assert.Contains("| SgdUpdate |", table);
+    }
 }
