@@ -116,7 +116,9 @@ public static class ImageSearchEstimate
         if (r.TrainSubset > 0) images = Math.Min(images, r.TrainSubset);
         int testBatchSize = Math.Max(r.BatchSize, 100);
         int steps = (images + r.BatchSize - 1) / r.BatchSize, testBatches = (data.Test.Count + testBatchSize - 1) / testBatchSize;
-        double perStep = SteadyState.Median(timed, 0)!.Value * SearchWorkload.TrainOverhead;
+        // The median step as it is: with the search's old 1.15 overhead factor this estimate was 15 % high (107 s
+        // predicted, 92 s measured for one epoch); the timed step already holds the forward, backward and aux head.
+        double perStep = SteadyState.Median(timed, 0)!.Value;
         return TimeSpan.FromSeconds(RetrainEstimate.Seconds(perStep, steps, r.Epochs, testBatches, testBatchSize / (double)r.BatchSize));
     }
 

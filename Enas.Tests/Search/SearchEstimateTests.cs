@@ -17,8 +17,8 @@ public sealed class SearchEstimateTests
         Assert.Equal(0, work.RankCheckSteps);
 
         var e = work.Estimate(trainStepSeconds: 0.2, evalSeconds: 0.05);
-        Assert.Equal(8 * 313 * 0.2 * SearchWorkload.TrainOverhead, e.SharedTraining.TotalSeconds, 6);
-        Assert.Equal(8 * 50 * 0.05 * SearchWorkload.ControllerOverhead, e.Controller.TotalSeconds, 6);
+        Assert.Equal(8 * 313 * 0.2, e.SharedTraining.TotalSeconds, 6);
+        Assert.Equal(8 * 50 * 0.05, e.Controller.TotalSeconds, 6);
         Assert.Equal(201 * 16 * 0.05, e.Derive.TotalSeconds, 6);
         Assert.Equal(TimeSpan.Zero, e.RankCheck);
         Assert.Equal(e.SharedTraining + e.Controller + e.Derive, e.Total);
@@ -45,7 +45,7 @@ public sealed class SearchEstimateTests
         Assert.Equal(4 * 3 * 50, ranked.RankCheckSteps);
         Assert.Equal(4 * 3 * 32, ranked.RankCheckEvaluations);
         var e = ranked.Estimate(trainStepSeconds: 0.1, evalSeconds: 0.01);
-        Assert.Equal(600 * 0.1 * SearchWorkload.TrainOverhead + 384 * 0.01, e.RankCheck.TotalSeconds, 6);
+        Assert.Equal(600 * 0.1 * SearchWorkload.RankCheckOverhead + 384 * 0.01, e.RankCheck.TotalSeconds, 6);
         Assert.Contains("rank check", e.Breakdown());
     }
 }
