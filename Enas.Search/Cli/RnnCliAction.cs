@@ -35,11 +35,8 @@ internal static class RnnCliAction
         // needs a run (and creates nothing when there is none).
         string configJson = RnnRunConfig.Of(r, device.ToString()).ToJson();
         // Under mpirun rank 0 writes the run; the other ranks read it (a resume) and write nothing.
-        if (world.Size > o.BatchSize)
-            throw new CliException($"--batch-size {o.BatchSize} gives {o.BatchSize} token streams, fewer than the {world.Size} ranks: each rank " +
-                                   $"trains its share of the streams, so use --batch-size {world.Size} or more, or fewer ranks");
-        if (world.Size > 1 && r.Out is null)
-            throw new CliException("the recurrent search on several ranks needs --out DIR (a path every rank sees: they read its checkpoint to resume)");
+        if (LmDataParallel.Refusal(o.BatchSize, world.Size) is { } refusal) throw new CliException(refusal);
+        Replicas.RequireOut(world, r.Out, "the recurrent search");
         var folder = world.Rank > 0 ? RunFolder.Replica(r.Out!, r.Resume)
             : r.Resume
             ? RunFolder.OpenForResume(r.Out!, checkpointSuffices: true)

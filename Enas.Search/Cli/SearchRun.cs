@@ -137,12 +137,12 @@ internal static class SearchRun
     /// random generators as rank 0 (<see cref="ReplicaCheck"/>): at the start (or resume) and after every epoch.</summary>
     internal static void VerifyReplicas(ICommunicator world, ISearchTask task, EnasSearch search)
     {
-        if (world.Size == 1) return;
-        var streams = task.Streams;
-        var entries = task.Checkpoint.Weights().Concat(task.Checkpoint.OptimiserState())
-            .Concat(ParameterEntries.Of("controller", search.Controller.Parameters));
-        var states = streams.Train.GetState().Concat(streams.Controller.GetState()).Concat(streams.Dropout.GetState());
-        try { ReplicaCheck.Verify(world, ReplicaCheck.Hash(entries, states), "shared weights, optimiser state, controller or random streams"); }
-        catch (ReplicaMismatchException e) { throw new CliException(e.Message); }
+        Replicas.Verify(world, () =>
+        {
+            var streams = task.Streams;
+            var entries = task.Checkpoint.Weights().Concat(task.Checkpoint.OptimiserState())
+                .Concat(ParameterEntries.Of("controller", search.Controller.Parameters));
+            return ReplicaCheck.Hash(entries, streams.Train.GetState().Concat(streams.Controller.GetState()).Concat(streams.Dropout.GetState()));
+        }, "shared weights, optimiser state, controller or random streams");
     }
 }

@@ -44,8 +44,7 @@ internal static class TrainAction
         var world = World.Communicator;
         var device = DeviceSelection.Resolve(o.Device, world.Rank == 0 ? deviceLog : TextWriter.Null, world.Rank);
         var (train, test, stats, classes, classNames, info) = LoadData(o);
-        if (outDir is null && world.Size > 1)
-            throw new CliException("train on several ranks needs --out DIR (a path every rank sees: they read its checkpoint to resume)");
+        Replicas.RequireOut(world, outDir, "train");
         outDir ??= Path.Combine("runs", $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         // Rank 0 writes the run; the other ranks of a data-parallel job write nothing.
         var folder = world.Rank == 0 ? RunFolder.Create(outDir, Config(o)) : RunFolder.Replica(outDir, resumed: false);
@@ -145,14 +144,10 @@ internal static class TrainAction
         return 0;
     }
 
-    /// <summary>Under mpirun, proves that every rank holds rank 0's weights, statistics, optimiser state and generator
-    /// (<see cref="ReplicaCheck"/>): at the start (or resume) and after every epoch.</summary>
-    private static void VerifyReplicas(ICommunicator world, RetrainSession session)
-    {
-        if (world.Size == 1) return;
-        try { ReplicaCheck.Verify(world, session.ReplicaHash(), "weights, batch-norm statistics, optimiser state or generator"); }
-        catch (ReplicaMismatchException e) { throw new CliException(e.Message); }
-    }
+    /// <summary>Under mpirun, proves that every rank holds rank 0's weights, statistics, optimiser state and generator:
+    /// at the start (or resume) and after every epoch.</summary>
+    private static void VerifyReplicas(ICommunicator world, RetrainSession session) =>
+        Replicas.Verify(world, session.ReplicaHash, "weights, batch-norm statistics, optimiser state or generator");
 
     /// <summary>The options as the architecture's space fixes them (its space and size).</summary>
     private static SearchOptions ForArchitecture(SearchOptions o, ISearchSpace space) =>

@@ -35,15 +35,19 @@ public sealed class LmDataParallel
     /// <summary>Bytes of the last window's all-reduce buffer.</summary>
     public long LastAllReduceBytes { get; private set; }
 
+    /// <summary>Why a batch of <paramref name="streams"/> token streams cannot be split over <paramref name="ranks"/>
+    /// ranks (fewer streams than ranks: a rank would have nothing to train), or null when it can.</summary>
+    public static string? Refusal(int streams, int ranks) => streams >= ranks
+        ? null
+        : $"--batch-size {streams} gives {streams} token streams, fewer than the {ranks} ranks: each rank trains its share of " +
+          $"the streams, so use --batch-size {ranks} or more, or fewer ranks";
+
     /// <summary>This rank's rows of a batch of <paramref name="globalRows"/> streams; refuses a batch with fewer
-    /// streams than ranks (a rank would have nothing to train).</summary>
-    public BatchShard Shard(int globalRows)
-    {
-        if (globalRows < World.Size)
-            throw new ArgumentException($"a batch of {globalRows} token streams cannot be split over {World.Size} ranks: " +
-                                        $"use --batch-size {World.Size} or more, or fewer ranks");
-        return BatchShard.Of(World.Rank, World.Size, globalRows);
-    }
+    /// streams than ranks (<see cref="Refusal"/>).</summary>
+    public BatchShard Shard(int globalRows) =>
+        Refusal(globalRows, World.Size) is { } refusal
+            ? throw new ArgumentException(refusal, nameof(globalRows))
+            : BatchShard.Of(World.Rank, World.Size, globalRows);
 
     /// <summary>This rank's streams of <paramref name="all"/>.</summary>
     public TokenBatches Local(TokenBatches all) => all.Rows(Shard(all.BatchSize));

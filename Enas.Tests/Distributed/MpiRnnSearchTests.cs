@@ -52,23 +52,16 @@ public sealed class MpiRnnSearchTests(ITestOutputHelper output)
         var (one, oneOut, oneErr) = CliRun.Run(output, [.. Args(dir, rewardWindows), "--out", reference]);
         Assert.True(one == 0, oneErr + oneOut);
         string[] wallClock = ["seconds", "tokens_per_second", "allreduce_seconds_per_step", "allreduce_bytes_per_step"];
-        var mpi = MetricsRecords.Read(Path.Combine(run, "metrics.jsonl"), wallClock);
-        var single = MetricsRecords.Read(Path.Combine(reference, "metrics.jsonl"), wallClock);
+        var mpi = OneProcessComparison.Read(Path.Combine(run, "metrics.jsonl"), wallClock);
+        var single = OneProcessComparison.Read(Path.Combine(reference, "metrics.jsonl"), wallClock);
         Assert.Equal(single.Select(r => (string?)r["kind"]), mpi.Select(r => (string?)r["kind"]));
         Assert.Contains("derive_trial", mpi.Select(r => (string?)r["kind"]));
-        for (int i = 0; i < mpi.Count; i++) MetricsRecords.AssertSame(single[i], mpi[i], Tolerance);
-        Assert.All(MetricsRecords.Read(Path.Combine(run, "metrics.jsonl")).Where(r => (string?)r["kind"] == "epoch"),
+        for (int i = 0; i < mpi.Count; i++) OneProcessComparison.AssertSame(single[i], mpi[i], Tolerance);
+        Assert.All(OneProcessComparison.Read(Path.Combine(run, "metrics.jsonl")).Where(r => (string?)r["kind"] == "epoch"),
             r => Assert.True((long)r["allreduce_bytes_per_step"]! > 0));
 
-        var (_, mpiWeights) = Checkpoint.Read(Path.Combine(run, "checkpoints", "last.ckpt"));
-        var (_, oneWeights) = Checkpoint.Read(Path.Combine(reference, "checkpoints", "last.ckpt"));
-        Assert.Equal(oneWeights.Keys.Order(), mpiWeights.Keys.Order());
-        foreach (var (name, e) in oneWeights)
-        {
-            var m = mpiWeights[name].Data;
-            for (int k = 0; k < e.Data.Length; k++)
-                Assert.True(Math.Abs(e.Data[k] - m[k]) <= Tolerance * (1 + Math.Abs(e.Data[k])), $"{name}[{k}]: one process {e.Data[k]}, two ranks {m[k]}");
-        }
+        OneProcessComparison.AssertSameCheckpoints(Path.Combine(reference, "checkpoints", "last.ckpt"),
+            Path.Combine(run, "checkpoints", "last.ckpt"), Tolerance);
         string Retrained(string text) => text.Split('\n').Last(l => l.Contains("test ppl")).Trim();
         Assert.Equal(Retrained(oneOut), Retrained(stdout)); // printed to 2 decimals
 
